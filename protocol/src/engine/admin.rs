@@ -1,0 +1,147 @@
+//! Changes the convener makes over HTTP: members and the agreement.
+
+use super::state::{Member, MEMBERS_MAX, MEMBERS_MIN};
+use super::Engine;
+use crate::command::Date;
+use crate::event::{Event, FacilitatorReason, RunEndReason, TurnEndReason};
+use crate::ids::MemberId;
+use crate::reply::Rejection;
+use crate::text::{AgreementText, Name};
+use crate::view::{Agreement, CaseStatus, MemberView};
+use serde::{Deserialize, Serialize};
+
+/// A convener's change to the group.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Admin {
+    AddMember {
+        member_id: MemberId,
+        name: Name,
+    },
+    RemoveMember {
+        member: MemberId,
+    },
+    UpdateAgreement {
+        text: AgreementText,
+        review_on: Option<Date>,
+    },
+}
+
+impl Engine {
+    pub(crate) fn handle_admin(&mut self, admin: Admin) -> Result<(), Rejection> {
+        match admin {
+            Admin::AddMember { member_id, name } => self.add_member(member_id, name),
+            Admin::RemoveMember { member } => self.remove_member(&member),
+            Admin::UpdateAgreement { text, review_on } => {
+                self.agreement = Agreement {
+                    version: self.agreement.version + 1,
+                    text,
+                    review_on,
+                };
+                let agreement = self.agreement.clone();
+                self.emit(Event::AgreementUpdated { agreement });
+                Ok(())
+            }
+        }
+    }
+
+    fn add_member(&mut self, member_id: MemberId, name: Name) -> Result<(), Rejection> {
+        if self.members.len() >= MEMBERS_MAX {
+            return Err(Rejection::conflict(format!(
+                "a group has at most {MEMBERS_MAX} members"
+            )));
+        }
+        if name.is_blank() {
+            return Err(Rejection::bad_request("name must not be empty"));
+        }
+        if self.is_member(&member_id) {
+            return Err(Rejection::conflict("that member id is taken"));
+        }
+        self.members.push(Member {
+            id: member_id.clone(),
+            name: name.clone(),
+            accepted_version: None,
+            present: false,
+            absent_since: None,
+        });
+        self.emit(Event::MemberAdded {
+            member: MemberView {
+                member_id,
+                name,
+                present: false,
+                agreement_accepted: false,
+            },
+        });
+        Ok(())
+    }
+
+    /// Takes a member out of everything: the floor, the round, the hand queue,
+    /// the case queue, the facilitator's role, and finally the group.
+    fn remove_member(&mut self, member: &MemberId) -> Result<(), Rejection> {
+        if !self.is_member(member) {
+            return Err(Rejection::not_found("no such member"));
+        }
+        if self.members.len() <= MEMBERS_MIN {
+            return Err(Rejection::conflict(format!(
+                "a group has at least {MEMBERS_MIN} members"
+            )));
+        }
+        if self.run().is_some_and(|r| r.is_presenter(member)) {
+            self.end_run(RunEndReason::PresenterRemoved);
+        }
+        self.drop_from_rotation(member);
+        if self.floor().is_some_and(|f| &f.member == member) {
+            self.end_turn(TurnEndReason::Skipped);
+        }
+        if let Some(meeting) = self.meeting.as_mut() {
+            meeting.hands.retain(|m| m != member);
+        }
+        let withdrawn: Vec<_> = self
+            .queue
+            .iter()
+            .filter(|c| &c.presenter == member && c.status == CaseStatus::Queued)
+            .map(|c| c.case_id.clone())
+            .collect();
+        for case_id in withdrawn {
+            self.queue.retain(|c| c.case_id != case_id);
+            self.emit(Event::CaseWithdrawn { case_id });
+        }
+        let successor = self.successor_of(member);
+        self.members.retain(|m| &m.id != member);
+        self.answers.remove(member);
+        self.emit(Event::MemberRemoved {
+            member: member.clone(),
+        });
+        let was_facilitator = self
+            .meeting
+            .as_ref()
+            .is_some_and(|m| &m.facilitator == member);
+        if was_facilitator {
+            self.set_facilitator(successor, FacilitatorReason::Absent);
+        }
+        if self.last_facilitator.as_ref() == Some(member) {
+            // Keep the rotation going from where the removed member stood.
+            self.last_facilitator = None;
+        }
+        Ok(())
+    }
+
+    /// The member after `member` in rotation order, present ones first.
+    fn successor_of(&self, member: &MemberId) -> MemberId {
+        let start = self
+            .members
+            .iter()
+            .position(|m| &m.id == member)
+            .unwrap_or(0);
+        let count = self.members.len();
+        let after: Vec<&Member> = (1..count)
+            .map(|offset| &self.members[(start + offset) % count])
+            .collect();
+        after
+            .iter()
+            .find(|m| m.present)
+            .or_else(|| after.first())
+            .map(|m| m.id.clone())
+            // A group always keeps at least two members, so someone follows.
+            .expect("a group has another member")
+    }
+}

@@ -1,0 +1,920 @@
+//! What each command does, and who may send it when.
+
+use super::state::{
+    Meeting, RunKind, CARRIED_ACTIONS_MAX, CASE_MINUTES_MAX, EXTEND_S_MAX, NOTES_PER_MEMBER_MAX,
+    QUEUE_LEN_MAX, RECORD_LEN_MAX,
+};
+use super::Engine;
+use crate::command::*;
+use crate::event::{
+    note_audience, Event, FacilitatorReason, PhaseEndReason, RunEndReason, TimerTarget,
+    TurnEndReason,
+};
+use crate::ids::{CaseId, ItemId, MemberId, NoteId};
+use crate::reply::Rejection;
+use crate::template::{Phase, PhaseKind, Template, TemplateChoice, DURATION_S_MAX};
+use crate::text::{ItemText, Name};
+use crate::view::{CaseStatus, CaseView, MeetingStatus, Note, RecordItem};
+
+type Outcome = Result<(), Rejection>;
+
+impl Engine {
+    /// Checks a command against the rules and applies it.
+    ///
+    /// Every check comes before the first change, so a refused command
+    /// changes nothing.
+    pub(crate) fn apply_command(&mut self, member: &MemberId, command: Command) -> Outcome {
+        match command {
+            Command::AgreementAccept(c) => self.accept_agreement(member, c.version),
+            Command::MeetingOpen(c) => self.open_meeting(c.facilitator),
+            Command::MeetingStart(_) => self.start_meeting(member),
+            Command::MeetingPause(_) => self.pause_meeting(member),
+            Command::MeetingResume(_) => self.resume_meeting(member),
+            Command::MeetingEnd(_) => self.end_meeting(member),
+            Command::FacilitatorHandover(c) => self.hand_over(member, c.member),
+            Command::CasePropose(c) => self.propose_case(member, c),
+            Command::CaseWithdraw(c) => self.withdraw_case(member, &c.case_id),
+            Command::CaseReorder(c) => self.reorder_queue(member, c.order),
+            Command::CaseStart(c) => self.start_case(member, &c.case_id, c.template),
+            Command::CaseEnd(_) => self.end_case(member),
+            Command::PhaseNext(_) => self.next_phase(member),
+            Command::PhaseExtend(c) => self.extend(member, TimerTarget::Phase, c.seconds),
+            Command::TurnExtend(c) => self.extend(member, TimerTarget::Turn, c.seconds),
+            Command::TurnDone(_) => self.finish_turn(member, TurnEndReason::Done),
+            Command::TurnPass(_) => self.finish_turn(member, TurnEndReason::Passed),
+            Command::TurnSkip(_) => self.skip_turn(member),
+            Command::HandRaise(_) => self.raise_hand(member),
+            Command::HandLower(_) => self.lower_hand(member),
+            Command::FloorGive(c) => self.give_floor_to(member, c.member),
+            Command::NoteSave(c) => self.save_note(member, c),
+            Command::NoteDelete(c) => self.delete_note(member, &c.note_id),
+            Command::RecordAdd(c) => self.add_record_item(member, c),
+            Command::RecordEdit(c) => self.edit_record_item(member, c),
+            Command::RecordDone(c) => self.mark_done(member, &c.item_id),
+            Command::ContributionSubmit(c) => self.submit_contribution(member, c.text),
+            Command::PerspectiveAssign(c) => self.assign_perspective(member, c),
+            Command::RoundStart(c) => self.start_check_round(member, c),
+            Command::SettingsUpdate(c) => self.update_settings(member, c.settings),
+            Command::Ping(_) => Ok(()),
+        }
+    }
+
+    // ----- checks shared by many commands -----
+
+    fn open_meeting_ref(&self) -> Result<&Meeting, Rejection> {
+        self.meeting
+            .as_ref()
+            .ok_or_else(|| Rejection::invalid_state("no meeting is open"))
+    }
+
+    /// The open meeting, where `member` is its facilitator.
+    fn as_facilitator(&self, member: &MemberId) -> Result<&Meeting, Rejection> {
+        let meeting = self.open_meeting_ref()?;
+        if &meeting.facilitator != member {
+            return Err(Rejection::forbidden("only the facilitator may do this"));
+        }
+        Ok(meeting)
+    }
+
+    /// Like [`Self::as_facilitator`], and the meeting's clock is running.
+    fn as_facilitator_running(&self, member: &MemberId) -> Outcome {
+        let meeting = self.as_facilitator(member)?;
+        require_running(meeting)
+    }
+
+    fn known_member(&self, member: &MemberId) -> Outcome {
+        if self.is_member(member) {
+            Ok(())
+        } else {
+            Err(Rejection::not_found("no such member in this group"))
+        }
+    }
+
+    // ----- agreement and meeting lifecycle -----
+
+    fn accept_agreement(&mut self, member: &MemberId, version: u32) -> Outcome {
+        if version != self.agreement.version {
+            return Err(Rejection::conflict(format!(
+                "the current agreement is version {}",
+                self.agreement.version
+            )));
+        }
+        let entry = self.members.iter_mut().find(|m| &m.id == member);
+        let Some(entry) = entry else { return Ok(()) };
+        if entry.accepted_version == Some(version) {
+            return Ok(());
+        }
+        entry.accepted_version = Some(version);
+        self.emit(Event::AgreementAccepted {
+            member: member.clone(),
+            version,
+        });
+        Ok(())
+    }
+
+    fn open_meeting(&mut self, facilitator: Option<MemberId>) -> Outcome {
+        if self.meeting.is_some() {
+            return Err(Rejection::conflict("a meeting is already open"));
+        }
+        let facilitator = match facilitator {
+            Some(chosen) => {
+                self.known_member(&chosen)?;
+                chosen
+            }
+            None => self.next_in_rotation(self.last_facilitator.as_ref()),
+        };
+        let id = self.new_meeting_id();
+        self.meeting = Some(Meeting {
+            id,
+            status: MeetingStatus::Lobby,
+            facilitator: facilitator.clone(),
+            facilitator_since: self.now,
+            opened_at: self.now,
+            started_at: None,
+            paused_at: None,
+            run: None,
+            hands: Vec::new(),
+            record: Vec::new(),
+            notes: Vec::new(),
+            speaking_ms: Default::default(),
+            presented: Vec::new(),
+        });
+        let snapshot = self
+            .meeting_snapshot(None)
+            .expect("the meeting was just opened");
+        self.emit(Event::MeetingOpened {
+            meeting: Box::new(snapshot),
+        });
+        self.emit(Event::FacilitatorChanged {
+            facilitator,
+            reason: FacilitatorReason::Opened,
+        });
+        Ok(())
+    }
+
+    /// The member after `previous` in rotation order; the first member when
+    /// there was none (or they have left the group).
+    fn next_in_rotation(&self, previous: Option<&MemberId>) -> MemberId {
+        let index = previous
+            .and_then(|p| self.members.iter().position(|m| &m.id == p))
+            .map_or(0, |i| (i + 1) % self.members.len());
+        self.members[index].id.clone()
+    }
+
+    fn start_meeting(&mut self, member: &MemberId) -> Outcome {
+        let meeting = self.as_facilitator(member)?;
+        if meeting.status != MeetingStatus::Lobby {
+            return Err(Rejection::invalid_state("the meeting has already started"));
+        }
+        let now = self.now;
+        let meeting = self.meeting.as_mut().expect("checked above");
+        meeting.status = MeetingStatus::Running;
+        meeting.started_at = Some(now);
+        self.emit(Event::MeetingStarted { started_at: now });
+        Ok(())
+    }
+
+    fn pause_meeting(&mut self, member: &MemberId) -> Outcome {
+        self.as_facilitator_running(member)?;
+        let now = self.now;
+        let meeting = self.meeting.as_mut().expect("checked above");
+        meeting.status = MeetingStatus::Paused;
+        meeting.paused_at = Some(now);
+        self.emit(Event::MeetingPaused { paused_at: now });
+        Ok(())
+    }
+
+    fn resume_meeting(&mut self, member: &MemberId) -> Outcome {
+        let meeting = self.as_facilitator(member)?;
+        let Some(paused_at) = meeting.paused_at else {
+            return Err(Rejection::invalid_state("the meeting is not paused"));
+        };
+        let paused_ms = self.now.saturating_sub(paused_at);
+        let meeting = self.meeting.as_mut().expect("checked above");
+        meeting.status = MeetingStatus::Running;
+        meeting.paused_at = None;
+        self.shift_deadlines(paused_ms);
+        self.emit(Event::MeetingResumed { paused_ms });
+        Ok(())
+    }
+
+    fn end_meeting(&mut self, member: &MemberId) -> Outcome {
+        self.as_facilitator(member)?;
+        self.end_run(RunEndReason::MeetingEnded);
+        let meeting = self.meeting.as_ref().expect("checked above");
+        let speaking_ms = meeting.speaking_ms.clone();
+        self.emit(Event::MeetingEnded { speaking_ms });
+        let meeting = self.meeting.take().expect("checked above");
+        self.archive_meeting(meeting);
+        Ok(())
+    }
+
+    /// Keeps an ended meeting for export, and carries its open actions on.
+    fn archive_meeting(&mut self, meeting: Meeting) {
+        self.last_facilitator = Some(meeting.facilitator.clone());
+        let open_actions = meeting
+            .record
+            .iter()
+            .filter(|item| item.kind == ItemKind::Action && !item.done)
+            .cloned();
+        self.carried_actions.extend(open_actions);
+        let excess = self
+            .carried_actions
+            .len()
+            .saturating_sub(CARRIED_ACTIONS_MAX);
+        self.carried_actions.drain(..excess);
+        self.archive.push_back(super::state::ArchivedMeeting {
+            id: meeting.id,
+            facilitator: meeting.facilitator,
+            opened_at: meeting.opened_at,
+            ended_at: self.now,
+            record: meeting.record,
+            notes: meeting.notes,
+            speaking_ms: meeting.speaking_ms,
+            presented: meeting.presented,
+        });
+        while self.archive.len() > super::state::ARCHIVE_LEN_MAX {
+            self.archive.pop_front();
+        }
+    }
+
+    fn hand_over(&mut self, member: &MemberId, to: MemberId) -> Outcome {
+        self.as_facilitator(member)?;
+        self.known_member(&to)?;
+        if &to == member {
+            return Ok(());
+        }
+        self.set_facilitator(to, FacilitatorReason::Handover);
+        Ok(())
+    }
+
+    // ----- the case queue -----
+
+    fn propose_case(&mut self, member: &MemberId, c: CasePropose) -> Outcome {
+        if c.title.is_blank() {
+            return Err(Rejection::bad_request("title must not be empty"));
+        }
+        if !(1..=CASE_MINUTES_MAX).contains(&c.minutes) {
+            return Err(Rejection::bad_request(format!(
+                "minutes must be 1-{CASE_MINUTES_MAX}"
+            )));
+        }
+        if self.queue.len() >= QUEUE_LEN_MAX {
+            return Err(Rejection::conflict("the case queue is full"));
+        }
+        let case = CaseView {
+            case_id: CaseId::new(self.issue_id("c")).expect("issued ids are short"),
+            presenter: member.clone(),
+            title: c.title,
+            question: c.question,
+            minutes: c.minutes,
+            urgent: c.urgent,
+            status: CaseStatus::Queued,
+        };
+        // Urgent cases go after the other urgent ones, before the rest.
+        let position = if case.urgent {
+            self.queue
+                .iter()
+                .position(|q| q.status == CaseStatus::Queued && !q.urgent)
+                .unwrap_or(self.queue.len())
+        } else {
+            self.queue.len()
+        };
+        self.queue.insert(position, case.clone());
+        self.emit(Event::CaseProposed { case });
+        Ok(())
+    }
+
+    fn queued_case(&self, case_id: &CaseId) -> Result<&CaseView, Rejection> {
+        let case = self
+            .queue
+            .iter()
+            .find(|c| &c.case_id == case_id)
+            .ok_or_else(|| Rejection::not_found("no such case in the queue"))?;
+        if case.status != CaseStatus::Queued {
+            return Err(Rejection::invalid_state("the case is not queued"));
+        }
+        Ok(case)
+    }
+
+    fn withdraw_case(&mut self, member: &MemberId, case_id: &CaseId) -> Outcome {
+        let case = self.queued_case(case_id)?;
+        if &case.presenter != member {
+            return Err(Rejection::forbidden(
+                "only its presenter may withdraw a case",
+            ));
+        }
+        self.queue.retain(|c| &c.case_id != case_id);
+        self.emit(Event::CaseWithdrawn {
+            case_id: case_id.clone(),
+        });
+        Ok(())
+    }
+
+    fn reorder_queue(&mut self, member: &MemberId, order: Vec<CaseId>) -> Outcome {
+        self.as_facilitator(member)?;
+        let mut queued: Vec<&CaseId> = self
+            .queue
+            .iter()
+            .filter(|c| c.status == CaseStatus::Queued)
+            .map(|c| &c.case_id)
+            .collect();
+        let mut given: Vec<&CaseId> = order.iter().collect();
+        queued.sort();
+        given.sort();
+        if queued != given {
+            return Err(Rejection::bad_request(
+                "order must list every queued case exactly once",
+            ));
+        }
+        let (active, mut rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.queue)
+            .into_iter()
+            .partition(|c| c.status == CaseStatus::Active);
+        rest.sort_by_key(|c| order.iter().position(|id| id == &c.case_id));
+        self.queue = active.into_iter().chain(rest).collect();
+        self.emit(Event::QueueReordered { order });
+        Ok(())
+    }
+
+    // ----- running a case -----
+
+    fn start_case(
+        &mut self,
+        member: &MemberId,
+        case_id: &CaseId,
+        choice: Option<TemplateChoice>,
+    ) -> Outcome {
+        self.as_facilitator_running(member)?;
+        if self.run().is_some() {
+            return Err(Rejection::invalid_state(
+                "a case or round is already running",
+            ));
+        }
+        let case = self.queued_case(case_id)?.clone();
+        let template = self.resolve_template(choice)?;
+        for queued in self.queue.iter_mut().filter(|c| &c.case_id == case_id) {
+            queued.status = CaseStatus::Active;
+        }
+        let case = CaseView {
+            status: CaseStatus::Active,
+            ..case
+        };
+        self.emit(Event::CaseStarted {
+            case_id: case.case_id.clone(),
+            presenter: case.presenter.clone(),
+            template: template.name.clone(),
+            phases: template.phases.clone(),
+        });
+        self.start_run(
+            RunKind::Case {
+                case,
+                perspectives: Default::default(),
+            },
+            template,
+        );
+        Ok(())
+    }
+
+    fn resolve_template(&self, choice: Option<TemplateChoice>) -> Result<Template, Rejection> {
+        match choice {
+            Some(TemplateChoice::Inline(template)) => {
+                template.validate().map_err(Rejection::bad_request)?;
+                Ok(template)
+            }
+            Some(TemplateChoice::Named(name)) => self
+                .settings
+                .template(&name)
+                .ok_or_else(|| Rejection::bad_request("template: no template by that name")),
+            None => self
+                .settings
+                .template(&self.settings.default_template)
+                .ok_or_else(Rejection::internal_default_template),
+        }
+    }
+
+    fn end_case(&mut self, member: &MemberId) -> Outcome {
+        self.as_facilitator(member)?;
+        match self.run().map(|r| &r.kind) {
+            Some(RunKind::Case { .. }) => {}
+            _ => return Err(Rejection::invalid_state("no case is running")),
+        }
+        self.end_run(RunEndReason::Facilitator);
+        Ok(())
+    }
+
+    fn next_phase(&mut self, member: &MemberId) -> Outcome {
+        self.as_facilitator_running(member)?;
+        if self.run().is_none() {
+            return Err(Rejection::invalid_state("no case or round is running"));
+        }
+        self.end_phase(PhaseEndReason::Facilitator);
+        Ok(())
+    }
+
+    fn extend(&mut self, member: &MemberId, target: TimerTarget, seconds: u32) -> Outcome {
+        self.as_facilitator_running(member)?;
+        if !(1..=EXTEND_S_MAX).contains(&seconds) {
+            return Err(Rejection::bad_request(format!(
+                "seconds must be 1-{EXTEND_S_MAX}"
+            )));
+        }
+        let now = self.now;
+        let run = self
+            .run_mut()
+            .ok_or_else(|| Rejection::invalid_state("no case or round is running"))?;
+        // A presenter phase times its one turn: extending the phase extends it.
+        let phase_is_turn = run.current_phase().kind == PhaseKind::Presenter;
+        let (deadline, overtime) = match target {
+            TimerTarget::Phase if !phase_is_turn => {
+                (&mut run.phase.deadline, &mut run.phase.overtime)
+            }
+            _ => match run.phase.floor.as_mut() {
+                Some(floor) => (&mut floor.deadline, &mut floor.overtime),
+                None => return Err(Rejection::invalid_state("nobody holds the floor")),
+            },
+        };
+        let Some(current) = deadline.as_mut() else {
+            return Err(Rejection::invalid_state("this has no deadline to extend"));
+        };
+        // In overtime, the time is added from now: "one more minute" means one
+        // more minute from here, not from a deadline already past.
+        let base = if *overtime {
+            now.max(*current)
+        } else {
+            *current
+        };
+        *current = base + u64::from(seconds) * 1000;
+        *overtime = false;
+        let deadline = *current;
+        let target = if phase_is_turn {
+            TimerTarget::Turn
+        } else {
+            target
+        };
+        self.emit(Event::TimerExtended {
+            target,
+            deadline,
+            seconds,
+        });
+        Ok(())
+    }
+
+    fn finish_turn(&mut self, member: &MemberId, reason: TurnEndReason) -> Outcome {
+        self.require_running_run()?;
+        match self.floor() {
+            Some(floor) if &floor.member == member => {}
+            Some(_) => return Err(Rejection::not_your_turn("another member holds the floor")),
+            None => return Err(Rejection::not_your_turn("nobody holds the floor")),
+        }
+        self.end_turn(reason);
+        Ok(())
+    }
+
+    fn skip_turn(&mut self, member: &MemberId) -> Outcome {
+        self.as_facilitator_running(member)?;
+        if self.floor().is_none() {
+            return Err(Rejection::invalid_state("nobody holds the floor"));
+        }
+        self.end_turn(TurnEndReason::Skipped);
+        Ok(())
+    }
+
+    fn require_running_run(&self) -> Outcome {
+        require_running(self.open_meeting_ref()?)?;
+        if self.run().is_none() {
+            return Err(Rejection::invalid_state("no case or round is running"));
+        }
+        Ok(())
+    }
+
+    /// The current phase, when it is an open one.
+    fn open_phase(&self) -> Result<Phase, Rejection> {
+        self.require_running_run()?;
+        let phase = self.run().expect("checked above").current_phase();
+        if phase.kind != PhaseKind::Open {
+            return Err(Rejection::invalid_state("hands are for open phases"));
+        }
+        Ok(phase.clone())
+    }
+
+    fn silenced(&self, member: &MemberId, phase: &Phase) -> bool {
+        phase.presenter_silent && self.run().is_some_and(|r| r.is_presenter(member))
+    }
+
+    fn raise_hand(&mut self, member: &MemberId) -> Outcome {
+        let phase = self.open_phase()?;
+        if self.silenced(member, &phase) {
+            return Err(Rejection::forbidden("the presenter listens in this phase"));
+        }
+        let meeting = self.meeting.as_mut().expect("checked above");
+        if meeting.hands.contains(member) {
+            return Ok(());
+        }
+        meeting.hands.push(member.clone());
+        self.emit(Event::HandRaised {
+            member: member.clone(),
+        });
+        Ok(())
+    }
+
+    fn lower_hand(&mut self, member: &MemberId) -> Outcome {
+        let meeting = self.open_meeting_ref()?;
+        if !meeting.hands.contains(member) {
+            return Ok(());
+        }
+        let meeting = self.meeting.as_mut().expect("checked above");
+        meeting.hands.retain(|m| m != member);
+        self.emit(Event::HandLowered {
+            member: member.clone(),
+        });
+        Ok(())
+    }
+
+    fn give_floor_to(&mut self, member: &MemberId, to: Option<MemberId>) -> Outcome {
+        self.as_facilitator(member)?;
+        let phase = self.open_phase()?;
+        let meeting = self.meeting.as_ref().expect("checked above");
+        let to = match to {
+            Some(to) => {
+                self.known_member(&to)?;
+                to
+            }
+            None => meeting
+                .hands
+                .first()
+                .cloned()
+                .ok_or_else(|| Rejection::invalid_state("no hand is raised"))?,
+        };
+        if self.silenced(&to, &phase) {
+            return Err(Rejection::forbidden("the presenter listens in this phase"));
+        }
+        if !self.is_present(&to) {
+            return Err(Rejection::invalid_state("that member is not here"));
+        }
+        if self.floor().is_some() {
+            self.end_turn(TurnEndReason::Skipped);
+        }
+        let deadline = phase.turn_ms().map(|t| self.now + t);
+        self.give_floor(to, deadline);
+        Ok(())
+    }
+
+    fn submit_contribution(&mut self, member: &MemberId, text: ItemText) -> Outcome {
+        self.require_running_run()?;
+        let run = self.run().expect("checked above");
+        if run.current_phase().kind != PhaseKind::Written {
+            return Err(Rejection::invalid_state(
+                "contributions are for written phases",
+            ));
+        }
+        if run.is_presenter(member) {
+            return Err(Rejection::forbidden(
+                "the presenter does not write in this phase",
+            ));
+        }
+        if text.is_blank() {
+            return Err(Rejection::bad_request("text must not be empty"));
+        }
+        let run = self.run_mut().expect("checked above");
+        run.phase.contributions.insert(member.clone(), text);
+        self.emit(Event::ContributionReceived {
+            member: member.clone(),
+        });
+        if self.written_phase_complete() {
+            self.end_phase(PhaseEndReason::Done);
+        }
+        Ok(())
+    }
+
+    fn assign_perspective(&mut self, member: &MemberId, c: PerspectiveAssign) -> Outcome {
+        self.as_facilitator(member)?;
+        self.known_member(&c.member)?;
+        let Some(RunKind::Case { perspectives, .. }) = self.run_mut().map(|r| &mut r.kind) else {
+            return Err(Rejection::invalid_state("no case is running"));
+        };
+        match &c.perspective {
+            Some(text) if !text.is_blank() => perspectives.insert(c.member.clone(), text.clone()),
+            _ => perspectives.remove(&c.member),
+        };
+        self.emit(Event::PerspectiveAssigned {
+            member: c.member,
+            perspective: c.perspective.filter(|p| !p.is_blank()),
+        });
+        Ok(())
+    }
+
+    fn start_check_round(&mut self, member: &MemberId, c: RoundStart) -> Outcome {
+        self.as_facilitator_running(member)?;
+        if self.run().is_some() {
+            return Err(Rejection::invalid_state(
+                "a case or round is already running",
+            ));
+        }
+        if !(1..=DURATION_S_MAX).contains(&c.turn_s) {
+            return Err(Rejection::bad_request(format!(
+                "turn_s must be 1-{DURATION_S_MAX}"
+            )));
+        }
+        let name = c
+            .label
+            .as_ref()
+            .map(|l| Name::new(l.as_str()).expect("labels fit in names"))
+            .unwrap_or_else(|| Name::new("round").expect("short literal"));
+        let template = Template {
+            name: name.clone(),
+            phases: vec![Phase {
+                name,
+                kind: PhaseKind::Round,
+                duration_s: None,
+                turn_s: Some(c.turn_s),
+                cycles: Some(1),
+                presenter_silent: false,
+                reveal_to: None,
+            }],
+        };
+        self.emit(Event::RoundStarted {
+            label: c.label.clone(),
+            turn_s: c.turn_s,
+            order: self.round_participants(),
+        });
+        self.start_run(
+            RunKind::CheckRound {
+                label: c.label,
+                turn_s: c.turn_s,
+            },
+            template,
+        );
+        Ok(())
+    }
+
+    fn update_settings(
+        &mut self,
+        member: &MemberId,
+        update: crate::settings::SettingsUpdate,
+    ) -> Outcome {
+        self.as_facilitator(member)?;
+        let settings = self.settings.updated(&update);
+        settings.validate().map_err(Rejection::bad_request)?;
+        self.settings = settings.clone();
+        self.emit(Event::SettingsUpdated { settings });
+        Ok(())
+    }
+
+    // ----- notes -----
+
+    /// Who presents a case known to this meeting (queued, active or presented).
+    fn presenter_of(&self, case_id: &CaseId) -> Option<MemberId> {
+        let meeting = self.meeting.as_ref();
+        self.queue
+            .iter()
+            .chain(meeting.into_iter().flat_map(|m| m.presented.iter()))
+            .find(|c| &c.case_id == case_id)
+            .map(|c| c.presenter.clone())
+    }
+
+    fn save_note(&mut self, member: &MemberId, c: NoteSave) -> Outcome {
+        let meeting = self.open_meeting_ref()?;
+        let case_id = c
+            .case_id
+            .clone()
+            .or_else(|| match meeting.run.as_ref().map(|r| &r.kind) {
+                Some(RunKind::Case { case, .. }) if c.visibility == Visibility::Presenter => {
+                    Some(case.case_id.clone())
+                }
+                _ => None,
+            });
+        let presenter = match &case_id {
+            Some(id) => Some(
+                self.presenter_of(id)
+                    .ok_or_else(|| Rejection::not_found("no such case"))?,
+            ),
+            None if c.visibility == Visibility::Presenter => {
+                return Err(Rejection::bad_request(
+                    "a note to the presenter needs a case_id (or a running case)",
+                ))
+            }
+            None => None,
+        };
+        let presenter = presenter.filter(|_| c.visibility == Visibility::Presenter);
+        let note = match &c.note_id {
+            Some(note_id) => {
+                let existing = meeting
+                    .notes
+                    .iter()
+                    .find(|n| &n.note_id == note_id && &n.author == member)
+                    .ok_or_else(|| Rejection::not_found("no such note"))?;
+                if existing.visibility != c.visibility || existing.case_id != case_id {
+                    return Err(Rejection::conflict(
+                        "a note's visibility and case stay as they were; delete it and save a new one",
+                    ));
+                }
+                Note {
+                    text: c.text,
+                    updated_at: self.now,
+                    ..existing.clone()
+                }
+            }
+            None => {
+                let mine = meeting.notes.iter().filter(|n| &n.author == member).count();
+                if mine >= NOTES_PER_MEMBER_MAX {
+                    return Err(Rejection::too_large(format!(
+                        "at most {NOTES_PER_MEMBER_MAX} notes a meeting"
+                    )));
+                }
+                Note {
+                    note_id: NoteId::new(self.issue_id("n")).expect("issued ids are short"),
+                    author: member.clone(),
+                    case_id,
+                    visibility: c.visibility,
+                    presenter,
+                    text: c.text,
+                    updated_at: self.now,
+                }
+            }
+        };
+        let meeting = self.meeting.as_mut().expect("checked above");
+        match meeting.notes.iter_mut().find(|n| n.note_id == note.note_id) {
+            Some(slot) => *slot = note.clone(),
+            None => meeting.notes.push(note.clone()),
+        }
+        self.emit_to(note_audience(&note), Event::NoteSaved { note });
+        Ok(())
+    }
+
+    fn delete_note(&mut self, member: &MemberId, note_id: &NoteId) -> Outcome {
+        let meeting = self.open_meeting_ref()?;
+        let note = meeting
+            .notes
+            .iter()
+            .find(|n| &n.note_id == note_id && &n.author == member)
+            .ok_or_else(|| Rejection::not_found("no such note"))?;
+        let audience = note_audience(note);
+        let meeting = self.meeting.as_mut().expect("checked above");
+        meeting.notes.retain(|n| &n.note_id != note_id);
+        self.emit_to(
+            audience,
+            Event::NoteDeleted {
+                note_id: note_id.clone(),
+            },
+        );
+        Ok(())
+    }
+
+    // ----- the record -----
+
+    fn check_item_fields(
+        &self,
+        kind: ItemKind,
+        owner: Option<&MemberId>,
+        due: Option<&Date>,
+    ) -> Outcome {
+        if kind != ItemKind::Action && (owner.is_some() || due.is_some()) {
+            return Err(Rejection::bad_request("owner and due are for actions only"));
+        }
+        if let Some(owner) = owner {
+            self.known_member(owner)?;
+        }
+        Ok(())
+    }
+
+    fn add_record_item(&mut self, member: &MemberId, c: RecordAdd) -> Outcome {
+        let meeting = self.open_meeting_ref()?;
+        if c.text.is_blank() {
+            return Err(Rejection::bad_request("text must not be empty"));
+        }
+        if meeting.record.len() >= RECORD_LEN_MAX {
+            return Err(Rejection::too_large(format!(
+                "at most {RECORD_LEN_MAX} record items a meeting"
+            )));
+        }
+        let meeting_id = meeting.id.clone();
+        self.check_item_fields(c.kind, c.owner.as_ref(), c.due.as_ref())?;
+        if let Some(case_id) = &c.case_id {
+            self.presenter_of(case_id)
+                .ok_or_else(|| Rejection::not_found("no such case"))?;
+        }
+        let mut tags = c.tags;
+        tags.sort();
+        tags.dedup();
+        let item = RecordItem {
+            item_id: ItemId::new(self.issue_id("r")).expect("issued ids are short"),
+            meeting_id,
+            kind: c.kind,
+            text: c.text,
+            owner: c.owner,
+            due: c.due,
+            case_id: c.case_id,
+            author: member.clone(),
+            done: false,
+            tags,
+        };
+        let meeting = self.meeting.as_mut().expect("checked above");
+        meeting.record.push(item.clone());
+        self.emit(Event::RecordAdded { item });
+        Ok(())
+    }
+
+    fn edit_record_item(&mut self, member: &MemberId, c: RecordEdit) -> Outcome {
+        let meeting = self.open_meeting_ref()?;
+        let item = meeting
+            .record
+            .iter()
+            .find(|i| i.item_id == c.item_id)
+            .ok_or_else(|| Rejection::not_found("no such record item in this meeting"))?;
+        if &item.author != member && &meeting.facilitator != member {
+            return Err(Rejection::forbidden(
+                "only its author or the facilitator may edit an item",
+            ));
+        }
+        if c.text.is_none() && c.owner.is_none() && c.due.is_none() && c.tags.is_none() {
+            return Err(Rejection::bad_request("nothing to change"));
+        }
+        if c.text.as_ref().is_some_and(|t| t.is_blank()) {
+            return Err(Rejection::bad_request("text must not be empty"));
+        }
+        self.check_item_fields(item.kind, c.owner.as_ref(), c.due.as_ref())?;
+        let mut item = item.clone();
+        if let Some(text) = c.text {
+            item.text = text;
+        }
+        if c.owner.is_some() {
+            item.owner = c.owner;
+        }
+        if c.due.is_some() {
+            item.due = c.due;
+        }
+        if let Some(mut tags) = c.tags {
+            tags.sort();
+            tags.dedup();
+            item.tags = tags;
+        }
+        let meeting = self.meeting.as_mut().expect("checked above");
+        if let Some(slot) = meeting
+            .record
+            .iter_mut()
+            .find(|i| i.item_id == item.item_id)
+        {
+            *slot = item.clone();
+        }
+        self.emit(Event::RecordEdited { item });
+        Ok(())
+    }
+
+    fn mark_done(&mut self, member: &MemberId, item_id: &ItemId) -> Outcome {
+        let facilitator = self.meeting.as_ref().map(|m| &m.facilitator);
+        let item = self
+            .meeting
+            .iter()
+            .flat_map(|m| m.record.iter())
+            .chain(self.carried_actions.iter())
+            .find(|i| &i.item_id == item_id)
+            .ok_or_else(|| Rejection::not_found("no such record item"))?;
+        if item.kind != ItemKind::Action {
+            return Err(Rejection::invalid_state("only actions are marked done"));
+        }
+        let allowed = &item.author == member
+            || item.owner.as_ref() == Some(member)
+            || facilitator == Some(member);
+        if !allowed {
+            return Err(Rejection::forbidden(
+                "only the owner, the author or the facilitator may mark this done",
+            ));
+        }
+        if item.done {
+            return Ok(());
+        }
+        if let Some(meeting) = self.meeting.as_mut() {
+            for item in meeting.record.iter_mut().filter(|i| &i.item_id == item_id) {
+                item.done = true;
+            }
+        }
+        self.carried_actions.retain(|i| &i.item_id != item_id);
+        for archived in self.archive.iter_mut() {
+            for item in archived.record.iter_mut().filter(|i| &i.item_id == item_id) {
+                item.done = true;
+            }
+        }
+        self.emit(Event::RecordDone {
+            item_id: item_id.clone(),
+            by: member.clone(),
+        });
+        Ok(())
+    }
+}
+
+fn require_running(meeting: &Meeting) -> Outcome {
+    match meeting.status {
+        MeetingStatus::Running => Ok(()),
+        MeetingStatus::Paused => Err(Rejection::invalid_state("the meeting is paused")),
+        _ => Err(Rejection::invalid_state("the meeting has not started")),
+    }
+}
+
+impl Rejection {
+    fn internal_default_template() -> Rejection {
+        Rejection::new(
+            crate::reply::ErrorCode::Internal,
+            "the group's default template is missing",
+        )
+    }
+}

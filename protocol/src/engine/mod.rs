@@ -1,0 +1,281 @@
+//! The meeting engine: the pure rules of a supervision meeting.
+//!
+//! One [`Engine`] holds one group. The server calls [`Engine::handle`] with the
+//! current time and an [`Input`]; the engine returns an [`Output`] with the events
+//! to persist and send (each addressed), the reply, and the next deadline it wants
+//! to be woken at. It never reads the clock, so a test can run a two-minute round
+//! in microseconds by jumping to the next deadline.
+
+mod admin;
+mod commands;
+mod replies;
+mod run;
+pub mod state;
+mod timers;
+mod views;
+
+pub use admin::Admin;
+pub use replies::{Answer, REMEMBERED_IDS_MAX};
+
+use crate::command::CommandEnvelope;
+use crate::event::{Addressed, Audience, Event, EventEnvelope};
+use crate::ids::{CommandId, MeetingId, MemberId};
+use crate::reply::{Rejection, Reply};
+use crate::Millis;
+use replies::RecentAnswers;
+use serde::{Deserialize, Serialize};
+use state::{ArchivedMeeting, GroupConfig, Meeting, Member};
+use std::collections::{BTreeMap, VecDeque};
+
+/// Something that happens to a group.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Input {
+    /// A member's command.
+    Command {
+        member: MemberId,
+        envelope: CommandEnvelope,
+    },
+    /// A member's first connection opened, or their last one closed.
+    Presence { member: MemberId, present: bool },
+    /// Time passed: fire whatever deadline is due.
+    Tick,
+    /// A change from the group's convener, over HTTP.
+    Admin(Admin),
+}
+
+/// What the engine answers to one input.
+#[derive(Debug, Default, PartialEq)]
+pub struct Output {
+    /// Events to persist, then send to their audience, in order.
+    pub events: Vec<Addressed>,
+    /// The answer to a command; `None` for other inputs.
+    pub reply: Option<Reply>,
+    /// The answer to an admin change.
+    pub admin: Option<Result<(), Rejection>>,
+    /// When to call [`Engine::handle`] with [`Input::Tick`] next.
+    pub next_deadline: Option<Millis>,
+}
+
+/// One group's state and rules.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Engine {
+    pub(crate) group_id: crate::ids::GroupId,
+    pub(crate) name: crate::text::Name,
+    /// In rotation order.
+    pub(crate) members: Vec<Member>,
+    pub(crate) agreement: crate::view::Agreement,
+    pub(crate) settings: crate::settings::Settings,
+    /// The seq of the last event.
+    pub(crate) seq: u64,
+    /// Counter behind case, note and record item ids.
+    pub(crate) ids_issued: u64,
+    pub(crate) meetings_opened: u64,
+    /// Queued and active cases, in queue order.
+    pub(crate) queue: Vec<crate::view::CaseView>,
+    pub(crate) meeting: Option<Meeting>,
+    pub(crate) last_facilitator: Option<MemberId>,
+    pub(crate) archive: VecDeque<ArchivedMeeting>,
+    /// Actions not yet done from ended meetings.
+    pub(crate) carried_actions: Vec<crate::view::RecordItem>,
+    pub(crate) answers: BTreeMap<MemberId, RecentAnswers>,
+    /// The time of the input being handled.
+    #[serde(skip)]
+    pub(crate) now: Millis,
+    /// Events emitted while handling the current input.
+    #[serde(skip)]
+    pub(crate) pending: Vec<Addressed>,
+}
+
+impl Engine {
+    /// A new group, with no meeting yet.
+    pub fn new(config: GroupConfig) -> Result<Engine, Rejection> {
+        let count = config.members.len();
+        if !(state::MEMBERS_MIN..=state::MEMBERS_MAX).contains(&count) {
+            return Err(Rejection::bad_request(format!(
+                "members: a group has {}-{} members",
+                state::MEMBERS_MIN,
+                state::MEMBERS_MAX
+            )));
+        }
+        let mut ids: Vec<_> = config.members.iter().map(|(id, _)| id).collect();
+        ids.sort();
+        ids.dedup();
+        if ids.len() != count {
+            return Err(Rejection::bad_request("members: ids must be unique"));
+        }
+        if config.members.iter().any(|(_, name)| name.is_blank()) {
+            return Err(Rejection::bad_request("members[].name must not be empty"));
+        }
+        config.settings.validate().map_err(Rejection::bad_request)?;
+        Ok(Engine {
+            group_id: config.group_id,
+            name: config.name,
+            members: config
+                .members
+                .into_iter()
+                .map(|(id, name)| Member {
+                    id,
+                    name,
+                    accepted_version: None,
+                    present: false,
+                    absent_since: None,
+                })
+                .collect(),
+            agreement: config.agreement,
+            settings: config.settings,
+            seq: 0,
+            ids_issued: 0,
+            meetings_opened: 0,
+            queue: Vec::new(),
+            meeting: None,
+            last_facilitator: None,
+            archive: VecDeque::new(),
+            carried_actions: Vec::new(),
+            answers: BTreeMap::new(),
+            now: 0,
+            pending: Vec::new(),
+        })
+    }
+
+    /// Applies one input at time `now`.
+    ///
+    /// Deadlines due by `now` fire first, so a command always meets the state
+    /// as it is at that moment. An input that changes the state always yields
+    /// at least one event; one that yields none changed nothing, so the server
+    /// need log only inputs with events to rebuild the state by replay.
+    pub fn handle(&mut self, now: Millis, input: Input) -> Output {
+        // Time never runs backwards for the engine, even if the caller's clock does.
+        self.now = now.max(self.now);
+        self.pending.clear();
+        self.fire_due_timers();
+        let mut output = Output::default();
+        match input {
+            Input::Command { member, envelope } => {
+                output.reply = Some(self.handle_command(member, envelope));
+            }
+            Input::Presence { member, present } => self.set_presence(&member, present),
+            Input::Tick => {}
+            Input::Admin(admin) => output.admin = Some(self.handle_admin(admin)),
+        }
+        output.events = std::mem::take(&mut self.pending);
+        output.next_deadline = self.next_deadline();
+        output
+    }
+
+    /// The seq of the last event.
+    pub fn seq(&self) -> u64 {
+        self.seq
+    }
+
+    pub fn group_id(&self) -> &crate::ids::GroupId {
+        &self.group_id
+    }
+
+    /// The members, in rotation order.
+    pub fn member_ids(&self) -> impl Iterator<Item = &MemberId> {
+        self.members.iter().map(|m| &m.id)
+    }
+
+    pub fn is_member(&self, member: &MemberId) -> bool {
+        self.member(member).is_some()
+    }
+
+    pub(crate) fn member(&self, id: &MemberId) -> Option<&Member> {
+        self.members.iter().find(|m| &m.id == id)
+    }
+
+    pub(crate) fn is_present(&self, id: &MemberId) -> bool {
+        self.member(id).is_some_and(|m| m.present)
+    }
+
+    fn handle_command(&mut self, member: MemberId, envelope: CommandEnvelope) -> Reply {
+        let CommandEnvelope { id, command } = envelope;
+        if !self.is_member(&member) {
+            return Reply::error(
+                Some(id),
+                Rejection::new(
+                    crate::reply::ErrorCode::Unauthorized,
+                    "not a member of this group",
+                ),
+            );
+        }
+        if let Some(answer) = self.answers.get(&member).and_then(|a| a.get(id.as_str())) {
+            return answer_to_reply(id, answer.clone());
+        }
+        let events_before = self.pending.len();
+        let result = self.apply_command(&member, command);
+        let answer = match result {
+            Ok(()) => Answer::Ack((self.pending.len() > events_before).then_some(self.seq)),
+            Err(rejection) => {
+                // A refused command must leave no trace in the state.
+                debug_assert_eq!(self.pending.len(), events_before, "refused but emitted");
+                Answer::Error(rejection.code, rejection.message.into())
+            }
+        };
+        self.answers
+            .entry(member)
+            .or_default()
+            .remember(id.as_str(), answer.clone());
+        answer_to_reply(id, answer)
+    }
+
+    /// Records an event for everyone.
+    pub(crate) fn emit(&mut self, event: Event) {
+        self.emit_to(Audience::Everyone, event);
+    }
+
+    /// Records an event for an audience.
+    pub(crate) fn emit_to(&mut self, audience: Audience, event: Event) {
+        self.seq += 1;
+        let envelope = EventEnvelope {
+            seq: self.seq,
+            at: self.now,
+            meeting_id: self.meeting.as_ref().map(|m| m.id.clone()),
+            event,
+        };
+        self.pending.push(Addressed {
+            audience,
+            event: envelope,
+        });
+    }
+
+    /// A fresh id, unique within the group.
+    pub(crate) fn issue_id(&mut self, prefix: &str) -> String {
+        self.ids_issued += 1;
+        format!("{prefix}{}", self.ids_issued)
+    }
+
+    pub(crate) fn new_meeting_id(&mut self) -> MeetingId {
+        self.meetings_opened += 1;
+        MeetingId::for_group(&self.group_id, self.meetings_opened)
+    }
+
+    fn set_presence(&mut self, member: &MemberId, present: bool) {
+        let now = self.now;
+        let Some(entry) = self.members.iter_mut().find(|m| &m.id == member) else {
+            return;
+        };
+        if entry.present == present {
+            return;
+        }
+        entry.present = present;
+        entry.absent_since = (!present).then_some(now);
+        self.emit(Event::MemberPresence {
+            member: member.clone(),
+            present,
+        });
+        // The role may be waiting for someone present to pass to.
+        self.fire_due_timers();
+    }
+}
+
+fn answer_to_reply(re: CommandId, answer: Answer) -> Reply {
+    match answer {
+        Answer::Ack(seq) => Reply::Ack { re, seq },
+        Answer::Error(code, message) => Reply::Error {
+            re: Some(re),
+            code,
+            message: message.into(),
+        },
+    }
+}

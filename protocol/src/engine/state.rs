@@ -1,0 +1,157 @@
+//! The engine's state: what a group is, and where its meeting stands.
+
+use crate::ids::{GroupId, MeetingId, MemberId};
+use crate::settings::Settings;
+use crate::template::Template;
+use crate::text::{ItemText, Label, Name};
+use crate::view::{Agreement, CaseView, MeetingStatus, Note, RecordItem, Revealed};
+use crate::Millis;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, VecDeque};
+
+/// Most cases the queue holds.
+pub const QUEUE_LEN_MAX: usize = 50;
+/// Most record items in one meeting.
+pub const RECORD_LEN_MAX: usize = 500;
+/// Most notes one member keeps in one meeting.
+pub const NOTES_PER_MEMBER_MAX: usize = 200;
+/// Ended meetings kept for export.
+pub const ARCHIVE_LEN_MAX: usize = 12;
+/// Open actions carried from earlier meetings.
+pub const CARRIED_ACTIONS_MAX: usize = 200;
+/// Fewest and most members of a group.
+pub const MEMBERS_MIN: usize = 2;
+pub const MEMBERS_MAX: usize = 12;
+/// Longest case a member may ask for, in minutes.
+pub const CASE_MINUTES_MAX: u32 = 240;
+/// Longest extension, in seconds.
+pub const EXTEND_S_MAX: u32 = 1800;
+
+/// A member of the group.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: MemberId,
+    pub name: Name,
+    /// The agreement version this member accepted last.
+    pub accepted_version: Option<u32>,
+    pub present: bool,
+    /// Since when the member has been away; drives the facilitator's handover.
+    pub absent_since: Option<Millis>,
+}
+
+/// What the group is made of when it is created.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupConfig {
+    pub group_id: GroupId,
+    pub name: Name,
+    /// Members in rotation order.
+    pub members: Vec<(MemberId, Name)>,
+    pub agreement: Agreement,
+    pub settings: Settings,
+}
+
+/// A running case or check-in round.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Run {
+    pub kind: RunKind,
+    pub template: Template,
+    pub phase_index: usize,
+    pub phase: PhaseState,
+    /// Written phases already revealed in this case.
+    pub revealed: Vec<Revealed>,
+}
+
+/// What is running.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RunKind {
+    Case {
+        case: CaseView,
+        perspectives: BTreeMap<MemberId, Label>,
+    },
+    /// A check-in or check-out round: one round phase, no presenter.
+    CheckRound { label: Option<Label>, turn_s: u32 },
+}
+
+impl Run {
+    pub fn presenter(&self) -> Option<&MemberId> {
+        match &self.kind {
+            RunKind::Case { case, .. } => Some(&case.presenter),
+            RunKind::CheckRound { .. } => None,
+        }
+    }
+
+    pub fn is_presenter(&self, member: &MemberId) -> bool {
+        self.presenter() == Some(member)
+    }
+
+    pub fn current_phase(&self) -> &crate::template::Phase {
+        &self.template.phases[self.phase_index]
+    }
+}
+
+/// The live part of the current phase.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct PhaseState {
+    pub started_at: Millis,
+    /// When the whole phase is due (presenter phases time their one turn instead).
+    pub deadline: Option<Millis>,
+    pub overtime: bool,
+    pub floor: Option<Floor>,
+    pub rotation: Option<Rotation>,
+    /// Written contributions handed in, hidden until the phase ends.
+    pub contributions: BTreeMap<MemberId, ItemText>,
+}
+
+/// Who holds the floor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Floor {
+    pub member: MemberId,
+    /// Moved later by pauses, so speaking time leaves pauses out.
+    pub started_at: Millis,
+    pub deadline: Option<Millis>,
+    pub overtime: bool,
+}
+
+/// The turns of a round.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rotation {
+    /// Who was present when the round started, in speaking order.
+    pub participants: Vec<MemberId>,
+    /// Still to speak in this cycle.
+    pub remaining: VecDeque<MemberId>,
+    pub cycle: u32,
+    pub cycles: u32,
+    pub turn_ms: u64,
+}
+
+/// An open meeting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Meeting {
+    pub id: MeetingId,
+    pub status: MeetingStatus,
+    pub facilitator: MemberId,
+    /// When the facilitator was given the role.
+    pub facilitator_since: Millis,
+    pub opened_at: Millis,
+    pub started_at: Option<Millis>,
+    pub paused_at: Option<Millis>,
+    pub run: Option<Run>,
+    pub hands: Vec<MemberId>,
+    pub record: Vec<RecordItem>,
+    pub notes: Vec<Note>,
+    pub speaking_ms: BTreeMap<MemberId, u64>,
+    pub presented: Vec<CaseView>,
+}
+
+/// An ended meeting, kept for exports.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchivedMeeting {
+    pub id: MeetingId,
+    pub facilitator: MemberId,
+    pub opened_at: Millis,
+    pub ended_at: Millis,
+    pub record: Vec<RecordItem>,
+    pub notes: Vec<Note>,
+    pub speaking_ms: BTreeMap<MemberId, u64>,
+    pub presented: Vec<CaseView>,
+}

@@ -1,0 +1,226 @@
+//! What each member sees of the engine's state.
+
+use super::state::{ArchivedMeeting, RunKind};
+use super::Engine;
+use crate::ids::{MeetingId, MemberId};
+use crate::template::RevealTo;
+use crate::view::*;
+use crate::Millis;
+
+impl Engine {
+    /// The `welcome` for a member; `None` if they are not in the group.
+    pub fn welcome(&self, member: &MemberId, now: Millis, resumed: bool) -> Option<Welcome> {
+        let me = self.member(member)?;
+        Some(Welcome {
+            protocol: crate::PROTOCOL_VERSION,
+            server_time: now,
+            me: Me {
+                member_id: me.id.clone(),
+                name: me.name.clone(),
+            },
+            group: self.group_view(),
+            seq: self.seq,
+            queue: self.queue.clone(),
+            meeting: self.meeting_snapshot(Some(member)),
+            resumed,
+            open_actions: self.carried_actions.clone(),
+            notes: self
+                .meeting
+                .iter()
+                .flat_map(|m| visible_notes(&m.notes, member))
+                .collect(),
+        })
+    }
+
+    pub fn group_view(&self) -> GroupView {
+        GroupView {
+            group_id: self.group_id.clone(),
+            name: self.name.clone(),
+            members: self
+                .members
+                .iter()
+                .map(|m| MemberView {
+                    member_id: m.id.clone(),
+                    name: m.name.clone(),
+                    present: m.present,
+                    agreement_accepted: m.accepted_version == Some(self.agreement.version),
+                })
+                .collect(),
+            rotation: self.members.iter().map(|m| m.id.clone()).collect(),
+            agreement: self.agreement.clone(),
+            settings: self.settings.clone(),
+        }
+    }
+
+    /// The open meeting as `viewer` sees it (`None`: what everyone may see).
+    pub fn meeting_snapshot(&self, viewer: Option<&MemberId>) -> Option<MeetingSnapshot> {
+        let meeting = self.meeting.as_ref()?;
+        let mut snapshot = MeetingSnapshot {
+            meeting_id: meeting.id.clone(),
+            status: meeting.status,
+            facilitator: meeting.facilitator.clone(),
+            opened_at: meeting.opened_at,
+            started_at: meeting.started_at,
+            paused_at: meeting.paused_at,
+            case: None,
+            round: None,
+            hands: meeting.hands.clone(),
+            record: meeting.record.clone(),
+            speaking_ms: meeting.speaking_ms.clone(),
+            presented: meeting.presented.clone(),
+        };
+        let Some(run) = &meeting.run else {
+            return Some(snapshot);
+        };
+        let turn = run.phase.floor.as_ref().map(|f| TurnView {
+            member: f.member.clone(),
+            deadline: f.deadline,
+            overtime: f.overtime,
+        });
+        let order: Vec<MemberId> = run
+            .phase
+            .rotation
+            .as_ref()
+            .map(|r| r.remaining.iter().cloned().collect())
+            .unwrap_or_default();
+        match &run.kind {
+            RunKind::Case { case, perspectives } => {
+                let phase = run.current_phase();
+                let may_see = |revealed: &&Revealed| {
+                    revealed.to == RevealTo::Group || viewer == Some(&case.presenter)
+                };
+                snapshot.case = Some(CaseSnapshot {
+                    case_id: case.case_id.clone(),
+                    presenter: case.presenter.clone(),
+                    template: run.template.name.clone(),
+                    phases: run.template.phases.clone(),
+                    phase_index: run.phase_index,
+                    phase: PhaseView {
+                        name: phase.name.clone(),
+                        kind: phase.kind,
+                        presenter_silent: phase.presenter_silent,
+                        deadline: run.phase.deadline,
+                        overtime: run.phase.overtime,
+                    },
+                    turn,
+                    order,
+                    cycle: run.phase.rotation.as_ref().map_or(1, |r| r.cycle),
+                    perspectives: perspectives.clone(),
+                    submitted: run.phase.contributions.keys().cloned().collect(),
+                    my_contribution: viewer.and_then(|v| run.phase.contributions.get(v).cloned()),
+                    revealed: run.revealed.iter().filter(may_see).cloned().collect(),
+                });
+            }
+            RunKind::CheckRound { label, turn_s } => {
+                snapshot.round = Some(RoundSnapshot {
+                    label: label.clone(),
+                    turn_s: *turn_s,
+                    turn,
+                    order,
+                });
+            }
+        }
+        Some(snapshot)
+    }
+
+    /// A meeting, open or ended, by id.
+    fn find_meeting(&self, meeting_id: &MeetingId) -> Option<MeetingRecord<'_>> {
+        if let Some(meeting) = self.meeting.as_ref().filter(|m| &m.id == meeting_id) {
+            return Some(MeetingRecord {
+                facilitator: &meeting.facilitator,
+                opened_at: meeting.opened_at,
+                ended_at: None,
+                record: &meeting.record,
+                notes: &meeting.notes,
+                speaking_ms: &meeting.speaking_ms,
+                presented: &meeting.presented,
+            });
+        }
+        let archived: &ArchivedMeeting = self.archive.iter().find(|m| &m.id == meeting_id)?;
+        Some(MeetingRecord {
+            facilitator: &archived.facilitator,
+            opened_at: archived.opened_at,
+            ended_at: Some(archived.ended_at),
+            record: &archived.record,
+            notes: &archived.notes,
+            speaking_ms: &archived.speaking_ms,
+            presented: &archived.presented,
+        })
+    }
+
+    /// The record of a meeting, for export.
+    pub fn record_export(&self, meeting_id: &MeetingId) -> Option<crate::export::RecordExport> {
+        let meeting = self.find_meeting(meeting_id)?;
+        Some(crate::export::RecordExport {
+            group: self.name.clone(),
+            meeting_id: meeting_id.clone(),
+            opened_at: meeting.opened_at,
+            ended_at: meeting.ended_at,
+            facilitator: self.display_name(meeting.facilitator),
+            members: self
+                .members
+                .iter()
+                .map(|m| (m.id.clone(), m.name.clone()))
+                .collect(),
+            cases: meeting.presented.to_vec(),
+            items: meeting.record.to_vec(),
+            speaking_ms: meeting.speaking_ms.clone(),
+        })
+    }
+
+    /// A member's notes in a meeting, and the notes written to them as presenter.
+    pub fn notes_export(
+        &self,
+        meeting_id: &MeetingId,
+        member: &MemberId,
+    ) -> Option<crate::export::NotesExport> {
+        let meeting = self.find_meeting(meeting_id)?;
+        Some(crate::export::NotesExport {
+            group: self.name.clone(),
+            meeting_id: meeting_id.clone(),
+            opened_at: meeting.opened_at,
+            member: self.display_name(member),
+            notes: visible_notes(meeting.notes, member).collect(),
+            members: self
+                .members
+                .iter()
+                .map(|m| (m.id.clone(), m.name.clone()))
+                .collect(),
+            cases: meeting.presented.to_vec(),
+        })
+    }
+
+    /// A member's name, or their id once they have left the group.
+    fn display_name(&self, member: &MemberId) -> String {
+        self.member(member)
+            .map_or_else(|| member.to_string(), |m| m.name.to_string())
+    }
+
+    /// Every meeting id this group still holds, newest last.
+    pub fn meeting_ids(&self) -> Vec<MeetingId> {
+        self.archive
+            .iter()
+            .map(|m| m.id.clone())
+            .chain(self.meeting.iter().map(|m| m.id.clone()))
+            .collect()
+    }
+}
+
+/// The parts of a meeting an export needs, open or archived alike.
+struct MeetingRecord<'a> {
+    facilitator: &'a MemberId,
+    opened_at: Millis,
+    ended_at: Option<Millis>,
+    record: &'a [RecordItem],
+    notes: &'a [Note],
+    speaking_ms: &'a std::collections::BTreeMap<MemberId, u64>,
+    presented: &'a [CaseView],
+}
+
+/// The notes a member may read: their own, and those written to them as presenter.
+fn visible_notes<'a>(notes: &'a [Note], member: &'a MemberId) -> impl Iterator<Item = Note> + 'a {
+    notes
+        .iter()
+        .filter(move |n| crate::event::note_audience(n).includes(member))
+        .cloned()
+}

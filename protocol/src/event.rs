@@ -1,0 +1,288 @@
+//! Events: what happened, in order, with a per-group seq.
+
+use crate::command::Visibility;
+use crate::ids::{CaseId, ItemId, MeetingId, MemberId, NoteId};
+use crate::settings::Settings;
+use crate::template::{Phase, RevealTo};
+use crate::text::{Label, Name};
+use crate::view::{
+    Agreement, CaseView, Contribution, MeetingSnapshot, MemberView, Note, PhaseView, RecordItem,
+};
+use crate::Millis;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Why the facilitator changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FacilitatorReason {
+    Handover,
+    Absent,
+    Opened,
+}
+
+/// Why a turn ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TurnEndReason {
+    Done,
+    Passed,
+    Skipped,
+    Timeout,
+    Absent,
+}
+
+/// Why a phase ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhaseEndReason {
+    Done,
+    Timeout,
+    Facilitator,
+}
+
+/// Why a case (or a check-in round) ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunEndReason {
+    /// Its last phase ended.
+    Done,
+    /// The facilitator ended it.
+    Facilitator,
+    /// The meeting ended.
+    MeetingEnded,
+    /// Its presenter was removed from the group.
+    PresenterRemoved,
+}
+
+/// Which clock `timer.extended` moved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimerTarget {
+    Phase,
+    Turn,
+}
+
+/// Everything that can happen in a group.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum Event {
+    #[serde(rename = "agreement.accepted")]
+    AgreementAccepted { member: MemberId, version: u32 },
+    #[serde(rename = "agreement.updated")]
+    AgreementUpdated { agreement: Agreement },
+    #[serde(rename = "member.added")]
+    MemberAdded { member: MemberView },
+    #[serde(rename = "member.removed")]
+    MemberRemoved { member: MemberId },
+    #[serde(rename = "member.presence")]
+    MemberPresence { member: MemberId, present: bool },
+    #[serde(rename = "meeting.opened")]
+    MeetingOpened { meeting: Box<MeetingSnapshot> },
+    #[serde(rename = "meeting.started")]
+    MeetingStarted { started_at: Millis },
+    #[serde(rename = "meeting.paused")]
+    MeetingPaused { paused_at: Millis },
+    /// Every deadline moved later by `paused_ms`.
+    #[serde(rename = "meeting.resumed")]
+    MeetingResumed { paused_ms: u64 },
+    #[serde(rename = "meeting.ended")]
+    MeetingEnded {
+        speaking_ms: BTreeMap<MemberId, u64>,
+    },
+    #[serde(rename = "facilitator.changed")]
+    FacilitatorChanged {
+        facilitator: MemberId,
+        reason: FacilitatorReason,
+    },
+    #[serde(rename = "case.proposed")]
+    CaseProposed { case: CaseView },
+    #[serde(rename = "case.withdrawn")]
+    CaseWithdrawn { case_id: CaseId },
+    #[serde(rename = "queue.reordered")]
+    QueueReordered { order: Vec<CaseId> },
+    #[serde(rename = "case.started")]
+    CaseStarted {
+        case_id: CaseId,
+        presenter: MemberId,
+        template: Name,
+        phases: Vec<Phase>,
+    },
+    #[serde(rename = "case.ended")]
+    CaseEnded {
+        case_id: CaseId,
+        reason: RunEndReason,
+    },
+    #[serde(rename = "phase.started")]
+    PhaseStarted {
+        phase_index: usize,
+        phase: PhaseView,
+        /// For a round: who speaks, in order.
+        order: Vec<MemberId>,
+    },
+    #[serde(rename = "phase.overtime")]
+    PhaseOvertime { phase_index: usize },
+    #[serde(rename = "phase.ended")]
+    PhaseEnded {
+        phase_index: usize,
+        reason: PhaseEndReason,
+    },
+    #[serde(rename = "turn.started")]
+    TurnStarted {
+        member: MemberId,
+        deadline: Option<Millis>,
+    },
+    #[serde(rename = "turn.overtime")]
+    TurnOvertime { member: MemberId },
+    #[serde(rename = "turn.ended")]
+    TurnEnded {
+        member: MemberId,
+        reason: TurnEndReason,
+        spoke_ms: u64,
+    },
+    #[serde(rename = "timer.extended")]
+    TimerExtended {
+        target: TimerTarget,
+        deadline: Millis,
+        seconds: u32,
+    },
+    #[serde(rename = "hand.raised")]
+    HandRaised { member: MemberId },
+    #[serde(rename = "hand.lowered")]
+    HandLowered { member: MemberId },
+    #[serde(rename = "note.saved")]
+    NoteSaved { note: Note },
+    #[serde(rename = "note.deleted")]
+    NoteDeleted { note_id: NoteId },
+    #[serde(rename = "record.added")]
+    RecordAdded { item: RecordItem },
+    #[serde(rename = "record.edited")]
+    RecordEdited { item: RecordItem },
+    #[serde(rename = "record.done")]
+    RecordDone { item_id: ItemId, by: MemberId },
+    /// Someone handed in a written contribution (who, not what).
+    #[serde(rename = "contribution.received")]
+    ContributionReceived { member: MemberId },
+    #[serde(rename = "contributions.revealed")]
+    ContributionsRevealed {
+        phase_index: usize,
+        to: RevealTo,
+        contributions: Vec<Contribution>,
+    },
+    #[serde(rename = "perspective.assigned")]
+    PerspectiveAssigned {
+        member: MemberId,
+        perspective: Option<Label>,
+    },
+    #[serde(rename = "round.started")]
+    RoundStarted {
+        label: Option<Label>,
+        turn_s: u32,
+        order: Vec<MemberId>,
+    },
+    #[serde(rename = "round.ended")]
+    RoundEnded { reason: RunEndReason },
+    #[serde(rename = "settings.updated")]
+    SettingsUpdated { settings: Settings },
+}
+
+impl Event {
+    /// The event's wire `type`, for logs and metrics.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::AgreementAccepted { .. } => "agreement.accepted",
+            Event::AgreementUpdated { .. } => "agreement.updated",
+            Event::MemberAdded { .. } => "member.added",
+            Event::MemberRemoved { .. } => "member.removed",
+            Event::MemberPresence { .. } => "member.presence",
+            Event::MeetingOpened { .. } => "meeting.opened",
+            Event::MeetingStarted { .. } => "meeting.started",
+            Event::MeetingPaused { .. } => "meeting.paused",
+            Event::MeetingResumed { .. } => "meeting.resumed",
+            Event::MeetingEnded { .. } => "meeting.ended",
+            Event::FacilitatorChanged { .. } => "facilitator.changed",
+            Event::CaseProposed { .. } => "case.proposed",
+            Event::CaseWithdrawn { .. } => "case.withdrawn",
+            Event::QueueReordered { .. } => "queue.reordered",
+            Event::CaseStarted { .. } => "case.started",
+            Event::CaseEnded { .. } => "case.ended",
+            Event::PhaseStarted { .. } => "phase.started",
+            Event::PhaseOvertime { .. } => "phase.overtime",
+            Event::PhaseEnded { .. } => "phase.ended",
+            Event::TurnStarted { .. } => "turn.started",
+            Event::TurnOvertime { .. } => "turn.overtime",
+            Event::TurnEnded { .. } => "turn.ended",
+            Event::TimerExtended { .. } => "timer.extended",
+            Event::HandRaised { .. } => "hand.raised",
+            Event::HandLowered { .. } => "hand.lowered",
+            Event::NoteSaved { .. } => "note.saved",
+            Event::NoteDeleted { .. } => "note.deleted",
+            Event::RecordAdded { .. } => "record.added",
+            Event::RecordEdited { .. } => "record.edited",
+            Event::RecordDone { .. } => "record.done",
+            Event::ContributionReceived { .. } => "contribution.received",
+            Event::ContributionsRevealed { .. } => "contributions.revealed",
+            Event::PerspectiveAssigned { .. } => "perspective.assigned",
+            Event::RoundStarted { .. } => "round.started",
+            Event::RoundEnded { .. } => "round.ended",
+            Event::SettingsUpdated { .. } => "settings.updated",
+        }
+    }
+}
+
+/// An event with its place in the group's history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventEnvelope {
+    pub seq: u64,
+    /// Server time when it happened.
+    pub at: Millis,
+    /// The meeting it belongs to, or `null` between meetings.
+    pub meeting_id: Option<MeetingId>,
+    #[serde(flatten)]
+    pub event: Event,
+}
+
+impl EventEnvelope {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("events serialize")
+    }
+}
+
+/// Who may receive an event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Audience {
+    /// Every member of the group.
+    Everyone,
+    /// These members only (notes, a presenter's revealed contributions).
+    Only(Vec<MemberId>),
+}
+
+impl Audience {
+    pub fn includes(&self, member: &MemberId) -> bool {
+        match self {
+            Audience::Everyone => true,
+            Audience::Only(members) => members.contains(member),
+        }
+    }
+}
+
+/// An event and who may receive it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Addressed {
+    pub audience: Audience,
+    pub event: EventEnvelope,
+}
+
+/// `Visibility` decides a note's audience; kept here so the rule lives in one place.
+pub fn note_audience(note: &Note) -> Audience {
+    let mut members = vec![note.author.clone()];
+    if note.visibility == Visibility::Presenter {
+        if let Some(presenter) = &note.presenter {
+            if presenter != &note.author {
+                members.push(presenter.clone());
+            }
+        }
+    }
+    Audience::Only(members)
+}

@@ -1,0 +1,212 @@
+//! A meeting's record, and a member's notes, as documents to download.
+
+use crate::command::{ItemKind, Visibility};
+use crate::ids::{MeetingId, MemberId};
+use crate::text::Name;
+use crate::view::{CaseView, Note, RecordItem};
+use crate::Millis;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// A meeting's record, as exported to its members.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RecordExport {
+    pub group: Name,
+    pub meeting_id: MeetingId,
+    pub opened_at: Millis,
+    pub ended_at: Option<Millis>,
+    pub facilitator: String,
+    pub members: Vec<(MemberId, Name)>,
+    pub cases: Vec<CaseView>,
+    pub items: Vec<RecordItem>,
+    pub speaking_ms: BTreeMap<MemberId, u64>,
+}
+
+/// One member's notes of a meeting.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NotesExport {
+    pub group: Name,
+    pub meeting_id: MeetingId,
+    pub opened_at: Millis,
+    pub member: String,
+    pub notes: Vec<Note>,
+    pub members: Vec<(MemberId, Name)>,
+    pub cases: Vec<CaseView>,
+}
+
+const SECTIONS: [(ItemKind, &str); 5] = [
+    (ItemKind::Area, "Areas covered"),
+    (ItemKind::Discussion, "Discussion"),
+    (ItemKind::Decision, "Decisions"),
+    (ItemKind::Action, "Actions"),
+    (ItemKind::Disagreement, "Disagreements"),
+];
+
+fn name_in(members: &[(MemberId, Name)], id: &MemberId) -> String {
+    members
+        .iter()
+        .find(|(m, _)| m == id)
+        .map_or_else(|| id.to_string(), |(_, name)| name.to_string())
+}
+
+/// Text typed by members goes into Markdown as text: characters Markdown would
+/// read as markup are escaped, and line breaks kept inside the list item.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push_str("  \n  "),
+            '\r' => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `YYYY-MM-DD HH:MM UTC` for an epoch-millisecond instant.
+pub fn utc(at: Millis) -> String {
+    let secs = at / 1000;
+    let days = secs / 86_400;
+    let (hour, minute) = ((secs % 86_400) / 3600, (secs % 3600) / 60);
+    // Civil-from-days, after Howard Hinnant's algorithm.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02} UTC")
+}
+
+fn minutes(ms: u64) -> String {
+    format!("{}:{:02}", ms / 60_000, (ms / 1000) % 60)
+}
+
+impl RecordExport {
+    pub fn to_markdown(&self) -> String {
+        let mut md = String::new();
+        let name = |id: &MemberId| name_in(&self.members, id);
+        let _ = writeln!(md, "# {} — meeting record\n", escape(&self.group));
+        let _ = writeln!(md, "- Opened: {}", utc(self.opened_at));
+        if let Some(ended) = self.ended_at {
+            let _ = writeln!(md, "- Ended: {}", utc(ended));
+        }
+        let _ = writeln!(md, "- Facilitator: {}", escape(&self.facilitator));
+        let _ = writeln!(md, "- Meeting: `{}`\n", self.meeting_id);
+        if !self.cases.is_empty() {
+            let _ = writeln!(md, "## Cases\n");
+            for case in &self.cases {
+                let _ = writeln!(
+                    md,
+                    "- {} (presented by {})",
+                    escape(&case.title),
+                    escape(&name(&case.presenter))
+                );
+            }
+            md.push('\n');
+        }
+        for (kind, heading) in SECTIONS {
+            let items: Vec<_> = self.items.iter().filter(|i| i.kind == kind).collect();
+            if items.is_empty() {
+                continue;
+            }
+            let _ = writeln!(md, "## {heading}\n");
+            for item in items {
+                let mut line = String::new();
+                if kind == ItemKind::Action {
+                    line.push_str(if item.done { "[x] " } else { "[ ] " });
+                }
+                line.push_str(&escape(&item.text));
+                if let Some(owner) = &item.owner {
+                    let _ = write!(line, " — {}", escape(&name(owner)));
+                }
+                if let Some(due) = &item.due {
+                    let _ = write!(line, ", due {}", due.as_str());
+                }
+                if !item.tags.is_empty() {
+                    let tags: Vec<String> = item
+                        .tags
+                        .iter()
+                        .map(|t| {
+                            serde_json::to_value(t)
+                                .ok()
+                                .and_then(|v| v.as_str().map(str::to_owned))
+                                .unwrap_or_default()
+                        })
+                        .collect();
+                    let _ = write!(line, " ({})", tags.join(", "));
+                }
+                let _ = writeln!(md, "- {line}");
+            }
+            md.push('\n');
+        }
+        if !self.speaking_ms.is_empty() {
+            let _ = writeln!(md, "## Speaking time\n");
+            let _ = writeln!(md, "| Member | Time |\n|---|---|");
+            for (member, ms) in &self.speaking_ms {
+                let _ = writeln!(md, "| {} | {} |", escape(&name(member)), minutes(*ms));
+            }
+            md.push('\n');
+        }
+        md
+    }
+}
+
+impl NotesExport {
+    pub fn to_markdown(&self) -> String {
+        let mut md = String::new();
+        let name = |id: &MemberId| name_in(&self.members, id);
+        let _ = writeln!(
+            md,
+            "# {} — notes of {}\n",
+            escape(&self.group),
+            escape(&self.member)
+        );
+        let _ = writeln!(md, "Meeting of {}. Confidential.\n", utc(self.opened_at));
+        let case_title = |note: &Note| {
+            note.case_id
+                .as_ref()
+                .and_then(|id| self.cases.iter().find(|c| &c.case_id == id))
+                .map(|c| c.title.to_string())
+        };
+        for note in &self.notes {
+            let heading = match (note.visibility, &note.presenter) {
+                (Visibility::Private, _) => "Private note".to_owned(),
+                (Visibility::Presenter, Some(p)) => {
+                    format!("To the presenter, {}, from {}", name(p), name(&note.author))
+                }
+                (Visibility::Presenter, None) => "To the presenter".to_owned(),
+            };
+            let _ = writeln!(md, "## {}", escape(&heading));
+            if let Some(title) = case_title(note) {
+                let _ = writeln!(md, "\nCase: {}", escape(&title));
+            }
+            let _ = writeln!(md, "\n{}\n", escape(&note.text));
+        }
+        md
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_utc_dates() {
+        assert_eq!(utc(0), "1970-01-01 00:00 UTC");
+        assert_eq!(utc(1_763_800_000_000), "2025-11-22 08:26 UTC");
+    }
+
+    #[test]
+    fn escapes_markup_typed_by_members() {
+        assert_eq!(escape("<b>*x*</b>"), "\\<b\\>\\*x\\*\\</b\\>");
+    }
+}

@@ -1,0 +1,145 @@
+//! A group's settings, and the partial update the facilitator may send.
+
+use crate::template::Template;
+use crate::text::Name;
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// Most templates a group may define.
+pub const TEMPLATES_MAX: usize = 20;
+/// Longest grace, in seconds.
+pub const GRACE_S_MAX: u32 = 600;
+
+/// How a group runs its meetings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// How long after a deadline the server ends a turn or phase itself;
+    /// `None` means never (the facilitator moves on by hand).
+    pub grace_s: Option<u32>,
+    /// How long the facilitator may be absent before the role passes on.
+    pub facilitator_absent_s: u32,
+    /// The template a case runs when `case.start` names none.
+    pub default_template: Name,
+    /// Templates the group defined.
+    pub templates: Vec<Template>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            grace_s: Some(30),
+            facilitator_absent_s: 60,
+            default_template: Name::new("sgs").expect("short literal"),
+            templates: Vec::new(),
+        }
+    }
+}
+
+/// The fields `settings.update` may change; absent fields stay as they are.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsUpdate {
+    /// `Some(None)` is an explicit `null`: never end a turn by itself.
+    #[serde(default, deserialize_with = "explicit_null")]
+    pub grace_s: Option<Option<u32>>,
+    #[serde(default)]
+    pub facilitator_absent_s: Option<u32>,
+    #[serde(default)]
+    pub default_template: Option<Name>,
+    #[serde(default)]
+    pub templates: Option<Vec<Template>>,
+}
+
+/// Tells a field given as `null` from one left out.
+fn explicit_null<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<u32>>, D::Error> {
+    Option::<u32>::deserialize(d).map(Some)
+}
+
+impl Settings {
+    /// Checks every field; `Err` names the offending one.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.grace_s.is_some_and(|g| g > GRACE_S_MAX) {
+            return Err(format!("settings.grace_s must be 0-{GRACE_S_MAX} or null"));
+        }
+        if !(5..=600).contains(&self.facilitator_absent_s) {
+            return Err("settings.facilitator_absent_s must be 5-600".into());
+        }
+        if self.templates.len() > TEMPLATES_MAX {
+            return Err(format!("settings.templates: at most {TEMPLATES_MAX}"));
+        }
+        for (index, template) in self.templates.iter().enumerate() {
+            if Template::BUILTIN.contains(&template.name.as_str()) {
+                return Err(format!(
+                    "settings.templates[{index}].name is a built-in template's name"
+                ));
+            }
+            template
+                .validate()
+                .map_err(|e| format!("settings.templates[{index}]: {e}"))?;
+        }
+        if self.template(&self.default_template).is_none() {
+            return Err("settings.default_template names no template".into());
+        }
+        Ok(())
+    }
+
+    /// A template by name: the group's own, or a built-in one.
+    pub fn template(&self, name: &str) -> Option<Template> {
+        self.templates
+            .iter()
+            .find(|t| t.name.as_str() == name)
+            .cloned()
+            .or_else(|| Template::builtin(name))
+    }
+
+    /// The settings with `update` applied (not yet validated).
+    pub fn updated(&self, update: &SettingsUpdate) -> Settings {
+        let mut next = self.clone();
+        if let Some(grace_s) = update.grace_s {
+            next.grace_s = grace_s;
+        }
+        if let Some(absent_s) = update.facilitator_absent_s {
+            next.facilitator_absent_s = absent_s;
+        }
+        if let Some(name) = &update.default_template {
+            next.default_template = name.clone();
+        }
+        if let Some(templates) = &update.templates {
+            next.templates = templates.clone();
+        }
+        next
+    }
+
+    pub fn grace_ms(&self) -> Option<u64> {
+        self.grace_s.map(|s| u64::from(s) * 1000)
+    }
+
+    pub fn facilitator_absent_ms(&self) -> u64 {
+        u64::from(self.facilitator_absent_s) * 1000
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn null_grace_differs_from_missing_grace() {
+        let null: SettingsUpdate = serde_json::from_str(r#"{"grace_s":null}"#).unwrap();
+        assert_eq!(null.grace_s, Some(None));
+        let missing: SettingsUpdate = serde_json::from_str("{}").unwrap();
+        assert_eq!(missing.grace_s, None);
+    }
+
+    #[test]
+    fn default_template_must_exist() {
+        let settings = Settings {
+            default_template: Name::new("nope").unwrap(),
+            ..Settings::default()
+        };
+        assert!(settings
+            .validate()
+            .unwrap_err()
+            .contains("default_template"));
+    }
+}

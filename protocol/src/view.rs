@@ -1,0 +1,218 @@
+//! What members see: the snapshots in `welcome` and in events.
+
+use crate::command::{Date, ItemKind, Tag, Visibility};
+use crate::ids::{CaseId, GroupId, ItemId, MeetingId, MemberId, NoteId};
+use crate::settings::Settings;
+use crate::template::{PhaseKind, RevealTo};
+use crate::text::{AgreementText, ItemText, Label, Name, NoteText, Question, Title};
+use crate::Millis;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The group's ground rules, which every member accepts before taking part.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agreement {
+    /// Goes up by one with each new text; members accept a version.
+    pub version: u32,
+    pub text: AgreementText,
+    /// When the group means to review the agreement.
+    pub review_on: Option<Date>,
+}
+
+/// A member as the group sees them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberView {
+    pub member_id: MemberId,
+    pub name: Name,
+    pub present: bool,
+    pub agreement_accepted: bool,
+}
+
+/// The group, as `welcome` gives it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupView {
+    pub group_id: GroupId,
+    pub name: Name,
+    pub members: Vec<MemberView>,
+    pub rotation: Vec<MemberId>,
+    pub agreement: Agreement,
+    pub settings: Settings,
+}
+
+/// Where a case is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    Queued,
+    Active,
+    Done,
+    Withdrawn,
+}
+
+/// A case in the group's queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseView {
+    pub case_id: CaseId,
+    pub presenter: MemberId,
+    pub title: Title,
+    pub question: Question,
+    pub minutes: u32,
+    pub urgent: bool,
+    pub status: CaseStatus,
+}
+
+/// A meeting's status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingStatus {
+    Lobby,
+    Running,
+    Paused,
+    Ended,
+}
+
+/// The current phase of a case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhaseView {
+    pub name: Name,
+    pub kind: PhaseKind,
+    pub presenter_silent: bool,
+    pub deadline: Option<Millis>,
+    pub overtime: bool,
+}
+
+/// Who holds the floor, and until when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TurnView {
+    pub member: MemberId,
+    pub deadline: Option<Millis>,
+    pub overtime: bool,
+}
+
+/// One member's written contribution, once revealed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contribution {
+    pub member: MemberId,
+    pub text: ItemText,
+}
+
+/// A written phase's texts, revealed when it ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revealed {
+    pub phase_index: usize,
+    pub to: RevealTo,
+    pub contributions: Vec<Contribution>,
+}
+
+/// The active case, as a member sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseSnapshot {
+    pub case_id: CaseId,
+    pub presenter: MemberId,
+    pub template: Name,
+    pub phases: Vec<crate::template::Phase>,
+    pub phase_index: usize,
+    pub phase: PhaseView,
+    pub turn: Option<TurnView>,
+    /// Members still to speak in this cycle of a round, in order.
+    pub order: Vec<MemberId>,
+    pub cycle: u32,
+    pub perspectives: BTreeMap<MemberId, Label>,
+    /// Who has handed in a contribution in the current written phase.
+    pub submitted: Vec<MemberId>,
+    /// This member's own contribution to the current written phase.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub my_contribution: Option<ItemText>,
+    /// Written phases' texts this member may see.
+    pub revealed: Vec<Revealed>,
+}
+
+/// A check-in or check-out round: turns, but no presenter and no case.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoundSnapshot {
+    pub label: Option<Label>,
+    pub turn_s: u32,
+    pub turn: Option<TurnView>,
+    pub order: Vec<MemberId>,
+}
+
+/// An item of the record.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordItem {
+    pub item_id: ItemId,
+    pub meeting_id: MeetingId,
+    pub kind: ItemKind,
+    pub text: ItemText,
+    pub owner: Option<MemberId>,
+    pub due: Option<Date>,
+    pub case_id: Option<CaseId>,
+    pub author: MemberId,
+    pub done: bool,
+    pub tags: Vec<Tag>,
+}
+
+/// A confidential note.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    pub note_id: NoteId,
+    pub author: MemberId,
+    pub case_id: Option<CaseId>,
+    pub visibility: Visibility,
+    /// For a note to the presenter: who that is.
+    pub presenter: Option<MemberId>,
+    pub text: NoteText,
+    pub updated_at: Millis,
+}
+
+/// The open meeting, as a member sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingSnapshot {
+    pub meeting_id: MeetingId,
+    pub status: MeetingStatus,
+    pub facilitator: MemberId,
+    pub opened_at: Millis,
+    pub started_at: Option<Millis>,
+    pub paused_at: Option<Millis>,
+    pub case: Option<CaseSnapshot>,
+    pub round: Option<RoundSnapshot>,
+    pub hands: Vec<MemberId>,
+    pub record: Vec<RecordItem>,
+    /// How long each member has held the floor in this meeting.
+    pub speaking_ms: BTreeMap<MemberId, u64>,
+    /// Cases presented so far in this meeting.
+    pub presented: Vec<CaseView>,
+}
+
+/// Who the connection is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub member_id: MemberId,
+    pub name: Name,
+}
+
+/// The server's answer to `hello`: everything a member needs to draw the page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Welcome {
+    pub protocol: u32,
+    pub server_time: Millis,
+    pub me: Me,
+    pub group: GroupView,
+    /// The last event seq of the group: resume from here.
+    pub seq: u64,
+    pub queue: Vec<CaseView>,
+    pub meeting: Option<MeetingSnapshot>,
+    pub resumed: bool,
+    pub open_actions: Vec<RecordItem>,
+    pub notes: Vec<Note>,
+}
+
+impl Welcome {
+    /// The `welcome` frame.
+    pub fn to_json(&self) -> String {
+        let mut value = serde_json::to_value(self).expect("welcome serializes");
+        if let serde_json::Value::Object(map) = &mut value {
+            map.insert("type".into(), "welcome".into());
+        }
+        value.to_string()
+    }
+}
