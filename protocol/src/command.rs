@@ -453,7 +453,9 @@ pub fn describe(error: &serde_json::Error) -> String {
 fn redact_backticks(text: &str) -> String {
     let looks_like_a_name = |name: &str| {
         (1..=40).contains(&name.len())
-            && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_')
     };
     text.split('`')
         .enumerate()

@@ -1,1 +1,372 @@
+//! Helpers for the end-to-end tests and the load generator: the real `rondo`
+//! binary, a bare HTTP client, and websocket members.
 
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// The data key the tests' servers use.
+pub const TEST_KEY: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+/// The `rondo` binary, built if it is not there yet.
+pub fn rondo_binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test's own path");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>");
+    let binary = dir.join("rondo");
+    if !binary.exists() {
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "-p", "rondo-server", "--bin", "rondo"])
+            .status()
+            .expect("cargo build");
+        assert!(status.success(), "building rondo failed");
+    }
+    binary
+}
+
+/// A running `rondo serve` on a port of its own, with its log in a file.
+pub struct Server {
+    pub child: Child,
+    pub addr: SocketAddr,
+    pub db: PathBuf,
+    pub log: PathBuf,
+}
+
+impl Server {
+    pub fn start(dir: &Path) -> Server {
+        Self::start_with(dir, &[])
+    }
+
+    pub fn start_with(dir: &Path, extra: &[&str]) -> Server {
+        let db = dir.join("rondo.db");
+        let log = dir.join(format!(
+            "server-{}.log",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        let log_file = std::fs::File::create(&log).expect("log file");
+        let mut child = Command::new(rondo_binary())
+            .args(["serve", "--addr", "127.0.0.1:0", "--db"])
+            .arg(&db)
+            .args(extra)
+            .env("RONDO_DATA_KEY", TEST_KEY)
+            .env("RUST_LOG", "debug")
+            .stdout(Stdio::piped())
+            .stderr(log_file)
+            .spawn()
+            .expect("starting rondo");
+        let stdout = child.stdout.take().expect("piped");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("rondo prints its address");
+        let addr = line
+            .trim()
+            .strip_prefix("listening on http://")
+            .unwrap_or_else(|| {
+                panic!(
+                    "unexpected first line: {line:?}; log: {}",
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                )
+            })
+            .parse()
+            .expect("an address");
+        Server {
+            child,
+            addr,
+            db,
+            log,
+        }
+    }
+
+    /// SIGKILL: no shutdown, no flush beyond what was already durable.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A bare HTTP/1.1 request; returns the status and the body.
+pub async fn http(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    bearer: Option<&str>,
+    body: Option<&Value>,
+) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let auth = bearer
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.expect("read");
+    let response = String::from_utf8_lossy(&response).to_string();
+    let status = response
+        .get(9..12)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    // The server may answer chunked; the tests only read small JSON or text bodies.
+    let body = if response
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        dechunk(&body)
+    } else {
+        body
+    };
+    (status, body)
+}
+
+fn dechunk(body: &str) -> String {
+    let mut out = String::new();
+    let mut rest = body;
+    while let Some((size, after)) = rest.split_once("\r\n") {
+        let Ok(size) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
+        if size == 0 || after.len() < size {
+            break;
+        }
+        out.push_str(&after[..size]);
+        rest = after[size..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+/// A group created over HTTP: its id, the convener token, and (name, member id, token).
+pub struct Group {
+    pub group_id: String,
+    pub convener_token: String,
+    pub members: Vec<(String, String, String)>,
+}
+
+impl Group {
+    pub fn token(&self, name: &str) -> &str {
+        &self
+            .members
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .expect("a member")
+            .2
+    }
+    pub fn id(&self, name: &str) -> &str {
+        &self
+            .members
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .expect("a member")
+            .1
+    }
+}
+
+pub async fn create_group(addr: SocketAddr, names: &[&str]) -> Group {
+    let members: Vec<Value> = names.iter().map(|n| json!({"name": n})).collect();
+    let body = json!({"name": "Test group", "members": members, "settings": {"grace_s": 1}});
+    let (status, text) = http(addr, "POST", "/api/groups", None, Some(&body)).await;
+    assert_eq!(status, 201, "{text}");
+    let created: Value = serde_json::from_str(&text).expect("JSON");
+    Group {
+        group_id: created["group_id"].as_str().unwrap().to_owned(),
+        convener_token: created["convener_token"].as_str().unwrap().to_owned(),
+        members: created["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                (
+                    m["name"].as_str().unwrap().to_owned(),
+                    m["member_id"].as_str().unwrap().to_owned(),
+                    m["token"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect(),
+    }
+}
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// A member's websocket, with everything it received.
+pub struct Member {
+    pub ws: Ws,
+    pub welcome: Value,
+    /// Every event received, in order.
+    pub events: Vec<Value>,
+    /// How far `until` has read in `events`.
+    cursor: usize,
+    next_id: u64,
+    pub name: String,
+}
+
+/// How long a test waits for a frame before it fails.
+pub const WAIT: Duration = Duration::from_secs(15);
+
+impl Member {
+    pub async fn connect(addr: SocketAddr, token: &str, resume_from: Option<u64>) -> Member {
+        let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
+            .await
+            .expect("ws connect");
+        let mut hello = json!({"type": "hello", "token": token, "client": "rondo-tests/1"});
+        if let Some(from) = resume_from {
+            hello["resume_from"] = from.into();
+        }
+        ws.send(Message::Text(hello.to_string().into()))
+            .await
+            .expect("hello");
+        let mut member = Member::from_socket(ws);
+        let welcome = member.frame().await.expect("welcome");
+        assert_eq!(welcome["type"], "welcome", "{welcome}");
+        member.welcome = welcome;
+        member.name = member.welcome["me"]["name"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned();
+        member
+    }
+
+    /// A socket that has not (yet) said hello.
+    pub fn from_socket(ws: Ws) -> Member {
+        Member {
+            ws,
+            welcome: Value::Null,
+            events: Vec::new(),
+            cursor: 0,
+            next_id: 0,
+            name: String::new(),
+        }
+    }
+
+    /// The next JSON frame; `None` once the socket closes.
+    pub async fn frame(&mut self) -> Option<Value> {
+        loop {
+            let message = tokio::time::timeout(WAIT, self.ws.next())
+                .await
+                .expect("a frame in time")?;
+            match message.ok()? {
+                Message::Text(text) => {
+                    return Some(serde_json::from_str(&text).expect("JSON frame"))
+                }
+                Message::Close(_) => return None,
+                _ => continue,
+            }
+        }
+    }
+
+    /// The close code the server sent, reading past anything before it.
+    pub async fn close_code(&mut self) -> Option<u16> {
+        loop {
+            let message = tokio::time::timeout(WAIT, self.ws.next())
+                .await
+                .expect("a frame in time")?;
+            if let Ok(Message::Close(frame)) = message {
+                return frame.map(|f| f.code.into());
+            }
+            message.ok()?;
+        }
+    }
+
+    pub async fn send_raw(&mut self, text: String) {
+        self.ws
+            .send(Message::Text(text.into()))
+            .await
+            .expect("send");
+    }
+
+    /// Sends a command with a fresh id and waits for its reply; events that
+    /// arrive meanwhile are kept.
+    pub async fn command(&mut self, command: Value) -> Value {
+        self.next_id += 1;
+        let id = format!("{}-{}", self.name, self.next_id);
+        self.command_with_id(&id, command).await
+    }
+
+    pub async fn command_with_id(&mut self, id: &str, mut command: Value) -> Value {
+        command["id"] = id.into();
+        self.send_raw(command.to_string()).await;
+        loop {
+            let frame = self
+                .frame()
+                .await
+                .expect("a reply before the socket closed");
+            if frame.get("re").and_then(Value::as_str) == Some(id) {
+                return frame;
+            }
+            self.keep(frame);
+        }
+    }
+
+    /// Sends a command that must be acknowledged.
+    pub async fn ok(&mut self, command: Value) -> Value {
+        let reply = self.command(command.clone()).await;
+        assert_eq!(reply["type"], "ack", "{} {command}: {reply}", self.name);
+        reply
+    }
+
+    fn keep(&mut self, frame: Value) {
+        if frame.get("seq").is_some() && frame.get("type").and_then(Value::as_str) != Some("ack") {
+            self.events.push(frame);
+        }
+    }
+
+    /// The next event of `kind` after the last one `until` returned,
+    /// reading more frames as needed.
+    pub async fn until(&mut self, kind: &str) -> Value {
+        loop {
+            if let Some(offset) = self.events[self.cursor..]
+                .iter()
+                .position(|e| e["type"] == kind)
+            {
+                self.cursor += offset + 1;
+                return self.events[self.cursor - 1].clone();
+            }
+            let frame = self
+                .frame()
+                .await
+                .unwrap_or_else(|| panic!("{} closed waiting for {kind}", self.name));
+            self.keep(frame);
+        }
+    }
+
+    /// The last seq this member saw.
+    pub fn last_seq(&self) -> u64 {
+        let welcome = self.welcome["seq"].as_u64().unwrap_or(0);
+        self.events
+            .iter()
+            .filter_map(|e| e["seq"].as_u64())
+            .max()
+            .unwrap_or(0)
+            .max(welcome)
+    }
+}

@@ -1,0 +1,69 @@
+//! What an operator can set, by flag or environment.
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "rondo",
+    version,
+    about = "Runs the turn-taking of peer supervision groups."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the websocket API, the HTTP API and the web client.
+    Serve(Config),
+    /// Serve, and create a demo group of six members whose links are printed.
+    Demo(Config),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "RONDO_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// The SQLite database file.
+    #[arg(long, env = "RONDO_DB", default_value = "./rondo.db")]
+    pub db: PathBuf,
+    /// Origins allowed to open websockets besides the server's own (comma-separated).
+    #[arg(
+        long = "allowed-origins",
+        env = "RONDO_ALLOWED_ORIGINS",
+        value_delimiter = ','
+    )]
+    pub allowed_origins: Vec<String>,
+    /// The data key, 64 hex characters; without it, the key file is used.
+    #[arg(long, env = "RONDO_DATA_KEY", hide_env_values = true)]
+    pub data_key: Option<String>,
+    /// The key file, created with mode 0600 on first start (default: the database path + `.key`).
+    #[arg(long, env = "RONDO_KEY_FILE")]
+    pub key_file: Option<PathBuf>,
+    /// When set, creating a group needs `Authorization: Bearer <this>`.
+    #[arg(long, env = "RONDO_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// Largest websocket frame, in bytes.
+    #[arg(long, env = "RONDO_FRAME_MAX_BYTES", default_value_t = 64 * 1024)]
+    pub frame_max_bytes: usize,
+    /// Commands a connection may send per second, sustained.
+    #[arg(long, env = "RONDO_RATE_PER_S", default_value_t = 20.0)]
+    pub rate_per_s: f64,
+    /// Commands a connection may send in a burst.
+    #[arg(long, env = "RONDO_RATE_BURST", default_value_t = 40.0)]
+    pub rate_burst: f64,
+}
+
+impl Config {
+    pub fn key_file(&self) -> PathBuf {
+        self.key_file.clone().unwrap_or_else(|| {
+            let mut path = self.db.clone().into_os_string();
+            path.push(".key");
+            path.into()
+        })
+    }
+}

@@ -1,0 +1,112 @@
+//! The `rondo` server: the meeting engine on the network.
+
+pub mod app;
+pub mod config;
+pub mod crypto;
+pub mod group;
+pub mod http;
+pub mod metrics;
+pub mod store;
+pub mod web;
+pub mod ws;
+
+use app::App;
+use config::Config;
+use crypto::DataKey;
+use metrics::Metrics;
+use std::sync::Arc;
+use store::{SqliteStore, Store};
+use tokio::sync::watch;
+
+/// Names of the demo group's members.
+const DEMO_MEMBERS: [&str; 6] = ["Ana", "Bo", "Cy", "Di", "Ed", "Fa"];
+
+/// Serves until SIGINT or SIGTERM; with `demo`, creates a demo group first.
+pub async fn run(config: Config, demo: bool) -> Result<(), String> {
+    let key = match &config.data_key {
+        Some(hex) => DataKey::from_hex(hex).map_err(|e| format!("RONDO_DATA_KEY: {e}"))?,
+        None => DataKey::from_file(&config.key_file()).map_err(|e| e.to_string())?,
+    };
+    let metrics = Arc::new(Metrics::default());
+    let flush_metrics = metrics.clone();
+    let store = SqliteStore::open(&config.db, key, move |elapsed| {
+        flush_metrics.store_flush.observe(elapsed)
+    })
+    .map_err(|e| format!("refusing to start: {e} ({})", config.db.display()))?;
+    let store: Arc<dyn Store> = Arc::new(store);
+    let (stop, shutdown) = watch::channel(false);
+    let started = std::time::Instant::now();
+    let app = App::start(store, metrics, config.clone(), shutdown)
+        .map_err(|e| format!("refusing to start: {e}"))?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(%addr, groups = app.groups.len(), startup_ms = started.elapsed().as_millis() as u64, "serving");
+    println!("listening on http://{addr}");
+    if demo {
+        print_demo_links(&app, addr).await?;
+    }
+    let router = http::router(app.clone());
+    // Turn changes are small frames that must not wait for Nagle's algorithm.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
+        let _ = stream.set_nodelay(true);
+    });
+    axum::serve(listener, router.into_make_service())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down");
+            let _ = stop.send(true);
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+async fn print_demo_links(app: &App, addr: std::net::SocketAddr) -> Result<(), String> {
+    use rondo_protocol::text::{AgreementText, Name};
+    let config = rondo_protocol::engine::state::GroupConfig {
+        group_id: rondo_protocol::ids::GroupId::new("pending").expect("short"),
+        name: Name::new("Demo supervision group").expect("short"),
+        members: Vec::new(),
+        agreement: rondo_protocol::view::Agreement {
+            version: 1,
+            text: AgreementText::new(http::DEFAULT_AGREEMENT).expect("fits"),
+            review_on: None,
+        },
+        settings: Default::default(),
+    };
+    let names = DEMO_MEMBERS
+        .iter()
+        .map(|n| Name::new(*n).expect("short"))
+        .collect();
+    let created = app
+        .create_group(config, names)
+        .await
+        .map_err(|e| e.message)?;
+    println!("\nDemo group created. Open one link per browser window:\n");
+    for (_, name, token) in &created.members {
+        println!("  {name:<4} http://{addr}/#t={token}");
+    }
+    println!(
+        "\nConvener token (for the HTTP API): {}\n",
+        created.convener_token
+    );
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("installing the SIGTERM handler");
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}

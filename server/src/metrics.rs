@@ -1,0 +1,152 @@
+//! Counters for `/metrics`, in Prometheus' text format.
+
+use rondo_protocol::reply::{ErrorCode, Reply};
+use std::fmt::Write;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
+use std::time::Duration;
+
+/// Upper bounds of the latency buckets, in seconds.
+const BUCKETS_S: [f64; 12] = [
+    0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+];
+
+/// A latency histogram.
+#[derive(Default)]
+pub struct Histogram {
+    counts: [AtomicU64; BUCKETS_S.len()],
+    count: AtomicU64,
+    sum_us: AtomicU64,
+}
+
+impl Histogram {
+    pub fn observe(&self, elapsed: Duration) {
+        let seconds = elapsed.as_secs_f64();
+        if let Some(bucket) = BUCKETS_S.iter().position(|b| seconds <= *b) {
+            self.counts[bucket].fetch_add(1, Relaxed);
+        }
+        self.count.fetch_add(1, Relaxed);
+        self.sum_us.fetch_add(elapsed.as_micros() as u64, Relaxed);
+    }
+
+    fn render(&self, name: &str, help: &str, out: &mut String) {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} histogram");
+        let mut cumulative = 0;
+        for (bound, count) in BUCKETS_S.iter().zip(&self.counts) {
+            cumulative += count.load(Relaxed);
+            let _ = writeln!(out, "{name}_bucket{{le=\"{bound}\"}} {cumulative}");
+        }
+        let total = self.count.load(Relaxed);
+        let _ = writeln!(out, "{name}_bucket{{le=\"+Inf\"}} {total}");
+        let _ = writeln!(out, "{name}_sum {}", self.sum_us.load(Relaxed) as f64 / 1e6);
+        let _ = writeln!(out, "{name}_count {total}");
+    }
+}
+
+/// Everything the server counts.
+#[derive(Default)]
+pub struct Metrics {
+    connections: AtomicI64,
+    groups: AtomicI64,
+    commands: AtomicU64,
+    errors: [AtomicU64; ErrorCode::ALL.len()],
+    events: AtomicU64,
+    slow_clients: AtomicU64,
+    pub ack_latency: Histogram,
+    pub store_flush: Histogram,
+}
+
+impl Metrics {
+    pub fn connection_opened(&self) {
+        self.connections.fetch_add(1, Relaxed);
+    }
+    pub fn connection_closed(&self) {
+        self.connections.fetch_sub(1, Relaxed);
+    }
+    pub fn group_started(&self) {
+        self.groups.fetch_add(1, Relaxed);
+    }
+    pub fn events_delivered(&self) {
+        self.events.fetch_add(1, Relaxed);
+    }
+    pub fn slow_client_dropped(&self) {
+        self.slow_clients.fetch_add(1, Relaxed);
+    }
+    pub fn observe_ack(&self, elapsed: Duration) {
+        self.ack_latency.observe(elapsed);
+    }
+
+    /// Counts a reply: a command, and its error code if refused.
+    pub fn count_reply(&self, reply: &Reply) {
+        self.commands.fetch_add(1, Relaxed);
+        if let Reply::Error { code, .. } = reply {
+            self.count_error(*code);
+        }
+    }
+
+    pub fn count_error(&self, code: ErrorCode) {
+        if let Some(i) = ErrorCode::ALL.iter().position(|c| *c == code) {
+            self.errors[i].fetch_add(1, Relaxed);
+        }
+    }
+
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let gauge = |out: &mut String, name: &str, help: &str, value: i64| {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {value}"
+            );
+        };
+        gauge(
+            &mut out,
+            "rondo_connections",
+            "Open member connections.",
+            self.connections.load(Relaxed),
+        );
+        gauge(
+            &mut out,
+            "rondo_groups",
+            "Groups loaded.",
+            self.groups.load(Relaxed),
+        );
+        let _ = writeln!(
+            out,
+            "# HELP rondo_commands_total Commands answered.\n# TYPE rondo_commands_total counter"
+        );
+        let _ = writeln!(out, "rondo_commands_total {}", self.commands.load(Relaxed));
+        let _ = writeln!(
+            out,
+            "# HELP rondo_errors_total Errors sent, by code.\n# TYPE rondo_errors_total counter"
+        );
+        for (code, count) in ErrorCode::ALL.iter().zip(&self.errors) {
+            let _ = writeln!(
+                out,
+                "rondo_errors_total{{code=\"{}\"}} {}",
+                code.as_str(),
+                count.load(Relaxed)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP rondo_events_total Events fanned out.\n# TYPE rondo_events_total counter"
+        );
+        let _ = writeln!(out, "rondo_events_total {}", self.events.load(Relaxed));
+        let _ = writeln!(out, "# HELP rondo_slow_clients_total Clients dropped for not keeping up.\n# TYPE rondo_slow_clients_total counter");
+        let _ = writeln!(
+            out,
+            "rondo_slow_clients_total {}",
+            self.slow_clients.load(Relaxed)
+        );
+        self.ack_latency.render(
+            "rondo_ack_latency_seconds",
+            "From a command's arrival to its ack.",
+            &mut out,
+        );
+        self.store_flush.render(
+            "rondo_store_flush_seconds",
+            "One group commit to disk.",
+            &mut out,
+        );
+        out
+    }
+}

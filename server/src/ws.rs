@@ -1,0 +1,305 @@
+//! One task per connection: read a frame, parse it, hand it to the group's
+//! task, and write what comes back. It only moves bytes and time.
+
+use crate::app::App;
+use crate::group::{GroupMsg, Outbound, CLOSE_TOO_SLOW, OUTBOX_LEN_MAX};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use rondo_protocol::command::{parse_frame, ClientFrame};
+use rondo_protocol::ids::{CommandId, MemberId};
+use rondo_protocol::reply::{ErrorCode, Rejection, Reply};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use tracing::Instrument;
+
+const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+const PING_EVERY: Duration = Duration::from_secs(15);
+const SILENT_MAX: Duration = Duration::from_secs(45);
+/// A write that takes longer belongs to a client that stopped reading.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Refusals for rate in a row after which the connection is closed.
+const RATE_REFUSALS_MAX: u32 = 100;
+
+/// `GET /ws`: the Origin is checked before the upgrade.
+pub async fn upgrade(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if !origin_allowed(&headers, &app.config.allowed_origins) {
+        return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
+    }
+    ws.protocols(["rondo.v1"])
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(4 * 1024)
+        // Frames a little over the limit are read so they can be answered
+        // with `too_large`; far larger ones are cut off by the library.
+        .max_message_size(app.config.frame_max_bytes * 4)
+        .max_frame_size(app.config.frame_max_bytes * 4)
+        .on_upgrade(move |socket| connection(app, socket))
+}
+
+/// An absent Origin (a non-browser client) is allowed; a present one must be
+/// the server's own (`http(s)://` + Host) or one the operator allowed.
+pub fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
+    let Some(origin) = headers.get("origin").and_then(|o| o.to_str().ok()) else {
+        return true;
+    };
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let own = [format!("http://{host}"), format!("https://{host}")];
+    own.iter().any(|o| o.eq_ignore_ascii_case(origin))
+        || allowed
+            .iter()
+            .any(|a| a.trim_end_matches('/').eq_ignore_ascii_case(origin))
+}
+
+type Sink = SplitSink<WebSocket, Message>;
+
+fn frame(text: String) -> Message {
+    Message::Text(Utf8Bytes::from(text))
+}
+
+fn error_frame(re: Option<CommandId>, rejection: Rejection) -> Message {
+    frame(serde_json::to_string(&Reply::error(re, rejection)).expect("replies serialize"))
+}
+
+async fn close(sink: &mut Sink, code: u16, reason: &str) {
+    let close = Message::Close(Some(CloseFrame {
+        code,
+        reason: Utf8Bytes::from(reason),
+    }));
+    let _ = tokio::time::timeout(WRITE_TIMEOUT, sink.send(close)).await;
+}
+
+async fn connection(app: Arc<App>, socket: WebSocket) {
+    let (mut sink, mut stream) = socket.split();
+    let Some((member, group_id, resume_from)) = hello(&app, &mut sink, &mut stream).await else {
+        return;
+    };
+    let Some(group) = app.group(&group_id) else {
+        close(&mut sink, 4401, "unknown group").await;
+        return;
+    };
+    let conn = app.next_conn_id();
+    let span = tracing::info_span!("connection", conn, group_id = %group_id, member_id = %member);
+    async move {
+        let (outbox, outbound) = mpsc::channel(OUTBOX_LEN_MAX);
+        let join = GroupMsg::Join {
+            conn,
+            member: member.clone(),
+            outbox,
+            resume_from,
+        };
+        if group.inbox.send(join).await.is_err() {
+            return;
+        }
+        tracing::info!("joined");
+        let reason = serve(&app, &group.inbox, conn, &member, sink, stream, outbound).await;
+        tracing::info!(reason, "closed");
+        let _ = group.inbox.send(GroupMsg::Leave { conn }).await;
+    }
+    .instrument(span)
+    .await
+}
+
+/// Reads the `hello`; answers and closes on anything else.
+async fn hello(
+    app: &App,
+    sink: &mut Sink,
+    stream: &mut SplitStream<WebSocket>,
+) -> Option<(MemberId, String, Option<u64>)> {
+    let first = match tokio::time::timeout(HELLO_TIMEOUT, stream.next()).await {
+        Err(_) => {
+            close(sink, 4408, "no hello within 10 s").await;
+            return None;
+        }
+        Ok(Some(Ok(message))) => message,
+        Ok(_) => return None,
+    };
+    let unauthorized =
+        |message: &str| error_frame(None, Rejection::new(ErrorCode::Unauthorized, message));
+    let hello = match &first {
+        Message::Text(text) => match parse_frame(text.as_str()) {
+            Ok(ClientFrame::Hello(hello)) => Some(hello),
+            _ => None,
+        },
+        _ => None,
+    };
+    let Some(hello) = hello else {
+        app.metrics.count_error(ErrorCode::Unauthorized);
+        let _ = sink
+            .send(unauthorized("the first frame must be hello"))
+            .await;
+        close(sink, 4401, "unauthorized").await;
+        return None;
+    };
+    let owner = app.authenticate(hello.token.as_str()).await;
+    let member = owner
+        .as_ref()
+        .and_then(|o| o.member_id.clone())
+        .and_then(|m| MemberId::new(m).ok());
+    match (owner, member) {
+        (Some(owner), Some(member)) => Some((member, owner.group_id, hello.resume_from)),
+        _ => {
+            app.metrics.count_error(ErrorCode::Unauthorized);
+            let _ = sink.send(unauthorized("unknown token")).await;
+            close(sink, 4401, "unauthorized").await;
+            None
+        }
+    }
+}
+
+/// A token bucket: `rate_per_s` sustained, `burst` at once.
+struct RateLimit {
+    tokens: f64,
+    last: Instant,
+    rate_per_s: f64,
+    burst: f64,
+}
+
+impl RateLimit {
+    fn allow(&mut self) -> bool {
+        let now = Instant::now();
+        let refill = now.duration_since(self.last).as_secs_f64() * self.rate_per_s;
+        self.tokens = (self.tokens + refill).min(self.burst);
+        self.last = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// The connection's life after `welcome`; returns why it ended.
+async fn serve(
+    app: &App,
+    inbox: &mpsc::Sender<GroupMsg>,
+    conn: u64,
+    member: &MemberId,
+    mut sink: Sink,
+    mut stream: SplitStream<WebSocket>,
+    mut outbound: mpsc::Receiver<Outbound>,
+) -> &'static str {
+    let mut shutdown = app.shutdown.clone();
+    let mut limit = RateLimit {
+        tokens: app.config.rate_burst,
+        last: Instant::now(),
+        rate_per_s: app.config.rate_per_s,
+        burst: app.config.rate_burst,
+    };
+    let mut refusals = 0;
+    let mut last_heard = Instant::now();
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.tick().await;
+    loop {
+        tokio::select! {
+            out = outbound.recv() => match out {
+                Some(Outbound::Text(text)) => {
+                    let sent = tokio::time::timeout(WRITE_TIMEOUT, sink.send(frame(text.to_string()))).await;
+                    if !matches!(sent, Ok(Ok(()))) {
+                        return "write failed or timed out";
+                    }
+                }
+                Some(Outbound::Close(code, reason)) => {
+                    close(&mut sink, code, &reason).await;
+                    return "closed by the server";
+                }
+                None => {
+                    close(&mut sink, CLOSE_TOO_SLOW, "too slow to keep up; resume").await;
+                    return "too slow";
+                }
+            },
+            incoming = stream.next() => {
+                let message = match incoming {
+                    Some(Ok(message)) => message,
+                    _ => return "client went away",
+                };
+                last_heard = Instant::now();
+                let text = match message {
+                    Message::Text(text) => text,
+                    Message::Binary(_) => {
+                        app.metrics.count_error(ErrorCode::BadRequest);
+                        let refusal = Rejection::bad_request("binary frames are not accepted; send JSON text");
+                        if sink.send(error_frame(None, refusal)).await.is_err() {
+                            return "write failed";
+                        }
+                        continue;
+                    }
+                    Message::Close(_) => return "client closed",
+                    Message::Ping(_) | Message::Pong(_) => continue,
+                };
+                if text.len() > app.config.frame_max_bytes {
+                    app.metrics.count_error(ErrorCode::TooLarge);
+                    let refusal = Rejection::too_large(format!("frames are at most {} bytes", app.config.frame_max_bytes));
+                    let _ = sink.send(error_frame(None, refusal)).await;
+                    close(&mut sink, 1009, "frame too large").await;
+                    return "frame too large";
+                }
+                if !limit.allow() {
+                    refusals += 1;
+                    app.metrics.count_error(ErrorCode::RateLimited);
+                    if refusals > RATE_REFUSALS_MAX {
+                        close(&mut sink, 1008, "too many commands").await;
+                        return "flood";
+                    }
+                    let refusal = Rejection::new(ErrorCode::RateLimited, "too many commands; slow down");
+                    let re = match parse_frame(text.as_str()) {
+                        Ok(ClientFrame::Command(envelope)) => Some(envelope.id),
+                        _ => None,
+                    };
+                    if sink.send(error_frame(re, refusal)).await.is_err() {
+                        return "write failed";
+                    }
+                    continue;
+                }
+                refusals = 0;
+                match parse_frame(text.as_str()) {
+                    Ok(ClientFrame::Command(envelope)) => {
+                        let command = GroupMsg::Command { conn, member: member.clone(), envelope, received: Instant::now() };
+                        if inbox.send(command).await.is_err() {
+                            return "group stopped";
+                        }
+                    }
+                    Ok(ClientFrame::Hello(_)) => {
+                        app.metrics.count_error(ErrorCode::BadRequest);
+                        let refusal = Rejection::bad_request("hello was already said on this connection");
+                        if sink.send(error_frame(None, refusal)).await.is_err() {
+                            return "write failed";
+                        }
+                    }
+                    Err(error) => {
+                        app.metrics.count_error(error.rejection.code);
+                        tracing::debug!(code = error.rejection.code.as_str(), "unreadable frame");
+                        if sink.send(error_frame(error.re, error.rejection)).await.is_err() {
+                            return "write failed";
+                        }
+                    }
+                }
+            }
+            _ = ping.tick() => {
+                if last_heard.elapsed() > SILENT_MAX {
+                    close(&mut sink, 1001, "no answer to pings").await;
+                    return "silent";
+                }
+                let sent = tokio::time::timeout(WRITE_TIMEOUT, sink.send(Message::Ping(Default::default()))).await;
+                if !matches!(sent, Ok(Ok(()))) {
+                    return "ping failed";
+                }
+            }
+            _ = shutdown.changed() => {
+                close(&mut sink, 1001, "server shutting down").await;
+                return "shutdown";
+            }
+        }
+    }
+}
