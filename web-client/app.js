@@ -1,1 +1,483 @@
+// Rondo's web client: the page beside the video call.
+// Every text a member typed is shown with textContent, never as HTML.
 
+import { Connection } from './connection.js';
+import { apply, fromWelcome, nameOf } from './model.js';
+
+const $ = (id) => document.getElementById(id);
+const TOKEN_KEY = 'rondo.token';
+const BUILTIN_TEMPLATES = ['sgs', 'incident', 'balint', 'open', 'peers'];
+const TEMPLATE_NAMES = { sgs: 'Structured Group Supervision', incident: 'Incident method', balint: 'Balint', open: 'Open discussion', peers: 'PEERS (individual)' };
+const DEFAULT_AGREEMENT = [
+  'Confidentiality: what is said about clients and colleagues stays in the group. Cases are presented without names or details that identify anyone.',
+  'Respect: one person speaks at a time; we listen, we do not interrupt, and the presenter is silent while feedback is given.',
+  'Recording: only the agreed record (areas, actions, decisions, disagreements) is kept; notes are private to whoever writes them.',
+  'Review: we review this agreement together once a year.',
+].join('\n');
+
+let model = null;
+let connection = null;
+let currentNoteId = null;
+let noteTimer = null;
+let lastAnnouncement = '';
+let pendingNote = null; // the id of the last note.save, to learn a new note's id
+
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function button(label, onClick, className) {
+  const b = el('button', label, className);
+  b.type = 'button';
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function announce(text) {
+  if (!text || text === lastAnnouncement) return;
+  lastAnnouncement = text;
+  $('announcer').textContent = text;
+}
+
+function show(id, visible) { $(id).hidden = !visible; }
+
+function fillSelect(select, options, keep = true) {
+  const previous = select.value;
+  select.replaceChildren(...options.map(([value, label]) => { const o = el('option', label); o.value = value; return o; }));
+  if (keep && options.some(([v]) => v === previous)) select.value = previous;
+}
+
+// ----- start page: create a group -----
+
+function startPage() {
+  show('start-view', true);
+  $('create-agreement').value = DEFAULT_AGREEMENT;
+  $('create-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    $('create-error').textContent = '';
+    const members = $('create-members').value.split('\n').map((s) => s.trim()).filter(Boolean).map((name) => ({ name }));
+    const body = { name: $('create-name').value.trim(), members, agreement: $('create-agreement').value };
+    const response = await fetch('/api/groups', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const result = await response.json();
+    if (!response.ok) { $('create-error').textContent = result.message || 'The group could not be created.'; return; }
+    $('links').replaceChildren(...result.members.map((m) => {
+      const item = el('li');
+      const link = el('input');
+      link.readOnly = true;
+      link.value = m.link;
+      link.setAttribute('aria-label', `Link for ${m.name}`);
+      const copy = button(`Copy link for ${m.name}`, async () => {
+        try { await navigator.clipboard.writeText(m.link); copy.textContent = 'Copied'; } catch { link.select(); }
+      });
+      item.append(el('strong', m.name), link, copy);
+      return item;
+    }));
+    show('create-result', true);
+  });
+}
+
+// ----- rendering -----
+
+function isFacilitator() { return model.meeting && model.meeting.facilitator === model.me.member_id; }
+function current() { return model.meeting && (model.meeting.case || model.meeting.round); }
+
+function render() {
+  if (!model) return;
+  const me = model.group.members.find((m) => m.member_id === model.me.member_id);
+  $('group-name').textContent = `— ${model.group.name}`;
+  const needsAgreement = me && !me.agreement_accepted;
+  show('agreement-view', needsAgreement);
+  show('meeting-view', !needsAgreement);
+  $('agreement-version').textContent = `Version ${model.group.agreement.version}` + (model.group.agreement.review_on ? `, to be reviewed on ${model.group.agreement.review_on}` : '');
+  $('agreement-text').replaceChildren(...model.group.agreement.text.split('\n').map((line) => el('p', line)));
+  renderCase();
+  renderControls();
+  renderRoster();
+  renderQueue();
+  renderNotes();
+  renderRecord();
+  tick();
+}
+
+function renderCase() {
+  const meeting = model.meeting;
+  const c = meeting && meeting.case;
+  const r = current();
+  const statusText = !meeting ? 'No meeting is open.'
+    : meeting.status === 'lobby' ? `Meeting open, not started. Facilitator: ${nameOf(model, meeting.facilitator)}.`
+    : meeting.status === 'paused' ? 'Paused: the clock is stopped.'
+    : c ? `${TEMPLATE_NAMES[c.template] || c.template} — presented by ${nameOf(model, c.presenter)}. Facilitator: ${nameOf(model, meeting.facilitator)}.`
+    : meeting.round ? `${meeting.round.label || 'Round'}. Facilitator: ${nameOf(model, meeting.facilitator)}.`
+    : `Meeting running. Facilitator: ${nameOf(model, meeting.facilitator)}.`;
+  $('meeting-status').textContent = statusText;
+  $('stepper').replaceChildren(...(c ? c.phases.map((p, i) => {
+    const item = el('li', p.name, i === c.phase_index ? 'current' : i < c.phase_index ? 'past' : '');
+    if (i === c.phase_index) item.setAttribute('aria-current', 'step');
+    return item;
+  }) : []));
+  const turn = r && r.turn;
+  const mine = turn && turn.member === model.me.member_id;
+  const phase = c && c.phase;
+  $('speaker').textContent = turn ? (mine ? 'It is your turn.' : `${nameOf(model, turn.member)} is speaking.`)
+    : phase && phase.kind === 'silence' ? 'Silence: time to reflect.'
+    : phase && phase.kind === 'written' ? 'Everyone writes; the texts are shown together when the phase ends.'
+    : phase && phase.kind === 'open' ? 'Open discussion: raise your hand to speak.' : '';
+  const silent = c && c.presenter === model.me.member_id && phase && (phase.presenter_silent || phase.kind === 'round');
+  show('silent-notice', Boolean(silent));
+  $('phase-note').textContent = phase ? phaseNote(phase) : '';
+  const order = r ? r.order : [];
+  show('order-box', order.length > 0);
+  show('hands-box', Boolean(phase && phase.kind === 'open'));
+  $('order').replaceChildren(...order.map((id) => {
+    const perspective = c && c.perspectives[id];
+    return el('li', nameOf(model, id) + (perspective ? ` (${perspective})` : ''));
+  }));
+  show('next-notice', order[0] === model.me.member_id && !mine);
+  $('hands').replaceChildren(...(meeting ? meeting.hands.map((id) => el('li', nameOf(model, id))) : []));
+  const writing = phase && phase.kind === 'written' && c.presenter !== model.me.member_id;
+  show('written-box', Boolean(writing));
+  if (writing) $('submitted').textContent = c.submitted.length ? `Handed in: ${c.submitted.map((id) => nameOf(model, id)).join(', ')}` : 'Nobody has handed in yet.';
+  $('revealed').replaceChildren(...(c ? c.revealed.map((rev) => {
+    const box = el('div', null, 'revealed');
+    box.append(el('h3', `Written contributions: ${c.phases[rev.phase_index].name}`));
+    const list = el('ul');
+    rev.contributions.forEach((x) => { const li = el('li'); li.append(el('strong', `${nameOf(model, x.member)}: `), el('span', x.text)); list.append(li); });
+    box.append(list);
+    return box;
+  }) : []));
+}
+
+function phaseNote(phase) {
+  const kinds = { presenter: 'The presenter has the floor.', round: 'A round: each member in turn.', open: 'Open: raise your hand to speak.', silence: 'Silence.', written: 'Written contributions.' };
+  return kinds[phase.kind] + (phase.presenter_silent ? ' The presenter listens in silence.' : '');
+}
+
+function minutes(ms) {
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+}
+
+function renderControls() {
+  const meeting = model.meeting;
+  const running = meeting && meeting.status === 'running';
+  const r = current();
+  const c = meeting && meeting.case;
+  const phase = c && c.phase;
+  const me = model.me.member_id;
+  const inHands = meeting && meeting.hands.includes(me);
+  const openPhase = running && phase && phase.kind === 'open';
+  show('raise-hand', openPhase && !inHands);
+  show('lower-hand', Boolean(meeting && inHands));
+  const holding = running && r && r.turn && r.turn.member === me;
+  $('done').disabled = !holding;
+  $('pass').disabled = !holding;
+  const f = isFacilitator();
+  show('facilitator-controls', f || !meeting);
+  show('open-meeting', !meeting);
+  for (const id of ['start-meeting', 'pause', 'resume', 'end-meeting']) show(id, f);
+  for (const id of ['start-case', 'next-phase', 'give-floor', 'run-round', 'assign-perspective', 'hand-over']) {
+    $(id).closest('.row').hidden = !f;
+  }
+  if (!f) return;
+  $('start-meeting').disabled = meeting.status !== 'lobby';
+  $('pause').disabled = !running;
+  $('resume').disabled = meeting.status !== 'paused';
+  const queued = model.queue.filter((x) => x.status === 'queued');
+  fillSelect($('case-select'), queued.map((x) => [x.case_id, `${x.title} (${nameOf(model, x.presenter)})`]));
+  const templates = BUILTIN_TEMPLATES.concat(model.group.settings.templates.map((t) => t.name));
+  fillSelect($('template-select'), templates.map((t) => [t, TEMPLATE_NAMES[t] || t]));
+  if (!$('template-select').dataset.chosen) $('template-select').value = model.group.settings.default_template;
+  $('start-case').disabled = !running || Boolean(r) || queued.length === 0;
+  $('next-phase').disabled = !running || !r;
+  $('extend').disabled = !running || !r;
+  $('skip').disabled = !running || !(r && r.turn);
+  $('run-round').disabled = !running || Boolean(r);
+  const others = model.group.members.map((m) => [m.member_id, m.name]);
+  const hands = meeting.hands.map((id) => [id, `${nameOf(model, id)} (hand raised)`]);
+  fillSelect($('floor-select'), hands.concat(others.filter(([id]) => !meeting.hands.includes(id))), false);
+  $('give-floor').disabled = !openPhase;
+  fillSelect($('perspective-member'), others);
+  $('assign-perspective').disabled = !c;
+  fillSelect($('handover-select'), others.filter(([id]) => id !== me));
+}
+
+function renderRoster() {
+  const meeting = model.meeting;
+  $('roster').replaceChildren(...model.group.members.map((m) => {
+    const item = el('li', null, m.present ? 'present' : 'away');
+    item.append(el('span', m.name, 'name'));
+    const tags = [];
+    tags.push(m.present ? 'here' : 'away');
+    if (meeting && meeting.facilitator === m.member_id) tags.push('facilitator');
+    if (meeting && meeting.case && meeting.case.presenter === m.member_id) tags.push('presenter');
+    const perspective = meeting && meeting.case && meeting.case.perspectives[m.member_id];
+    if (perspective) tags.push(perspective);
+    tags.push(m.agreement_accepted ? 'accepted the agreement' : 'has not accepted the agreement yet');
+    if (meeting && meeting.speaking_ms[m.member_id]) tags.push(`spoke ${minutes(meeting.speaking_ms[m.member_id])}`);
+    item.append(el('span', ` — ${tags.join(', ')}`, 'muted'));
+    return item;
+  }));
+}
+
+function renderQueue() {
+  $('queue').replaceChildren(...model.queue.map((x) => {
+    const item = el('li');
+    item.append(el('strong', x.title), el('span', ` — ${nameOf(model, x.presenter)}, ${x.minutes} min${x.urgent ? ', urgent' : ''}${x.status === 'active' ? ', now' : ''}`, 'muted'));
+    if (x.question) item.append(el('p', x.question, 'question'));
+    if (x.presenter === model.me.member_id && x.status === 'queued') {
+      item.append(button('Withdraw', () => connection.send('case.withdraw', { case_id: x.case_id })));
+    }
+    if (isFacilitator() && x.status === 'queued') {
+      item.append(button(`Move ${x.title} up`, () => moveCase(x.case_id, -1), 'small'));
+    }
+    return item;
+  }));
+}
+
+function moveCase(caseId, by) {
+  const order = model.queue.filter((x) => x.status === 'queued').map((x) => x.case_id);
+  const i = order.indexOf(caseId);
+  const j = i + by;
+  if (i < 0 || j < 0 || j >= order.length) return;
+  [order[i], order[j]] = [order[j], order[i]];
+  connection.send('case.reorder', { order });
+}
+
+function renderNotes() {
+  $('notes').replaceChildren(...model.notes.map((n) => {
+    const item = el('li');
+    const mine = n.author === model.me.member_id;
+    const label = n.visibility === 'private' ? 'Private' : mine ? `To ${nameOf(model, n.presenter)}` : `From ${nameOf(model, n.author)}`;
+    item.append(el('strong', `${label}: `), el('span', n.text));
+    if (mine) {
+      item.append(button('Edit', () => { currentNoteId = n.note_id; $('note-text').value = n.text; $('note-visibility').value = n.visibility; $('note-text').focus(); }, 'small'));
+      item.append(button('Delete', () => connection.send('note.delete', { note_id: n.note_id }), 'small'));
+    }
+    return item;
+  }));
+}
+
+function recordItem(x, inMeeting) {
+  const item = el('li', null, x.done ? 'done' : '');
+  const details = [x.kind];
+  if (x.owner) details.push(`owner ${nameOf(model, x.owner)}`);
+  if (x.due) details.push(`due ${x.due}`);
+  if (x.tags && x.tags.length) details.push(x.tags.join(', '));
+  if (x.done) details.push('done');
+  item.append(el('span', x.text), el('span', ` (${details.join('; ')})`, 'muted'));
+  if (x.kind === 'action' && !x.done) item.append(button('Mark done', () => connection.send('record.done', { item_id: x.item_id }), 'small'));
+  if (!inMeeting) item.dataset.earlier = 'true';
+  return item;
+}
+
+function renderRecord() {
+  const meeting = model.meeting;
+  $('record').replaceChildren(...(meeting ? meeting.record.map((x) => recordItem(x, true)) : []));
+  $('open-actions').replaceChildren(...model.openActions.map((x) => recordItem(x, false)));
+  fillSelect($('record-owner'), model.group.members.map((m) => [m.member_id, m.name]));
+  $('action-fields').hidden = $('record-kind').value !== 'action';
+  $('export-record').disabled = !model.lastMeetingId;
+  $('export-notes').disabled = !model.lastMeetingId;
+}
+
+// ----- the clock -----
+
+function tick() {
+  if (!model || !connection) return;
+  const r = current();
+  const c = model.meeting && model.meeting.case;
+  const holder = r && r.turn && r.turn.deadline ? r.turn : c && c.phase && c.phase.deadline ? c.phase : null;
+  const countdown = $('countdown');
+  if (!holder) {
+    countdown.textContent = '--:--';
+    countdown.classList.remove('overtime');
+    $('progress-fill').style.width = '0%';
+    return;
+  }
+  const paused = model.meeting.status === 'paused';
+  const now = paused ? model.meeting.paused_at : connection.serverNow();
+  const remainingMs = holder.deadline - now;
+  const over = remainingMs < 0;
+  const seconds = Math.ceil(Math.abs(remainingMs) / 1000);
+  countdown.textContent = `${over ? '+' : ''}${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+  countdown.classList.toggle('overtime', over || holder.overtime);
+  countdown.setAttribute('aria-label', over ? `Overtime ${seconds} seconds` : `${seconds} seconds left`);
+  const phaseDef = c ? c.phases[c.phase_index] : null;
+  const totalS = r.turn && r.turn.deadline ? (phaseDef && phaseDef.kind !== 'presenter' ? phaseDef.turn_s : phaseDef && phaseDef.duration_s) || (r.turn_s) : phaseDef && phaseDef.duration_s;
+  const fraction = totalS ? Math.max(0, Math.min(1, remainingMs / (totalS * 1000))) : 0;
+  $('progress-fill').style.width = `${Math.round(fraction * 100)}%`;
+}
+
+// ----- events and announcements -----
+
+function onEvent(event) {
+  apply(model, event);
+  const meeting = model.meeting;
+  const me = model.me.member_id;
+  if (event.type === 'turn.started') {
+    const c = meeting.case;
+    const phaseName = c && c.phase ? `${c.phase.name[0].toUpperCase()}${c.phase.name.slice(1)}. ` : '';
+    announce(event.member === me ? "It's your turn." : `${phaseName}${nameOf(model, event.member)} is speaking.`);
+    const r = current();
+    if (r && r.order[0] === me && event.member !== me) setTimeout(() => announce("You're next."), 1500);
+  } else if (event.type === 'phase.started') {
+    const silent = meeting.case.presenter === me && (event.phase.presenter_silent || event.phase.kind === 'round');
+    announce(`${event.phase.name}.${silent ? ' You are the presenter: please listen without replying.' : ''}`);
+  } else if (event.type === 'meeting.paused') announce('The meeting is paused.');
+  else if (event.type === 'meeting.resumed') announce('The meeting resumed.');
+  else if (event.type === 'case.ended') announce('The case has ended.');
+  else if (event.type === 'facilitator.changed' && event.facilitator === me) announce('You are now the facilitator.');
+  render();
+}
+
+function onReply(reply) {
+  if (reply.type === 'error') $('error').textContent = reply.message;
+  else $('error').textContent = '';
+}
+
+function onStatus(status) {
+  const text = status.online
+    ? (status.waiting ? `Connected — sending ${status.waiting} action(s)…` : 'Connected')
+    : `Offline — reconnecting${status.waiting ? `; ${status.waiting} action(s) will be sent when back` : ''}`;
+  $('connection').textContent = text;
+  $('connection').classList.toggle('offline', !status.online);
+}
+
+// ----- wiring the static controls -----
+
+function wire() {
+  const send = (type, fields) => () => connection.send(type, fields);
+  $('accept-agreement').addEventListener('click', () => connection.send('agreement.accept', { version: model.group.agreement.version }));
+  $('raise-hand').addEventListener('click', send('hand.raise'));
+  $('lower-hand').addEventListener('click', send('hand.lower'));
+  $('done').addEventListener('click', send('turn.done'));
+  $('pass').addEventListener('click', send('turn.pass'));
+  $('open-meeting').addEventListener('click', send('meeting.open'));
+  $('start-meeting').addEventListener('click', send('meeting.start'));
+  $('pause').addEventListener('click', send('meeting.pause'));
+  $('resume').addEventListener('click', send('meeting.resume'));
+  $('end-meeting').addEventListener('click', () => { if (confirm('End the meeting for everyone?')) connection.send('meeting.end'); });
+  $('template-select').addEventListener('change', () => { $('template-select').dataset.chosen = 'yes'; });
+  $('start-case').addEventListener('click', () => connection.send('case.start', { case_id: $('case-select').value, template: $('template-select').value }));
+  $('next-phase').addEventListener('click', send('phase.next'));
+  $('extend').addEventListener('click', () => {
+    const r = current();
+    const type = r && r.turn && r.turn.deadline ? 'turn.extend' : 'phase.extend';
+    connection.send(type, { seconds: Number($('extend-seconds').value) });
+  });
+  $('skip').addEventListener('click', send('turn.skip'));
+  $('give-floor').addEventListener('click', () => connection.send('floor.give', { member: $('floor-select').value }));
+  $('run-round').addEventListener('click', () => connection.send('round.start', { turn_s: Number($('round-turn').value), label: $('round-label').value }));
+  $('assign-perspective').addEventListener('click', () => {
+    const text = $('perspective-text').value.trim();
+    connection.send('perspective.assign', { member: $('perspective-member').value, perspective: text || null });
+  });
+  $('hand-over').addEventListener('click', () => connection.send('facilitator.handover', { member: $('handover-select').value }));
+  $('submit-contribution').addEventListener('click', () => {
+    const text = $('contribution').value.trim();
+    if (text) connection.send('contribution.submit', { text });
+  });
+  $('propose-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    connection.send('case.propose', {
+      title: $('propose-title').value.trim(), question: $('propose-question').value.trim(),
+      minutes: Number($('propose-minutes').value) || 30, urgent: $('propose-urgent').checked,
+    });
+    $('propose-form').reset();
+  });
+  $('record-kind').addEventListener('change', () => { $('action-fields').hidden = $('record-kind').value !== 'action'; });
+  $('record-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const kind = $('record-kind').value;
+    const fields = { kind, text: $('record-text').value.trim() };
+    const tags = [...$('record-tags').selectedOptions].map((o) => o.value);
+    if (tags.length) fields.tags = tags;
+    if (kind === 'action') {
+      fields.owner = $('record-owner').value;
+      if ($('record-due').value) fields.due = $('record-due').value;
+    }
+    connection.send('record.add', fields);
+    $('record-text').value = '';
+  });
+  $('new-note').addEventListener('click', () => { currentNoteId = null; $('note-text').value = ''; $('note-text').focus(); });
+  $('note-text').addEventListener('input', () => {
+    clearTimeout(noteTimer);
+    $('note-state').textContent = 'Saving…';
+    noteTimer = setTimeout(saveNote, 800);
+  });
+  $('export-record').addEventListener('click', () => download(`/api/record/${model.lastMeetingId}.md`, 'record.md'));
+  $('export-notes').addEventListener('click', () => download(`/api/notes/${model.lastMeetingId}.md`, 'my-notes.md'));
+  document.addEventListener('keydown', (event) => {
+    const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement.tagName);
+    if (typing || event.ctrlKey || event.metaKey || event.altKey || !model) return;
+    if (event.key === 'h') {
+      const target = !$('lower-hand').hidden ? $('lower-hand') : $('raise-hand');
+      if (!target.hidden) target.click();
+    } else if (event.key === 'd' && !$('done').disabled) $('done').click();
+  });
+  setInterval(tick, 250);
+}
+
+function saveNote() {
+  const text = $('note-text').value;
+  const fields = { visibility: $('note-visibility').value, text };
+  if (currentNoteId) fields.note_id = currentNoteId;
+  if (!model.meeting) { $('note-state').textContent = 'Notes are kept once a meeting is open.'; return; }
+  const id = connection.send('note.save', fields);
+  pendingNote = id;
+  $('note-state').textContent = 'Saved';
+}
+
+async function download(path, filename) {
+  const response = await fetch(path, { headers: { Authorization: `Bearer ${connection.token}` } });
+  if (!response.ok) { $('error').textContent = 'The export is not available.'; return; }
+  const url = URL.createObjectURL(await response.blob());
+  const a = el('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  URL.revokeObjectURL(url);
+}
+
+function main() {
+  const fromHash = new URLSearchParams(location.hash.slice(1)).get('t');
+  if (fromHash) {
+    sessionStorage.setItem(TOKEN_KEY, fromHash);
+    history.replaceState(null, '', location.pathname);
+  }
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (!token) { startPage(); return; }
+  wire();
+  connection = new Connection(token, {
+    onWelcome: (welcome) => {
+      model = fromWelcome(welcome);
+      // A note this member had open: keep editing the same one after a reconnect.
+      const noteIds = model.notes.map((n) => n.note_id);
+      if (currentNoteId && !noteIds.includes(currentNoteId)) currentNoteId = null;
+      render();
+    },
+    onEvent,
+    onReply: (reply) => {
+      if (reply.re && reply.re === pendingNote && reply.type === 'ack') {
+        const saved = model.notes.filter((n) => n.author === model.me.member_id).slice(-1)[0];
+        if (!currentNoteId && saved) currentNoteId = saved.note_id;
+        pendingNote = null;
+      }
+      onReply(reply);
+    },
+    onStatus,
+    onClosedForGood: () => {
+      sessionStorage.removeItem(TOKEN_KEY);
+      $('connection').textContent = 'This link no longer works. Ask your convener for a new one.';
+    },
+  });
+  onStatus({ online: false, waiting: 0 });
+  connection.start();
+}
+
+main();

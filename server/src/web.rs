@@ -24,6 +24,16 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../web-client/app.js"),
     ),
     (
+        "/model.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../web-client/model.js"),
+    ),
+    (
+        "/connection.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../web-client/connection.js"),
+    ),
+    (
         "/style.css",
         "text/css; charset=utf-8",
         include_str!("../../web-client/style.css"),

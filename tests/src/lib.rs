@@ -16,22 +16,25 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 /// The data key the tests' servers use.
 pub const TEST_KEY: &str = "0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 
-/// The `rondo` binary, built if it is not there yet.
+/// The `rondo` binary, brought up to date once per test process (it embeds
+/// the web client, so a stale one would test stale pages).
 pub fn rondo_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("the test's own path");
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>");
-    let binary = dir.join("rondo");
-    if !binary.exists() {
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "-p", "rondo-server", "--bin", "rondo"])
-            .status()
-            .expect("cargo build");
-        assert!(status.success(), "building rondo failed");
-    }
-    binary
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().expect("the test's own path");
+            let dir = exe
+                .parent()
+                .and_then(Path::parent)
+                .expect("target/<profile>");
+            let status = Command::new(env!("CARGO"))
+                .args(["build", "--quiet", "-p", "rondo-server", "--bin", "rondo"])
+                .status()
+                .expect("cargo build");
+            assert!(status.success(), "building rondo failed");
+            dir.join("rondo")
+        })
+        .clone()
 }
 
 /// A running `rondo serve` on a port of its own, with its log in a file.
@@ -48,6 +51,11 @@ impl Server {
     }
 
     pub fn start_with(dir: &Path, extra: &[&str]) -> Server {
+        Self::start_on(dir, "127.0.0.1:0", extra)
+    }
+
+    /// Starts on a given address, e.g. the one a killed server had.
+    pub fn start_on(dir: &Path, addr: &str, extra: &[&str]) -> Server {
         let db = dir.join("rondo.db");
         let log = dir.join(format!(
             "server-{}.log",
@@ -58,7 +66,7 @@ impl Server {
         ));
         let log_file = std::fs::File::create(&log).expect("log file");
         let mut child = Command::new(rondo_binary())
-            .args(["serve", "--addr", "127.0.0.1:0", "--db"])
+            .args(["serve", "--addr", addr, "--db"])
             .arg(&db)
             .args(extra)
             .env("RONDO_DATA_KEY", TEST_KEY)

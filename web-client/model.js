@@ -1,0 +1,144 @@
+// The meeting as this member knows it: the welcome snapshot, kept current by
+// applying each event in order.
+
+export function fromWelcome(welcome) {
+  return {
+    me: welcome.me,
+    group: welcome.group,
+    seq: welcome.seq,
+    queue: welcome.queue,
+    meeting: welcome.meeting,
+    openActions: welcome.open_actions,
+    notes: welcome.notes,
+    lastMeetingId: welcome.meeting ? welcome.meeting.meeting_id : null,
+  };
+}
+
+const member = (model, id) => model.group.members.find((m) => m.member_id === id);
+
+export function nameOf(model, id) {
+  const found = member(model, id);
+  return found ? found.name : 'someone';
+}
+
+function run(model) {
+  const meeting = model.meeting;
+  if (!meeting) return null;
+  return meeting.case || meeting.round;
+}
+
+function shift(holder, ms) {
+  if (holder && typeof holder.deadline === 'number') holder.deadline += ms;
+}
+
+const reducers = {
+  'agreement.accepted': (m, e) => { const x = member(m, e.member); if (x && e.version === m.group.agreement.version) x.agreement_accepted = true; },
+  'agreement.updated': (m, e) => { m.group.agreement = e.agreement; m.group.members.forEach((x) => { x.agreement_accepted = false; }); },
+  'member.added': (m, e) => { m.group.members.push(e.member); m.group.rotation.push(e.member.member_id); },
+  'member.removed': (m, e) => {
+    m.group.members = m.group.members.filter((x) => x.member_id !== e.member);
+    m.group.rotation = m.group.rotation.filter((x) => x !== e.member);
+  },
+  'member.presence': (m, e) => { const x = member(m, e.member); if (x) x.present = e.present; },
+  'meeting.opened': (m, e) => { m.meeting = e.meeting; m.lastMeetingId = e.meeting.meeting_id; m.notes = []; },
+  'meeting.started': (m, e) => { m.meeting.status = 'running'; m.meeting.started_at = e.started_at; },
+  'meeting.paused': (m, e) => { m.meeting.status = 'paused'; m.meeting.paused_at = e.paused_at; },
+  'meeting.resumed': (m, e) => {
+    m.meeting.status = 'running';
+    m.meeting.paused_at = null;
+    const r = run(m);
+    if (r) { shift(r.turn, e.paused_ms); shift(r.phase, e.paused_ms); }
+  },
+  'meeting.ended': (m, e) => {
+    m.openActions = m.openActions.concat(m.meeting.record.filter((i) => i.kind === 'action' && !i.done));
+    m.meeting = null;
+  },
+  'facilitator.changed': (m, e) => { if (m.meeting) m.meeting.facilitator = e.facilitator; },
+  'case.proposed': (m, e) => {
+    const at = e.case.urgent ? m.queue.findIndex((c) => c.status === 'queued' && !c.urgent) : -1;
+    if (at < 0) m.queue.push(e.case); else m.queue.splice(at, 0, e.case);
+  },
+  'case.withdrawn': (m, e) => { m.queue = m.queue.filter((c) => c.case_id !== e.case_id); },
+  'queue.reordered': (m, e) => {
+    const active = m.queue.filter((c) => c.status === 'active');
+    const queued = e.order.map((id) => m.queue.find((c) => c.case_id === id)).filter(Boolean);
+    m.queue = active.concat(queued);
+  },
+  'case.started': (m, e) => {
+    const c = m.queue.find((x) => x.case_id === e.case_id);
+    if (c) c.status = 'active';
+    m.meeting.case = {
+      case_id: e.case_id, presenter: e.presenter, template: e.template, phases: e.phases,
+      phase_index: 0, phase: null, turn: null, order: [], cycle: 1, perspectives: {}, submitted: [], revealed: [],
+    };
+  },
+  'phase.started': (m, e) => {
+    const c = m.meeting.case;
+    Object.assign(c, { phase_index: e.phase_index, phase: e.phase, order: e.order.slice(), turn: null, submitted: [], my_contribution: null });
+    m.meeting.hands = [];
+  },
+  'phase.overtime': (m) => { if (m.meeting.case && m.meeting.case.phase) m.meeting.case.phase.overtime = true; },
+  'phase.ended': (m) => { m.meeting.hands = []; },
+  'turn.started': (m, e) => {
+    const r = run(m);
+    if (!r) return;
+    r.turn = { member: e.member, deadline: e.deadline, overtime: false };
+    const i = r.order.indexOf(e.member);
+    if (i >= 0) r.order.splice(i, 1);
+    m.meeting.hands = m.meeting.hands.filter((x) => x !== e.member);
+  },
+  'turn.overtime': (m) => { const r = run(m); if (r && r.turn) r.turn.overtime = true; },
+  'turn.ended': (m, e) => {
+    const r = run(m);
+    if (r) {
+      if (r.turn && r.turn.member === e.member) r.turn = null;
+      r.order = r.order.filter((x) => x !== e.member);
+    }
+    m.meeting.speaking_ms[e.member] = (m.meeting.speaking_ms[e.member] || 0) + e.spoke_ms;
+  },
+  'timer.extended': (m, e) => {
+    const r = run(m);
+    if (!r) return;
+    const target = e.target === 'turn' ? r.turn : r.phase;
+    if (target) { target.deadline = e.deadline; target.overtime = false; }
+  },
+  'hand.raised': (m, e) => { if (!m.meeting.hands.includes(e.member)) m.meeting.hands.push(e.member); },
+  'hand.lowered': (m, e) => { m.meeting.hands = m.meeting.hands.filter((x) => x !== e.member); },
+  'note.saved': (m, e) => {
+    const i = m.notes.findIndex((n) => n.note_id === e.note.note_id);
+    if (i >= 0) m.notes[i] = e.note; else m.notes.push(e.note);
+  },
+  'note.deleted': (m, e) => { m.notes = m.notes.filter((n) => n.note_id !== e.note_id); },
+  'record.added': (m, e) => { m.meeting.record.push(e.item); },
+  'record.edited': (m, e) => {
+    const i = m.meeting.record.findIndex((x) => x.item_id === e.item.item_id);
+    if (i >= 0) m.meeting.record[i] = e.item;
+  },
+  'record.done': (m, e) => {
+    if (m.meeting) m.meeting.record.forEach((x) => { if (x.item_id === e.item_id) x.done = true; });
+    m.openActions = m.openActions.filter((x) => x.item_id !== e.item_id);
+  },
+  'contribution.received': (m, e) => { const c = m.meeting.case; if (c && !c.submitted.includes(e.member)) c.submitted.push(e.member); },
+  'contributions.revealed': (m, e) => { const c = m.meeting.case; if (c) c.revealed.push({ phase_index: e.phase_index, to: e.to, contributions: e.contributions }); },
+  'perspective.assigned': (m, e) => {
+    const c = m.meeting.case;
+    if (!c) return;
+    if (e.perspective) c.perspectives[e.member] = e.perspective; else delete c.perspectives[e.member];
+  },
+  'round.started': (m, e) => { m.meeting.round = { label: e.label, turn_s: e.turn_s, turn: null, order: e.order.slice() }; },
+  'round.ended': (m) => { m.meeting.round = null; },
+  'case.ended': (m, e) => {
+    const c = m.queue.find((x) => x.case_id === e.case_id);
+    if (c) m.meeting.presented.push({ ...c, status: 'done' });
+    m.queue = m.queue.filter((x) => x.case_id !== e.case_id);
+    m.meeting.case = null;
+    m.meeting.hands = [];
+  },
+  'settings.updated': (m, e) => { m.group.settings = e.settings; },
+};
+
+export function apply(model, event) {
+  const reducer = reducers[event.type];
+  if (reducer) reducer(model, event);
+  model.seq = event.seq;
+}
