@@ -201,8 +201,13 @@ impl Group {
 }
 
 pub async fn create_group(addr: SocketAddr, names: &[&str]) -> Group {
+    create_group_with(addr, names, json!({"grace_s": 1})).await
+}
+
+/// Creates a group with the given settings.
+pub async fn create_group_with(addr: SocketAddr, names: &[&str], settings: Value) -> Group {
     let members: Vec<Value> = names.iter().map(|n| json!({"name": n})).collect();
-    let body = json!({"name": "Test group", "members": members, "settings": {"grace_s": 1}});
+    let body = json!({"name": "Test group", "members": members, "settings": settings});
     let (status, text) = http(addr, "POST", "/api/groups", None, Some(&body)).await;
     assert_eq!(status, 201, "{text}");
     let created: Value = serde_json::from_str(&text).expect("JSON");
@@ -376,5 +381,50 @@ impl Member {
             .max()
             .unwrap_or(0)
             .max(welcome)
+    }
+}
+
+/// A process's memory and CPU, read from `/proc`.
+pub struct ServerStats {
+    pid: u32,
+}
+
+impl ServerStats {
+    pub fn new(pid: u32) -> ServerStats {
+        ServerStats { pid }
+    }
+
+    /// Resident set size in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        std::fs::read_to_string(format!("/proc/{}/status", self.pid))
+            .ok()
+            .and_then(|status| {
+                status
+                    .lines()
+                    .find(|l| l.starts_with("VmRSS:"))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|kib| kib.parse().ok())
+            })
+            .unwrap_or(0)
+    }
+
+    /// User plus system CPU time, in clock ticks.
+    pub fn cpu_ticks(&self) -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid)).unwrap_or_default();
+        // Fields after the command name, which is in parentheses and may hold spaces.
+        let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+        let fields: Vec<&str> = after.split_whitespace().collect();
+        let field = |i: usize| {
+            fields
+                .get(i)
+                .and_then(|f| f.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        field(11) + field(12)
+    }
+
+    /// Linux reports CPU time in ticks of 1/100 s (USER_HZ).
+    pub fn ticks_per_s() -> f64 {
+        100.0
     }
 }
