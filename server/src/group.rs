@@ -3,6 +3,7 @@
 
 use crate::metrics::Metrics;
 use crate::store::{Store, StoredEvent, StoredInput, Write, REPLAY_WINDOW};
+use axum::extract::ws::Utf8Bytes;
 use rondo_protocol::command::CommandEnvelope;
 use rondo_protocol::engine::{Admin, Engine, Input, Output};
 use rondo_protocol::event::Audience;
@@ -28,10 +29,11 @@ pub const CLOSE_TOO_SLOW: u16 = 4008;
 
 pub type ConnId = u64;
 
-/// What a connection task writes to its socket.
+/// What a connection task writes to its socket. Text is `Utf8Bytes` so one
+/// event's JSON is shared by every recipient, not copied for each.
 #[derive(Clone, Debug)]
 pub enum Outbound {
-    Text(Arc<str>),
+    Text(Utf8Bytes),
     Close(u16, Cow<'static, str>),
 }
 
@@ -51,7 +53,9 @@ pub enum GroupMsg {
     Command {
         conn: ConnId,
         member: MemberId,
-        envelope: CommandEnvelope,
+        /// Boxed: a group's inbox allocates its slots in blocks, and the
+        /// largest variant sets the size of every slot.
+        envelope: Box<CommandEnvelope>,
         received: Instant,
     },
     Admin {
@@ -98,7 +102,7 @@ struct Conn {
 struct Sent {
     seq: u64,
     audience: Audience,
-    json: Arc<str>,
+    json: Utf8Bytes,
 }
 
 /// What to do once a batch is durable, in order.
@@ -106,14 +110,14 @@ enum Delivery {
     Fanout(Vec<Arc<Sent>>),
     Reply {
         conn: ConnId,
-        json: Arc<str>,
+        json: Utf8Bytes,
         received: Instant,
     },
     Register {
         conn: ConnId,
         member: MemberId,
         outbox: Outbox,
-        frames: Vec<Arc<str>>,
+        frames: Vec<Utf8Bytes>,
     },
     CloseMember {
         member: MemberId,
@@ -201,11 +205,15 @@ impl GroupTask {
     }
 
     async fn run(mut self, messages: &mut mpsc::Receiver<GroupMsg>) {
+        // One timer for the group, reset to the engine's next deadline.
+        let timer = tokio::time::sleep(Duration::ZERO);
+        tokio::pin!(timer);
         loop {
-            let sleep = self.engine.next_deadline().map(|deadline| {
+            let deadline = self.engine.next_deadline();
+            if let Some(deadline) = deadline {
                 let wait = Duration::from_millis(deadline.saturating_sub(now_ms()));
-                tokio::time::sleep(wait)
-            });
+                timer.as_mut().reset(tokio::time::Instant::now() + wait);
+            }
             let batch = tokio::select! {
                 first = messages.recv() => match first {
                     Some(first) => {
@@ -220,7 +228,7 @@ impl GroupTask {
                     }
                     None => return,
                 },
-                () = async { sleep.expect("guarded").await }, if sleep.is_some() => Vec::new(),
+                () = &mut timer, if deadline.is_some() => Vec::new(),
             };
             self.process(batch).await;
             while !self.dropped.is_empty() {
@@ -308,7 +316,13 @@ impl GroupTask {
                 envelope,
                 received,
             } => {
-                let (output, sent) = self.apply(Input::Command { member, envelope }, batch);
+                let (output, sent) = self.apply(
+                    Input::Command {
+                        member,
+                        envelope: *envelope,
+                    },
+                    batch,
+                );
                 batch.deliveries.push(Delivery::Fanout(sent));
                 if let Some(reply) = output.reply {
                     self.metrics.count_reply(&reply);
@@ -410,14 +424,14 @@ impl GroupTask {
     }
 
     /// `welcome`, then the events a resuming member missed.
-    fn welcome_frames(&self, member: &MemberId, resume_from: Option<u64>) -> Vec<Arc<str>> {
+    fn welcome_frames(&self, member: &MemberId, resume_from: Option<u64>) -> Vec<Utf8Bytes> {
         let seq = self.engine.seq();
         let oldest_kept = self.recent.front().map_or(seq + 1, |e| e.seq);
         let resumed = resume_from.is_some_and(|from| from <= seq && from + 1 >= oldest_kept);
         let Some(welcome) = self.engine.welcome(member, now_ms(), resumed) else {
             return Vec::new();
         };
-        let mut frames: Vec<Arc<str>> = vec![welcome.to_json().into()];
+        let mut frames: Vec<Utf8Bytes> = vec![welcome.to_json().into()];
         if let (true, Some(from)) = (resumed, resume_from) {
             frames.extend(
                 self.recent

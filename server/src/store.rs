@@ -7,6 +7,7 @@
 
 use crate::crypto::DataKey;
 use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -27,6 +28,8 @@ pub enum StoreError {
     WrongKey,
     #[error("the store has stopped")]
     Stopped,
+    #[error("no group {0} in the store")]
+    UnknownGroup(String),
 }
 
 /// Who a token belongs to.
@@ -109,9 +112,19 @@ pub struct SqliteStore {
     writer: mpsc::SyncSender<Pending>,
     reader: Mutex<Connection>,
     key: DataKey,
-    /// Called with each commit's duration, for the metrics.
-    _thread: std::thread::JoinHandle<()>,
+    /// Keeps the checkpoint thread going while the store lives.
+    checkpointing: Arc<std::sync::atomic::AtomicBool>,
 }
+
+impl Drop for SqliteStore {
+    fn drop(&mut self) {
+        self.checkpointing
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Checkpoints run on their own thread, so a commit never waits for one.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
 fn open(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)?;
@@ -119,14 +132,30 @@ fn open(path: &Path) -> Result<Connection, StoreError> {
         "PRAGMA journal_mode=WAL;
          PRAGMA synchronous=FULL;
          PRAGMA busy_timeout=5000;
-         PRAGMA foreign_keys=ON;",
+         PRAGMA cache_size=-65536;
+         PRAGMA wal_autocheckpoint=0;",
     )?;
     Ok(conn)
 }
 
+/// Copies the WAL back into the database now and then (PASSIVE: never
+/// blocking the writer), until the store is dropped.
+fn checkpoint_loop(conn: Connection, running: Arc<std::sync::atomic::AtomicBool>) {
+    while running.load(std::sync::atomic::Ordering::Relaxed) {
+        std::thread::sleep(CHECKPOINT_EVERY);
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::warn!(error = %e, "checkpoint failed");
+        }
+    }
+}
+
+/// Groups are keyed by a small integer in the log tables: short keys keep
+/// the B-trees shallow and their comparisons cheap.
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS groups (group_id TEXT PRIMARY KEY, config BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS groups (
+    id INTEGER PRIMARY KEY, group_id TEXT NOT NULL UNIQUE, config BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS tokens (
     token_hash BLOB PRIMARY KEY,
     group_id TEXT NOT NULL,
@@ -134,15 +163,15 @@ CREATE TABLE IF NOT EXISTS tokens (
 );
 CREATE INDEX IF NOT EXISTS tokens_by_member ON tokens (group_id, member_id);
 CREATE TABLE IF NOT EXISTS inputs (
-    group_id TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, payload BLOB NOT NULL,
-    PRIMARY KEY (group_id, seq)
+    g INTEGER NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, payload BLOB NOT NULL,
+    PRIMARY KEY (g, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS events (
-    group_id TEXT NOT NULL, seq INTEGER NOT NULL, audience TEXT, payload BLOB NOT NULL,
-    PRIMARY KEY (group_id, seq)
+    g INTEGER NOT NULL, seq INTEGER NOT NULL, audience TEXT, payload BLOB NOT NULL,
+    PRIMARY KEY (g, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS snapshots (
-    group_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, payload BLOB NOT NULL
+    g INTEGER PRIMARY KEY, seq INTEGER NOT NULL, payload BLOB NOT NULL
 );
 ";
 
@@ -166,17 +195,25 @@ impl SqliteStore {
         conn.execute_batch(SCHEMA)?;
         check_key(&conn, &key)?;
         let reader = open(path)?;
+        let checkpointer = open(path)?;
+        let group_keys = load_group_keys(&conn)?;
         let (writer, queue) = mpsc::sync_channel::<Pending>(4096);
         let writer_key = key.clone();
-        let thread = std::thread::Builder::new()
+        std::thread::Builder::new()
             .name("rondo-store".into())
-            .spawn(move || write_loop(conn, writer_key, queue, on_commit))
+            .spawn(move || write_loop(conn, writer_key, group_keys, queue, on_commit))
             .expect("spawning the store thread");
+        let checkpointing = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let running = checkpointing.clone();
+        std::thread::Builder::new()
+            .name("rondo-checkpoint".into())
+            .spawn(move || checkpoint_loop(checkpointer, running))
+            .expect("spawning the checkpoint thread");
         Ok(SqliteStore {
             writer,
             reader: Mutex::new(reader),
             key,
-            _thread: thread,
+            checkpointing,
         })
     }
 
@@ -212,9 +249,19 @@ fn check_key(conn: &Connection, key: &DataKey) -> Result<(), StoreError> {
     }
 }
 
+/// Each group's integer key, by its id.
+fn load_group_keys(conn: &Connection) -> Result<HashMap<String, i64>, StoreError> {
+    let mut query = conn.prepare("SELECT group_id, id FROM groups")?;
+    let keys = query
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(keys)
+}
+
 fn write_loop(
     mut conn: Connection,
     key: DataKey,
+    mut group_keys: HashMap<String, i64>,
     queue: mpsc::Receiver<Pending>,
     on_commit: impl Fn(Duration),
 ) {
@@ -227,7 +274,12 @@ fn write_loop(
             }
         }
         let started = Instant::now();
-        let result = commit(&mut conn, &key, batch.iter().map(|(w, _)| w));
+        let result = commit(
+            &mut conn,
+            &key,
+            &mut group_keys,
+            batch.iter().map(|(w, _)| w),
+        );
         on_commit(started.elapsed());
         let result = result.map_err(Arc::new);
         for (_, done) in batch {
@@ -240,9 +292,11 @@ fn write_loop(
 fn commit<'a>(
     conn: &mut Connection,
     key: &DataKey,
+    group_keys: &mut HashMap<String, i64>,
     writes: impl Iterator<Item = &'a Write>,
 ) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
+    let mut created = Vec::new();
     for write in writes {
         match write {
             Write::CreateGroup {
@@ -258,6 +312,7 @@ fn commit<'a>(
                     "INSERT INTO groups (group_id, config) VALUES (?1, ?2)",
                     params![group_id, sealed],
                 )?;
+                created.push((group_id.clone(), tx.last_insert_rowid()));
                 for (member_id, hash) in tokens {
                     tx.execute(
                         "INSERT INTO tokens (token_hash, group_id, member_id) VALUES (?1, ?2, ?3)",
@@ -271,42 +326,38 @@ fn commit<'a>(
                 events,
                 snapshot,
             } => {
+                let g = created
+                    .iter()
+                    .find(|(id, _)| id == group_id)
+                    .map(|(_, g)| *g)
+                    .or_else(|| group_keys.get(group_id).copied())
+                    .ok_or_else(|| StoreError::UnknownGroup(group_id.clone()))?;
                 let mut insert_input = tx.prepare_cached(
-                    "INSERT INTO inputs (group_id, seq, at, payload) VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT INTO inputs (g, seq, at, payload) VALUES (?1, ?2, ?3, ?4)",
                 )?;
                 for input in inputs {
                     let ad = associated("inputs", group_id, &input.seq.to_string());
                     let sealed = key.seal(input.json.as_bytes(), &ad);
-                    insert_input.execute(params![
-                        group_id,
-                        input.seq as i64,
-                        input.at as i64,
-                        sealed
-                    ])?;
+                    insert_input.execute(params![g, input.seq as i64, input.at as i64, sealed])?;
                 }
                 let mut insert_event = tx.prepare_cached(
-                    "INSERT INTO events (group_id, seq, audience, payload) VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT INTO events (g, seq, audience, payload) VALUES (?1, ?2, ?3, ?4)",
                 )?;
                 for event in events {
                     let ad = associated("events", group_id, &event_row(event));
                     let sealed = key.seal(event.json.as_bytes(), &ad);
-                    insert_event.execute(params![
-                        group_id,
-                        event.seq as i64,
-                        event.audience,
-                        sealed
-                    ])?;
+                    insert_event.execute(params![g, event.seq as i64, event.audience, sealed])?;
                 }
                 if let Some((seq, json)) = snapshot {
                     let ad = associated("snapshots", group_id, &seq.to_string());
                     tx.execute(
-                        "INSERT OR REPLACE INTO snapshots (group_id, seq, payload) VALUES (?1, ?2, ?3)",
-                        params![group_id, *seq as i64, key.seal(json.as_bytes(), &ad)],
+                        "INSERT OR REPLACE INTO snapshots (g, seq, payload) VALUES (?1, ?2, ?3)",
+                        params![g, *seq as i64, key.seal(json.as_bytes(), &ad)],
                     )?;
                     // Inputs before a snapshot are not needed to rebuild the group.
                     tx.execute(
-                        "DELETE FROM inputs WHERE group_id = ?1 AND seq <= ?2",
-                        params![group_id, *seq as i64],
+                        "DELETE FROM inputs WHERE g = ?1 AND seq <= ?2",
+                        params![g, *seq as i64],
                     )?;
                 }
             }
@@ -329,6 +380,8 @@ fn commit<'a>(
         }
     }
     tx.commit()?;
+    // Only once committed do new groups join the map.
+    group_keys.extend(created);
     Ok(())
 }
 
@@ -367,26 +420,25 @@ impl Store for SqliteStore {
     fn load_groups(&self) -> Result<Vec<StoredGroup>, StoreError> {
         let conn = self.reader.lock().map_err(|_| StoreError::Stopped)?;
         let mut groups = Vec::new();
-        let mut rows = conn.prepare("SELECT group_id, config FROM groups ORDER BY group_id")?;
-        let stored: Vec<(String, Vec<u8>)> = rows
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        let mut rows = conn.prepare("SELECT id, group_id, config FROM groups ORDER BY id")?;
+        let stored: Vec<(i64, String, Vec<u8>)> = rows
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<Result<_, _>>()?;
-        let mut snapshot_query =
-            conn.prepare("SELECT seq, payload FROM snapshots WHERE group_id = ?1")?;
+        let mut snapshot_query = conn.prepare("SELECT seq, payload FROM snapshots WHERE g = ?1")?;
         let mut inputs_query = conn.prepare(
-            "SELECT seq, at, payload FROM inputs WHERE group_id = ?1 AND seq > ?2 ORDER BY seq",
+            "SELECT seq, at, payload FROM inputs WHERE g = ?1 AND seq > ?2 ORDER BY seq",
         )?;
         let mut events_query = conn.prepare(
-            "SELECT seq, audience, payload FROM events WHERE group_id = ?1 ORDER BY seq DESC LIMIT ?2",
+            "SELECT seq, audience, payload FROM events WHERE g = ?1 ORDER BY seq DESC LIMIT ?2",
         )?;
-        for (group_id, sealed_config) in stored {
+        for (g, group_id, sealed_config) in stored {
             let config_json = self.open_payload(
                 &sealed_config,
                 &associated("groups", &group_id, "config"),
                 "group",
             )?;
             let snapshot: Option<(i64, Vec<u8>)> = snapshot_query
-                .query_row(params![group_id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .query_row(params![g], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
             let snapshot = match snapshot {
                 Some((seq, sealed)) => {
@@ -397,7 +449,7 @@ impl Store for SqliteStore {
             };
             let after = snapshot.as_ref().map_or(0, |(seq, _)| *seq as i64);
             let mut inputs = Vec::new();
-            let rows = inputs_query.query_map(params![group_id, after], |r| {
+            let rows = inputs_query.query_map(params![g, after], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, i64>(1)?,
@@ -415,7 +467,7 @@ impl Store for SqliteStore {
                 });
             }
             let mut recent_events = Vec::new();
-            let rows = events_query.query_map(params![group_id, REPLAY_WINDOW as i64], |r| {
+            let rows = events_query.query_map(params![g, REPLAY_WINDOW as i64], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, Option<String>>(1)?,

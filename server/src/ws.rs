@@ -22,6 +22,8 @@ const PING_EVERY: Duration = Duration::from_secs(15);
 const SILENT_MAX: Duration = Duration::from_secs(45);
 /// A write that takes longer belongs to a client that stopped reading.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Most queued frames written with one flush.
+const WRITE_BATCH_MAX: usize = 64;
 /// Refusals for rate in a row after which the connection is closed.
 const RATE_REFUSALS_MAX: u32 = 100;
 
@@ -34,9 +36,10 @@ pub async fn upgrade(
     if !origin_allowed(&headers, &app.config.allowed_origins) {
         return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
     }
+    // Small buffers: frames are small, and every idle member holds them.
     ws.protocols(["rondo.v1"])
-        .read_buffer_size(4 * 1024)
-        .write_buffer_size(4 * 1024)
+        .read_buffer_size(2 * 1024)
+        .write_buffer_size(2 * 1024)
         // Frames a little over the limit are read so they can be answered
         // with `too_large`; far larger ones are cut off by the library.
         .max_message_size(app.config.frame_max_bytes * 4)
@@ -205,9 +208,33 @@ async fn serve(
         tokio::select! {
             out = outbound.recv() => match out {
                 Some(Outbound::Text(text)) => {
-                    let sent = tokio::time::timeout(WRITE_TIMEOUT, sink.send(frame(text.to_string()))).await;
-                    if !matches!(sent, Ok(Ok(()))) {
+                    // Everything already queued goes out with one flush: one
+                    // write for a command's events and its ack.
+                    let mut frames = vec![Message::Text(text)];
+                    let mut close_after = None;
+                    while frames.len() < WRITE_BATCH_MAX {
+                        match outbound.try_recv() {
+                            Ok(Outbound::Text(text)) => frames.push(Message::Text(text)),
+                            Ok(Outbound::Close(code, reason)) => {
+                                close_after = Some((code, reason));
+                                break;
+                            }
+                            Err(_) => break,
+                        }
+                    }
+                    let written = tokio::time::timeout(WRITE_TIMEOUT, async {
+                        for frame in frames {
+                            sink.feed(frame).await?;
+                        }
+                        sink.flush().await
+                    })
+                    .await;
+                    if !matches!(written, Ok(Ok(()))) {
                         return "write failed or timed out";
+                    }
+                    if let Some((code, reason)) = close_after {
+                        close(&mut sink, code, &reason).await;
+                        return "closed by the server";
                     }
                 }
                 Some(Outbound::Close(code, reason)) => {
@@ -265,7 +292,7 @@ async fn serve(
                 refusals = 0;
                 match parse_frame(text.as_str()) {
                     Ok(ClientFrame::Command(envelope)) => {
-                        let command = GroupMsg::Command { conn, member: member.clone(), envelope, received: Instant::now() };
+                        let command = GroupMsg::Command { conn, member: member.clone(), envelope: Box::new(envelope), received: Instant::now() };
                         if inbox.send(command).await.is_err() {
                             return "group stopped";
                         }

@@ -428,3 +428,15 @@ impl ServerStats {
         100.0
     }
 }
+
+/// The machine's CPU time stolen by the hypervisor, in ticks, from `/proc/stat`.
+pub fn steal_ticks() -> u64 {
+    std::fs::read_to_string("/proc/stat")
+        .ok()
+        .and_then(|stat| {
+            stat.lines()
+                .next()
+                .and_then(|cpu| cpu.split_whitespace().nth(8).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}

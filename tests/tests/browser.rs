@@ -4,6 +4,7 @@
 use fantoccini::{Client, ClientBuilder, Locator};
 use rondo_tests::{create_group, Server};
 use serde_json::{json, Value};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -15,9 +16,15 @@ struct Driver {
     port: u16,
 }
 
+/// chromedriver runs in a process group of its own, so that dropping it also
+/// ends the browsers it started, even when a test fails halfway.
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // SAFETY: killpg only sends a signal; the group is the one
+        // chromedriver leads (process_group(0) at spawn).
+        unsafe {
+            libc::killpg(self.child.id() as libc::pid_t, libc::SIGKILL);
+        }
         let _ = self.child.wait();
     }
 }
@@ -42,6 +49,7 @@ fn chromedriver() -> Option<Driver> {
         .port();
     let child = Command::new(binary)
         .arg(format!("--port={port}"))
+        .process_group(0)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
