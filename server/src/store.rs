@@ -42,7 +42,7 @@ pub struct TokenOwner {
 }
 
 /// One logged input: the seq of its last event, when it happened, and the input.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct StoredInput {
     pub seq: u64,
     pub at: u64,
@@ -50,7 +50,7 @@ pub struct StoredInput {
 }
 
 /// One event with its audience (`None`: everyone), both as JSON.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct StoredEvent {
     pub seq: u64,
     pub audience: Option<String>,
@@ -163,11 +163,12 @@ CREATE TABLE IF NOT EXISTS tokens (
 );
 CREATE INDEX IF NOT EXISTS tokens_by_member ON tokens (group_id, member_id);
 CREATE TABLE IF NOT EXISTS inputs (
-    g INTEGER NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, payload BLOB NOT NULL,
+    g INTEGER NOT NULL, seq INTEGER NOT NULL, first_seq INTEGER NOT NULL, payload BLOB NOT NULL,
     PRIMARY KEY (g, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS events (
-    g INTEGER NOT NULL, seq INTEGER NOT NULL, audience TEXT, payload BLOB NOT NULL,
+    g INTEGER NOT NULL, seq INTEGER NOT NULL, first_seq INTEGER NOT NULL,
+    audiences TEXT NOT NULL, payload BLOB NOT NULL,
     PRIMARY KEY (g, seq)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS snapshots (
@@ -180,8 +181,15 @@ fn associated(table: &str, group_id: &str, row: &str) -> Vec<u8> {
     format!("rondo.v1|{table}|{group_id}|{row}").into_bytes()
 }
 
-fn event_row(event: &StoredEvent) -> String {
-    format!("{}|{}", event.seq, event.audience.as_deref().unwrap_or("*"))
+/// Who may see each event of a row, in plain text (member ids only), so the
+/// associated data binds every sealed event to its audience: a note's row
+/// names its author.
+fn audiences(events: &[StoredEvent]) -> String {
+    let each: Vec<&str> = events
+        .iter()
+        .map(|e| e.audience.as_deref().unwrap_or("*"))
+        .collect();
+    each.join(";")
 }
 
 impl SqliteStore {
@@ -215,6 +223,17 @@ impl SqliteStore {
             key,
             checkpointing,
         })
+    }
+
+    /// Opens a sealed row holding a JSON array.
+    fn open_rows<T: serde::de::DeserializeOwned>(
+        &self,
+        sealed: &[u8],
+        ad: &[u8],
+        what: &str,
+    ) -> Result<Vec<T>, StoreError> {
+        let json = self.open_payload(sealed, ad, what)?;
+        serde_json::from_str(&json).map_err(|_| StoreError::Undecryptable(what.to_owned()))
     }
 
     fn open_payload(&self, sealed: &[u8], ad: &[u8], what: &str) -> Result<String, StoreError> {
@@ -332,21 +351,31 @@ fn commit<'a>(
                     .map(|(_, g)| *g)
                     .or_else(|| group_keys.get(group_id).copied())
                     .ok_or_else(|| StoreError::UnknownGroup(group_id.clone()))?;
-                let mut insert_input = tx.prepare_cached(
-                    "INSERT INTO inputs (g, seq, at, payload) VALUES (?1, ?2, ?3, ?4)",
-                )?;
-                for input in inputs {
-                    let ad = associated("inputs", group_id, &input.seq.to_string());
-                    let sealed = key.seal(input.json.as_bytes(), &ad);
-                    insert_input.execute(params![g, input.seq as i64, input.at as i64, sealed])?;
+                // One row for the batch's inputs and one for its events: a
+                // flush writes two rows per group, however busy the group was.
+                if let (Some(first), Some(last)) = (inputs.first(), inputs.last()) {
+                    let range = format!("{}-{}", first.seq, last.seq);
+                    let payload = serde_json::to_vec(inputs).expect("inputs serialize");
+                    let sealed = key.seal(&payload, &associated("inputs", group_id, &range));
+                    tx.prepare_cached(
+                        "INSERT INTO inputs (g, seq, first_seq, payload) VALUES (?1, ?2, ?3, ?4)",
+                    )?
+                    .execute(params![
+                        g,
+                        last.seq as i64,
+                        first.seq as i64,
+                        sealed
+                    ])?;
                 }
-                let mut insert_event = tx.prepare_cached(
-                    "INSERT INTO events (g, seq, audience, payload) VALUES (?1, ?2, ?3, ?4)",
-                )?;
-                for event in events {
-                    let ad = associated("events", group_id, &event_row(event));
-                    let sealed = key.seal(event.json.as_bytes(), &ad);
-                    insert_event.execute(params![g, event.seq as i64, event.audience, sealed])?;
+                if let (Some(first), Some(last)) = (events.first(), events.last()) {
+                    let audiences = audiences(events);
+                    let row = format!("{}-{}|{audiences}", first.seq, last.seq);
+                    let payload = serde_json::to_vec(events).expect("events serialize");
+                    let sealed = key.seal(&payload, &associated("events", group_id, &row));
+                    tx.prepare_cached(
+                        "INSERT INTO events (g, seq, first_seq, audiences, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    )?
+                    .execute(params![g, last.seq as i64, first.seq as i64, audiences, sealed])?;
                 }
                 if let Some((seq, json)) = snapshot {
                     let ad = associated("snapshots", group_id, &seq.to_string());
@@ -426,10 +455,10 @@ impl Store for SqliteStore {
             .collect::<Result<_, _>>()?;
         let mut snapshot_query = conn.prepare("SELECT seq, payload FROM snapshots WHERE g = ?1")?;
         let mut inputs_query = conn.prepare(
-            "SELECT seq, at, payload FROM inputs WHERE g = ?1 AND seq > ?2 ORDER BY seq",
+            "SELECT seq, first_seq, payload FROM inputs WHERE g = ?1 AND seq > ?2 ORDER BY seq",
         )?;
         let mut events_query = conn.prepare(
-            "SELECT seq, audience, payload FROM events WHERE g = ?1 ORDER BY seq DESC LIMIT ?2",
+            "SELECT seq, first_seq, audiences, payload FROM events WHERE g = ?1 ORDER BY seq DESC",
         )?;
         for (g, group_id, sealed_config) in stored {
             let config_json = self.open_payload(
@@ -457,34 +486,24 @@ impl Store for SqliteStore {
                 ))
             })?;
             for row in rows {
-                let (seq, at, sealed) = row?;
-                let ad = associated("inputs", &group_id, &seq.to_string());
-                let json = self.open_payload(&sealed, &ad, "input")?;
-                inputs.push(StoredInput {
-                    seq: seq as u64,
-                    at: at as u64,
-                    json,
-                });
+                let (last, first, sealed) = row?;
+                let ad = associated("inputs", &group_id, &format!("{first}-{last}"));
+                let batch: Vec<StoredInput> = self.open_rows(&sealed, &ad, "inputs")?;
+                inputs.extend(batch.into_iter().filter(|i| i.seq as i64 > after));
             }
+            // The newest rows, until the replay window is full.
             let mut recent_events = Vec::new();
-            let rows = events_query.query_map(params![g, REPLAY_WINDOW as i64], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, Vec<u8>>(2)?,
-                ))
-            })?;
-            for row in rows {
-                let (seq, audience, sealed) = row?;
-                let mut event = StoredEvent {
-                    seq: seq as u64,
-                    audience,
-                    json: String::new(),
-                };
-                let ad = associated("events", &group_id, &event_row(&event));
-                event.json = self.open_payload(&sealed, &ad, "event")?;
-                recent_events.push(event);
+            let mut rows = events_query.query(params![g])?;
+            while recent_events.len() < REPLAY_WINDOW {
+                let Some(row) = rows.next()? else { break };
+                let (last, first): (i64, i64) = (row.get(0)?, row.get(1)?);
+                let audiences: String = row.get(2)?;
+                let sealed: Vec<u8> = row.get(3)?;
+                let ad = associated("events", &group_id, &format!("{first}-{last}|{audiences}"));
+                let batch: Vec<StoredEvent> = self.open_rows(&sealed, &ad, "events")?;
+                recent_events.extend(batch.into_iter().rev());
             }
+            recent_events.truncate(REPLAY_WINDOW);
             recent_events.reverse();
             groups.push(StoredGroup {
                 group_id,
@@ -590,23 +609,22 @@ mod tests {
             },
         )
         .await;
-        let events = (1..=2)
-            .map(|seq| StoredEvent {
+        // Two flushes: two rows.
+        for seq in 1..=2 {
+            let events = vec![StoredEvent {
                 seq,
                 audience: None,
                 json: format!("e{seq}"),
-            })
-            .collect();
-        written(
-            &store,
-            Write::Append {
+            }];
+            let write = Write::Append {
                 group_id: "g".into(),
                 inputs: vec![],
                 events,
                 snapshot: None,
-            },
-        )
-        .await;
+            };
+            written(&store, write).await;
+        }
+        assert_eq!(store.load_groups().unwrap()[0].recent_events.len(), 2);
         let conn = Connection::open(&path).unwrap();
         conn.execute_batch(
             "UPDATE events SET payload = (SELECT payload FROM events WHERE seq = 2) WHERE seq = 1;",

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Benchmarks behind BENCHMARKS.md. Each scenario starts a fresh server (or the
+# bare relay) on loopback, runs rondo-loadgen against it, and keeps the JSON
+# summary in bench/results/.
+#
+#   bench/run.sh idle              # 2 375 groups x 8 members held idle
+#   bench/run.sh compare RATE REPS # 1 000 groups x 8: rondo and the relay, alternating
+#   bench/run.sh sweep TARGET RATES...  # the same load at several rates, for one target
+#   bench/run.sh quiet             # 2 400 groups x 8, one action per member every 10 s
+#   bench/run.sh restart           # start-up after a SIGKILL with ~1 000 000 events logged
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release -q -p rondo-server -p rondo-tests --bins
+BIN=target/release
+OUT=bench/results
+mkdir -p "$OUT"
+ulimit -n 20000
+
+serve() { # serve DIR PORT: starts rondo, prints its pid
+  "$BIN/rondo" serve --addr "127.0.0.1:$2" --db "$1/rondo.db" --data-key "$(printf 'ab%.0s' {1..32})" >"$1/out" 2>"$1/log" &
+  echo $!
+}
+
+wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return; sleep 0.1; done; }
+
+run() { # run TARGET GROUPS RATE DURATION NAME [extra loadgen args]
+  local target=$1 groups=$2 rate=$3 duration=$4 name=$5; shift 5
+  local dir pid port=8400
+  dir=$(mktemp -d)
+  if [ "$target" = relay ]; then
+    "$BIN/rondo-relay" --addr "127.0.0.1:$port" >"$dir/out" 2>&1 & pid=$!
+    set -- --relay "$@"
+  else
+    pid=$(serve "$dir" $port)
+  fi
+  wait_port $port
+  "$BIN/rondo-loadgen" --addr "127.0.0.1:$port" --groups "$groups" --rate "$rate" --duration-s "$duration" \
+    --step-s 10 --source-addrs 4 --pid "$pid" --json "$OUT/$name.json" "$@" | tail -3
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  rm -rf "$dir"
+}
+
+case "${1:-}" in
+  idle) run rondo 2375 0 20 idle --connect-rate 3000 ;;
+  compare)
+    for rep in $(seq "${3:-3}"); do
+      run rondo 1000 "$2" 30 "compare-rondo-$2-$rep"
+      run relay 1000 "$2" 30 "compare-relay-$2-$rep"
+    done ;;
+  sweep)
+    target=$2; shift 2
+    for rate in "$@"; do run "$target" 1000 "$rate" 30 "sweep-$target-$rate"; done ;;
+  quiet) run rondo 2400 0.1 60 quiet --connect-rate 3000 ;;
+  restart)
+    dir=$(mktemp -d); pid=$(serve "$dir" 8401); wait_port 8401
+    "$BIN/rondo-loadgen" --addr 127.0.0.1:8401 --groups 2400 --rate 1 --duration-s "${2:-150}" --step-s 30 \
+      --source-addrs 4 --json "$OUT/restart-fill.json" | tail -2
+    kill -9 "$pid"; wait "$pid" 2>/dev/null || true
+    events=$(python3 -c "import sqlite3;print(sqlite3.connect('$dir/rondo.db').execute('select count(*) from events').fetchone()[0])")
+    start=$(date +%s.%N); pid=$(serve "$dir" 8401); wait_port 8401; end=$(date +%s.%N)
+    ms=$(python3 -c "print(round(($end-$start)*1000))")
+    echo "{\"groups\":2400,\"events\":$events,\"startup_ms\":$ms}" | tee "$OUT/restart.json"
+    kill "$pid"; rm -rf "$dir" ;;
+  *) sed -n '2,12p' "$0"; exit 2 ;;
+esac
