@@ -50,6 +50,12 @@ pub struct Config {
     /// Largest websocket frame, in bytes.
     #[arg(long, env = "RONDO_FRAME_MAX_BYTES", default_value_t = 64 * 1024)]
     pub frame_max_bytes: usize,
+    /// Open connections allowed from one address.
+    #[arg(long, env = "RONDO_MAX_CONNS_PER_IP", default_value_t = 1000)]
+    pub max_conns_per_ip: usize,
+    /// Connections from one address that have not yet said a valid hello.
+    #[arg(long, env = "RONDO_MAX_UNAUTHENTICATED_PER_IP", default_value_t = 64)]
+    pub max_unauthenticated_per_ip: usize,
     /// Commands a connection may send per second, sustained.
     #[arg(long, env = "RONDO_RATE_PER_S", default_value_t = 20.0)]
     pub rate_per_s: f64,

@@ -5,6 +5,7 @@ pub mod config;
 pub mod crypto;
 pub mod group;
 pub mod http;
+pub mod listen;
 pub mod metrics;
 pub mod store;
 pub mod web;
@@ -48,18 +49,20 @@ pub async fn run(config: Config, demo: bool) -> Result<(), String> {
         print_demo_links(&app, addr).await?;
     }
     let router = http::router(app.clone());
-    // Turn changes are small frames that must not wait for Nagle's algorithm.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |stream| {
-        let _ = stream.set_nodelay(true);
-    });
-    axum::serve(listener, router.into_make_service())
-        .with_graceful_shutdown(async move {
+    let admission =
+        listen::Admission::new(config.max_conns_per_ip, config.max_unauthenticated_per_ip);
+    listen::serve(
+        listener,
+        router,
+        admission,
+        app.metrics.clone(),
+        async move {
             shutdown_signal().await;
             tracing::info!("shutting down");
             let _ = stop.send(true);
-        })
-        .await
-        .map_err(|e| e.to_string())?;
+        },
+    )
+    .await;
     Ok(())
 }
 

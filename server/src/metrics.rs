@@ -51,6 +51,7 @@ pub struct Metrics {
     errors: [AtomicU64; ErrorCode::ALL.len()],
     events: AtomicU64,
     slow_clients: AtomicU64,
+    refused_connections: AtomicU64,
     pub ack_latency: Histogram,
     pub store_flush: Histogram,
 }
@@ -67,6 +68,9 @@ impl Metrics {
     }
     pub fn events_delivered(&self) {
         self.events.fetch_add(1, Relaxed);
+    }
+    pub fn connection_refused(&self) {
+        self.refused_connections.fetch_add(1, Relaxed);
     }
     pub fn slow_client_dropped(&self) {
         self.slow_clients.fetch_add(1, Relaxed);
@@ -136,6 +140,12 @@ impl Metrics {
             out,
             "rondo_slow_clients_total {}",
             self.slow_clients.load(Relaxed)
+        );
+        let _ = writeln!(out, "# HELP rondo_refused_connections_total Connections refused for the per-address caps.\n# TYPE rondo_refused_connections_total counter");
+        let _ = writeln!(
+            out,
+            "rondo_refused_connections_total {}",
+            self.refused_connections.load(Relaxed)
         );
         self.ack_latency.render(
             "rondo_ack_latency_seconds",

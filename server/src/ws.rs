@@ -3,10 +3,12 @@
 
 use crate::app::App;
 use crate::group::{GroupMsg, Outbound, CLOSE_TOO_SLOW, OUTBOX_LEN_MAX};
+use crate::listen::Ticket;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use rondo_protocol::command::{parse_frame, ClientFrame};
@@ -30,6 +32,7 @@ const RATE_REFUSALS_MAX: u32 = 100;
 /// `GET /ws`: the Origin is checked before the upgrade.
 pub async fn upgrade(
     State(app): State<Arc<App>>,
+    Extension(ticket): Extension<Arc<Ticket>>,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
@@ -44,7 +47,7 @@ pub async fn upgrade(
         // with `too_large`; far larger ones are cut off by the library.
         .max_message_size(app.config.frame_max_bytes * 4)
         .max_frame_size(app.config.frame_max_bytes * 4)
-        .on_upgrade(move |socket| connection(app, socket))
+        .on_upgrade(move |socket| connection(app, socket, ticket))
 }
 
 /// An absent Origin (a non-browser client) is allowed; a present one must be
@@ -82,11 +85,14 @@ async fn close(sink: &mut Sink, code: u16, reason: &str) {
     let _ = tokio::time::timeout(WRITE_TIMEOUT, sink.send(close)).await;
 }
 
-async fn connection(app: Arc<App>, socket: WebSocket) {
+/// `ticket` holds this connection's places in the per-address caps for as
+/// long as the socket lives.
+async fn connection(app: Arc<App>, socket: WebSocket, ticket: Arc<Ticket>) {
     let (mut sink, mut stream) = socket.split();
     let Some((member, group_id, resume_from)) = hello(&app, &mut sink, &mut stream).await else {
         return;
     };
+    ticket.authenticated();
     let Some(group) = app.group(&group_id) else {
         close(&mut sink, 4401, "unknown group").await;
         return;

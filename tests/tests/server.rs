@@ -593,3 +593,22 @@ async fn http_health_metrics_and_exports() {
     assert_eq!(status, 204);
     assert_eq!(bo.close_code().await, Some(4403));
 }
+
+#[tokio::test]
+async fn sigterm_closes_sockets_with_1001_and_keeps_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path());
+    let group = create_group(server.addr, &SIX[..2]).await;
+    let mut ana = Member::connect(server.addr, group.token("Ana"), None).await;
+    ana.ok(json!({"type": "meeting.open"})).await;
+    // SAFETY: kill only sends a signal to the server this test started.
+    unsafe {
+        libc::kill(server.child.id() as libc::pid_t, libc::SIGTERM);
+    }
+    assert_eq!(ana.close_code().await, Some(1001));
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "a clean exit: {status:?}");
+    let server = Server::start(dir.path());
+    let ana = Member::connect(server.addr, group.token("Ana"), None).await;
+    assert_eq!(ana.welcome["meeting"]["status"], "lobby");
+}

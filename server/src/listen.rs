@@ -1,0 +1,162 @@
+//! Accepting connections: caps per address, a deadline for request headers,
+//! and graceful shutdown. (axum::serve has none of these knobs, so the accept
+//! loop drives hyper directly, as axum's serve-with-hyper example does.)
+
+use crate::metrics::Metrics;
+use axum::extract::Request;
+use axum::Router;
+use dashmap::DashMap;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::future::Future;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower::ServiceExt;
+
+/// A client must send its request headers within this.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long shutdown waits for HTTP requests in flight.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Open connections per address: all of them, and those not yet authenticated.
+pub struct Admission {
+    open: DashMap<IpAddr, usize>,
+    unauthenticated: DashMap<IpAddr, usize>,
+    open_max: usize,
+    unauthenticated_max: usize,
+}
+
+/// One connection's places in the counts; dropping it gives them back.
+pub struct Ticket {
+    admission: Arc<Admission>,
+    ip: IpAddr,
+    /// Held until the connection authenticates (or ends).
+    unauthenticated: Mutex<bool>,
+}
+
+impl Admission {
+    pub fn new(open_max: usize, unauthenticated_max: usize) -> Arc<Admission> {
+        Arc::new(Admission {
+            open: DashMap::new(),
+            unauthenticated: DashMap::new(),
+            open_max,
+            unauthenticated_max,
+        })
+    }
+
+    /// A ticket for a new connection from `ip`, unless it has too many.
+    pub fn admit(self: &Arc<Self>, ip: IpAddr) -> Option<Arc<Ticket>> {
+        let mut open = self.open.entry(ip).or_insert(0);
+        let mut unauthenticated = self.unauthenticated.entry(ip).or_insert(0);
+        if *open >= self.open_max || *unauthenticated >= self.unauthenticated_max {
+            return None;
+        }
+        *open += 1;
+        *unauthenticated += 1;
+        Some(Arc::new(Ticket {
+            admission: self.clone(),
+            ip,
+            unauthenticated: Mutex::new(true),
+        }))
+    }
+
+    fn release(map: &DashMap<IpAddr, usize>, ip: IpAddr) {
+        if let Some(mut count) = map.get_mut(&ip) {
+            *count = count.saturating_sub(1);
+        }
+        map.remove_if(&ip, |_, count| *count == 0);
+    }
+}
+
+impl Ticket {
+    /// The connection proved who it is: it no longer counts as unauthenticated.
+    pub fn authenticated(&self) {
+        let mut pending = self
+            .unauthenticated
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if std::mem::take(&mut *pending) {
+            Admission::release(&self.admission.unauthenticated, self.ip);
+        }
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        self.authenticated();
+        Admission::release(&self.admission.open, self.ip);
+    }
+}
+
+/// Serves `router` until `shutdown` resolves.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    admission: Arc<Admission>,
+    metrics: Arc<Metrics>,
+    shutdown: impl Future<Output = ()>,
+) {
+    // Connections in flight, and the signal that tells them to finish.
+    let active = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (stopping, stop) = tokio::sync::watch::channel(false);
+    // HTTP/1.1 only: websockets upgrade from it, and the deadline for
+    // request headers applies from the first moment of a connection.
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors, say: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let Some(ticket) = admission.admit(peer.ip()) else {
+            metrics.connection_refused();
+            continue;
+        };
+        // Turn changes are small frames that must not wait for Nagle's algorithm.
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+            request.extensions_mut().insert(ticket.clone());
+            router.clone().oneshot(request)
+        });
+        let connection = builder
+            .serve_connection(TokioIo::new(stream), service)
+            .with_upgrades();
+        let (active, mut stop) = (active.clone(), stop.clone());
+        active.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        tokio::spawn(async move {
+            tokio::pin!(connection);
+            // Errors here are clients going away or timing out: nothing to do.
+            tokio::select! {
+                _ = connection.as_mut() => {}
+                _ = stop.changed() => {
+                    connection.as_mut().graceful_shutdown();
+                    let _ = connection.await;
+                }
+            }
+            active.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+        });
+    }
+    // Requests in flight finish (websockets close on the app's own signal).
+    let _ = stopping.send(true);
+    let drained = async {
+        while active.load(std::sync::atomic::Ordering::Relaxed) > 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, drained).await;
+}
