@@ -24,6 +24,8 @@ pub struct App {
     /// Flips to true when the server shuts down; connections close with 1001.
     pub shutdown: watch::Receiver<bool>,
     next_conn: AtomicU64,
+    /// Websockets still open, so shutdown can wait for their close frames.
+    pub open_sockets: std::sync::atomic::AtomicUsize,
 }
 
 /// A fresh member token: 256 random bits, hex.
@@ -53,6 +55,7 @@ impl App {
             config,
             shutdown,
             next_conn: AtomicU64::new(1),
+            open_sockets: std::sync::atomic::AtomicUsize::new(0),
         });
         for stored in store.load_groups()? {
             let engine = group::rebuild(

@@ -20,7 +20,7 @@ const INPUTS_PER_FLUSH_MAX: usize = 128;
 /// A snapshot of the engine after this many logged inputs.
 const SNAPSHOT_EVERY: usize = 256;
 /// Frames waiting for one connection; a client further behind is dropped.
-pub const OUTBOX_LEN_MAX: usize = 512;
+pub const OUTBOX_LEN_MAX: usize = 256;
 /// Messages waiting for one group.
 pub const INBOX_LEN_MAX: usize = 4096;
 

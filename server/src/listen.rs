@@ -18,6 +18,8 @@ use tower::ServiceExt;
 
 /// A client must send its request headers within this.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// The kernel's send buffer for each connection.
+const SEND_BUFFER_BYTES: usize = 64 * 1024;
 /// How long shutdown waits for HTTP requests in flight.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -128,6 +130,10 @@ pub async fn serve(
         };
         // Turn changes are small frames that must not wait for Nagle's algorithm.
         let _ = stream.set_nodelay(true);
+        // A modest kernel send buffer: frames are small, and a client that
+        // stops reading then shows up in its outbox within seconds rather than
+        // after megabytes.
+        let _ = socket2::SockRef::from(&stream).set_send_buffer_size(SEND_BUFFER_BYTES);
         let router = router.clone();
         let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
             request.extensions_mut().insert(ticket.clone());

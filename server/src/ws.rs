@@ -88,6 +88,15 @@ async fn close(sink: &mut Sink, code: u16, reason: &str) {
 /// `ticket` holds this connection's places in the per-address caps for as
 /// long as the socket lives.
 async fn connection(app: Arc<App>, socket: WebSocket, ticket: Arc<Ticket>) {
+    app.open_sockets
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    live(&app, socket, &ticket).await;
+    app.open_sockets
+        .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+async fn live(app: &Arc<App>, socket: WebSocket, ticket: &Ticket) {
+    let app = app.clone();
     let (mut sink, mut stream) = socket.split();
     let Some((member, group_id, resume_from)) = hello(&app, &mut sink, &mut stream).await else {
         return;

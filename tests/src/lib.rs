@@ -440,3 +440,89 @@ pub fn steal_ticks() -> u64 {
         })
         .unwrap_or(0)
 }
+
+/// What the test proxy does to the bytes it forwards.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProxyMode {
+    /// Forward at once.
+    Pass,
+    /// Hold each chunk this many milliseconds before forwarding it.
+    Delay(u64),
+    /// Stop forwarding in both directions but keep the sockets open.
+    HalfOpen,
+}
+
+/// A TCP proxy between a client and the server that can delay, cut and
+/// half-open its connections.
+pub struct Proxy {
+    pub addr: SocketAddr,
+    mode: std::sync::Arc<std::sync::Mutex<ProxyMode>>,
+    cut: tokio::sync::broadcast::Sender<()>,
+}
+
+impl Proxy {
+    pub async fn start(upstream: SocketAddr) -> Proxy {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let mode = std::sync::Arc::new(std::sync::Mutex::new(ProxyMode::Pass));
+        let (cut, _) = tokio::sync::broadcast::channel(4);
+        let (shared_mode, shared_cut) = (mode.clone(), cut.clone());
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let Ok(server) = TcpStream::connect(upstream).await else {
+                    continue;
+                };
+                let (mode, mut cut) = (shared_mode.clone(), shared_cut.subscribe());
+                tokio::spawn(async move {
+                    let (client_read, client_write) = client.into_split();
+                    let (server_read, server_write) = server.into_split();
+                    let up = pipe(client_read, server_write, mode.clone());
+                    let down = pipe(server_read, client_write, mode);
+                    tokio::select! {
+                        _ = up => {}
+                        _ = down => {}
+                        _ = cut.recv() => {}
+                    }
+                });
+            }
+        });
+        Proxy { addr, mode, cut }
+    }
+
+    pub fn set(&self, mode: ProxyMode) {
+        *self.mode.lock().expect("not poisoned") = mode;
+    }
+
+    /// Closes every connection through the proxy, both ways.
+    pub fn cut(&self) {
+        let _ = self.cut.send(());
+    }
+}
+
+async fn pipe(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    mode: std::sync::Arc<std::sync::Mutex<ProxyMode>>,
+) {
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        let current = *mode.lock().expect("not poisoned");
+        match current {
+            ProxyMode::Pass => {}
+            ProxyMode::Delay(ms) => tokio::time::sleep(Duration::from_millis(ms)).await,
+            // Swallow the bytes and everything after: a half-open connection.
+            ProxyMode::HalfOpen => {
+                std::future::pending::<()>().await;
+            }
+        }
+        if to.write_all(&buf[..n]).await.is_err() {
+            return;
+        }
+    }
+}
