@@ -56,6 +56,9 @@ pub struct Config {
     /// Connections from one address that have not yet said a valid hello.
     #[arg(long, env = "RONDO_MAX_UNAUTHENTICATED_PER_IP", default_value_t = 64)]
     pub max_unauthenticated_per_ip: usize,
+    /// Also serve a websocket echo here, for protocol-compliance testing only.
+    #[arg(long, env = "RONDO_ECHO_ADDR")]
+    pub echo_addr: Option<SocketAddr>,
     /// Commands a connection may send per second, sustained.
     #[arg(long, env = "RONDO_RATE_PER_S", default_value_t = 20.0)]
     pub rate_per_s: f64,

@@ -48,6 +48,16 @@ pub async fn run(config: Config, demo: bool) -> Result<(), String> {
     if demo {
         print_demo_links(&app, addr).await?;
     }
+    if let Some(echo_addr) = config.echo_addr {
+        let echo = axum::Router::new()
+            .fallback(ws::echo)
+            .with_state(config.frame_max_bytes);
+        let listener = tokio::net::TcpListener::bind(echo_addr)
+            .await
+            .map_err(|e| format!("cannot listen on {echo_addr}: {e}"))?;
+        tracing::info!(%echo_addr, "serving the compliance echo");
+        tokio::spawn(async move { axum::serve(listener, echo).await });
+    }
     let router = http::router(app.clone());
     let admission =
         listen::Admission::new(config.max_conns_per_ip, config.max_unauthenticated_per_ip);

@@ -39,15 +39,38 @@ pub async fn upgrade(
     if !origin_allowed(&headers, &app.config.allowed_origins) {
         return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
     }
+    configured(ws.protocols(["rondo.v1"]), app.config.frame_max_bytes)
+        .on_upgrade(move |socket| connection(app, socket, ticket))
+}
+
+/// The websocket settings every socket gets, members' and the echo's alike.
+fn configured(ws: WebSocketUpgrade, frame_max_bytes: usize) -> WebSocketUpgrade {
     // Small buffers: frames are small, and every idle member holds them.
-    ws.protocols(["rondo.v1"])
-        .read_buffer_size(2 * 1024)
+    ws.read_buffer_size(2 * 1024)
         .write_buffer_size(2 * 1024)
         // Frames a little over the limit are read so they can be answered
         // with `too_large`; far larger ones are cut off by the library.
-        .max_message_size(app.config.frame_max_bytes * 4)
-        .max_frame_size(app.config.frame_max_bytes * 4)
-        .on_upgrade(move |socket| connection(app, socket, ticket))
+        .max_message_size(frame_max_bytes * 4)
+        .max_frame_size(frame_max_bytes * 4)
+}
+
+/// An echo over the same websocket stack, for protocol-compliance suites
+/// (Autobahn): every message comes back as it came. Served only on the
+/// separate address `--echo-addr` names.
+pub async fn echo(State(frame_max_bytes): State<usize>, ws: WebSocketUpgrade) -> Response {
+    configured(ws, frame_max_bytes).on_upgrade(|mut socket| async move {
+        while let Some(Ok(message)) = socket.next().await {
+            let reply = match message {
+                Message::Text(_) | Message::Binary(_) => message,
+                // The library answers a close (and pings) itself; reading on
+                // lets it finish the closing handshake cleanly.
+                Message::Close(_) | Message::Ping(_) | Message::Pong(_) => continue,
+            };
+            if socket.send(reply).await.is_err() {
+                break;
+            }
+        }
+    })
 }
 
 /// An absent Origin (a non-browser client) is allowed; a present one must be
