@@ -17,7 +17,9 @@ mkdir -p "$OUT"
 ulimit -n 20000
 
 serve() { # serve DIR PORT: starts rondo, prints its pid
-  "$BIN/rondo" serve --addr "127.0.0.1:$2" --db "$1/rondo.db" --data-key "$(printf 'ab%.0s' {1..32})" >"$1/out" 2>"$1/log" &
+  # The load generator opens thousands of sockets from a few addresses.
+  "$BIN/rondo" serve --addr "127.0.0.1:$2" --db "$1/rondo.db" --data-key "$(printf 'ab%.0s' {1..32})" \
+    --max-conns-per-ip 20000 --max-unauthenticated-per-ip 20000 >"$1/out" 2>"$1/log" &
   echo $!
 }
 

@@ -17,6 +17,9 @@ use tokio::sync::oneshot;
 const WRITES_PER_COMMIT_MAX: usize = 512;
 /// Events per group kept at hand to replay to a resuming client.
 pub const REPLAY_WINDOW: usize = 512;
+/// Events per group read back at start-up: enough for the clients that were
+/// connected at the crash to resume, few enough to start in seconds.
+const STARTUP_REPLAY_WINDOW: usize = 128;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -132,7 +135,7 @@ fn open(path: &Path) -> Result<Connection, StoreError> {
         "PRAGMA journal_mode=WAL;
          PRAGMA synchronous=FULL;
          PRAGMA busy_timeout=5000;
-         PRAGMA cache_size=-65536;
+         PRAGMA cache_size=-16384;
          PRAGMA wal_autocheckpoint=0;",
     )?;
     Ok(conn)
@@ -494,7 +497,7 @@ impl Store for SqliteStore {
             // The newest rows, until the replay window is full.
             let mut recent_events = Vec::new();
             let mut rows = events_query.query(params![g])?;
-            while recent_events.len() < REPLAY_WINDOW {
+            while recent_events.len() < STARTUP_REPLAY_WINDOW {
                 let Some(row) = rows.next()? else { break };
                 let (last, first): (i64, i64) = (row.get(0)?, row.get(1)?);
                 let audiences: String = row.get(2)?;
@@ -503,7 +506,7 @@ impl Store for SqliteStore {
                 let batch: Vec<StoredEvent> = self.open_rows(&sealed, &ad, "events")?;
                 recent_events.extend(batch.into_iter().rev());
             }
-            recent_events.truncate(REPLAY_WINDOW);
+            recent_events.truncate(STARTUP_REPLAY_WINDOW);
             recent_events.reverse();
             groups.push(StoredGroup {
                 group_id,

@@ -121,7 +121,10 @@ async fn connection(app: Arc<App>, socket: WebSocket, ticket: Arc<Ticket>) {
 async fn live(app: &Arc<App>, socket: WebSocket, ticket: &Ticket) {
     let app = app.clone();
     let (mut sink, mut stream) = socket.split();
-    let Some((member, group_id, resume_from)) = hello(&app, &mut sink, &mut stream).await else {
+    // Boxed: the handshake's state is needed only briefly, and an unboxed
+    // future would make every connection's task as large as it for good.
+    let handshake = Box::pin(hello(&app, &mut sink, &mut stream));
+    let Some((member, group_id, resume_from)) = handshake.await else {
         return;
     };
     ticket.authenticated();

@@ -612,3 +612,73 @@ async fn sigterm_closes_sockets_with_1001_and_keeps_everything() {
     let ana = Member::connect(server.addr, group.token("Ana"), None).await;
     assert_eq!(ana.welcome["meeting"]["status"], "lobby");
 }
+
+#[tokio::test]
+async fn a_deadline_that_passed_while_the_server_was_down_fires_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let group = create_group(server.addr, &SIX[..3]).await;
+    let template =
+        json!({"name": "short", "phases": [{"name": "round", "kind": "round", "turn_s": 1}]});
+    let seen = {
+        let mut m = connect_all(&server, &group, &SIX[..3]).await;
+        start_case(&mut m, 0, template).await;
+        m[1].until("turn.started").await;
+        m[1].last_seq()
+    };
+    server.kill();
+    // Down past the deadline (1 s) and the group's grace (1 s).
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let server = Server::start(dir.path());
+    let mut bo = Member::connect(server.addr, group.token("Bo"), Some(seen)).await;
+    bo.ok(json!({"type": "ping"})).await;
+    let of_bo = |kind: &str| {
+        bo.events
+            .iter()
+            .filter(|e| e["type"] == kind && e["member"] == group.id("Bo"))
+            .count()
+    };
+    assert_eq!(of_bo("turn.overtime"), 1, "overtime once: {:?}", bo.events);
+    let timeouts = bo
+        .events
+        .iter()
+        .filter(|e| e["type"] == "turn.ended" && e["reason"] == "timeout")
+        .count();
+    assert!(timeouts >= 1, "Bo's turn timed out: {:?}", bo.events);
+    let turn_ended_for_bo = of_bo("turn.ended");
+    assert_eq!(turn_ended_for_bo, 1, "Bo's turn ended once");
+}
+
+#[tokio::test]
+async fn a_missing_key_file_refuses_start_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("rondo.db");
+    let key = dir.path().join("rondo.key");
+    let start = || {
+        std::process::Command::new(rondo_tests::rondo_binary())
+            .args(["serve", "--addr", "127.0.0.1:0", "--db"])
+            .arg(&db)
+            .arg("--key-file")
+            .arg(&key)
+            .env_remove("RONDO_DATA_KEY")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut first = start();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(first.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert!(line.starts_with("listening"), "{line}");
+    first.kill().unwrap();
+    first.wait().unwrap();
+    std::fs::remove_file(&key).unwrap();
+    let second = start().wait_with_output().unwrap();
+    assert!(!second.status.success(), "started without its key");
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(stderr.contains("data key does not match"), "{stderr}");
+}
