@@ -24,8 +24,12 @@ const PING_EVERY: Duration = Duration::from_secs(15);
 const SILENT_MAX: Duration = Duration::from_secs(45);
 /// A write that takes longer belongs to a client that stopped reading.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
-/// Most queued frames written with one flush.
-const WRITE_BATCH_MAX: usize = 64;
+/// Most bytes of queued frames written with one flush: the socket's write
+/// buffer grows to the largest batch and keeps that size, so batches stay
+/// small enough for idle members to stay cheap.
+const WRITE_BATCH_BYTES_MAX: usize = 4 * 1024;
+/// How long a server-initiated close waits for the client's answer.
+const CLOSE_ANSWER_WAIT: Duration = Duration::from_secs(2);
 /// Refusals for rate in a row after which the connection is closed.
 const RATE_REFUSALS_MAX: u32 = 100;
 
@@ -91,6 +95,7 @@ pub fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
 }
 
 type Sink = SplitSink<WebSocket, Message>;
+type Stream = SplitStream<WebSocket>;
 
 fn frame(text: String) -> Message {
     Message::Text(Utf8Bytes::from(text))
@@ -100,12 +105,28 @@ fn error_frame(re: Option<CommandId>, rejection: Rejection) -> Message {
     frame(serde_json::to_string(&Reply::error(re, rejection)).expect("replies serialize"))
 }
 
-async fn close(sink: &mut Sink, code: u16, reason: &str) {
+/// Sends a close frame, then reads until the client's close answers it (or a
+/// moment passes): dropping a socket with unread bytes resets it, and a reset
+/// can swallow the close frame before the client reads it.
+async fn close(sink: &mut Sink, stream: &mut Stream, code: u16, reason: &str) {
     let close = Message::Close(Some(CloseFrame {
         code,
         reason: Utf8Bytes::from(reason),
     }));
-    let _ = tokio::time::timeout(WRITE_TIMEOUT, sink.send(close)).await;
+    if !matches!(
+        tokio::time::timeout(WRITE_TIMEOUT, sink.send(close)).await,
+        Ok(Ok(()))
+    ) {
+        return;
+    }
+    let answered = async {
+        while let Some(Ok(message)) = stream.next().await {
+            if matches!(message, Message::Close(_)) {
+                return;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(CLOSE_ANSWER_WAIT, answered).await;
 }
 
 /// `ticket` holds this connection's places in the per-address caps for as
@@ -129,7 +150,7 @@ async fn live(app: &Arc<App>, socket: WebSocket, ticket: &Ticket) {
     };
     ticket.authenticated();
     let Some(group) = app.group(&group_id) else {
-        close(&mut sink, 4401, "unknown group").await;
+        close(&mut sink, &mut stream, 4401, "unknown group").await;
         return;
     };
     let conn = app.next_conn_id();
@@ -162,7 +183,7 @@ async fn hello(
 ) -> Option<(MemberId, String, Option<u64>)> {
     let first = match tokio::time::timeout(HELLO_TIMEOUT, stream.next()).await {
         Err(_) => {
-            close(sink, 4408, "no hello within 10 s").await;
+            close(sink, stream, 4408, "no hello within 10 s").await;
             return None;
         }
         Ok(Some(Ok(message))) => message,
@@ -182,7 +203,7 @@ async fn hello(
         let _ = sink
             .send(unauthorized("the first frame must be hello"))
             .await;
-        close(sink, 4401, "unauthorized").await;
+        close(sink, stream, 4401, "unauthorized").await;
         return None;
     };
     let owner = app.authenticate(hello.token.as_str()).await;
@@ -195,7 +216,7 @@ async fn hello(
         _ => {
             app.metrics.count_error(ErrorCode::Unauthorized);
             let _ = sink.send(unauthorized("unknown token")).await;
-            close(sink, 4401, "unauthorized").await;
+            close(sink, stream, 4401, "unauthorized").await;
             None
         }
     }
@@ -251,11 +272,15 @@ async fn serve(
                 Some(Outbound::Text(text)) => {
                     // Everything already queued goes out with one flush: one
                     // write for a command's events and its ack.
+                    let mut batch_bytes = text.len();
                     let mut frames = vec![Message::Text(text)];
                     let mut close_after = None;
-                    while frames.len() < WRITE_BATCH_MAX {
+                    while batch_bytes < WRITE_BATCH_BYTES_MAX {
                         match outbound.try_recv() {
-                            Ok(Outbound::Text(text)) => frames.push(Message::Text(text)),
+                            Ok(Outbound::Text(text)) => {
+                                batch_bytes += text.len();
+                                frames.push(Message::Text(text));
+                            }
                             Ok(Outbound::Close(code, reason)) => {
                                 close_after = Some((code, reason));
                                 break;
@@ -274,16 +299,16 @@ async fn serve(
                         return "write failed or timed out";
                     }
                     if let Some((code, reason)) = close_after {
-                        close(&mut sink, code, &reason).await;
+                        close(&mut sink, &mut stream, code, &reason).await;
                         return "closed by the server";
                     }
                 }
                 Some(Outbound::Close(code, reason)) => {
-                    close(&mut sink, code, &reason).await;
+                    close(&mut sink, &mut stream, code, &reason).await;
                     return "closed by the server";
                 }
                 None => {
-                    close(&mut sink, CLOSE_TOO_SLOW, "too slow to keep up; resume").await;
+                    close(&mut sink, &mut stream, CLOSE_TOO_SLOW, "too slow to keep up; resume").await;
                     return "too slow";
                 }
             },
@@ -310,14 +335,14 @@ async fn serve(
                     app.metrics.count_error(ErrorCode::TooLarge);
                     let refusal = Rejection::too_large(format!("frames are at most {} bytes", app.config.frame_max_bytes));
                     let _ = sink.send(error_frame(None, refusal)).await;
-                    close(&mut sink, 1009, "frame too large").await;
+                    close(&mut sink, &mut stream, 1009, "frame too large").await;
                     return "frame too large";
                 }
                 if !limit.allow() {
                     refusals += 1;
                     app.metrics.count_error(ErrorCode::RateLimited);
                     if refusals > RATE_REFUSALS_MAX {
-                        close(&mut sink, 1008, "too many commands").await;
+                        close(&mut sink, &mut stream, 1008, "too many commands").await;
                         return "flood";
                     }
                     let refusal = Rejection::new(ErrorCode::RateLimited, "too many commands; slow down");
@@ -356,7 +381,7 @@ async fn serve(
             }
             _ = ping.tick() => {
                 if last_heard.elapsed() > SILENT_MAX {
-                    close(&mut sink, 1001, "no answer to pings").await;
+                    close(&mut sink, &mut stream, 1001, "no answer to pings").await;
                     return "silent";
                 }
                 let sent = tokio::time::timeout(WRITE_TIMEOUT, sink.send(Message::Ping(Default::default()))).await;
@@ -365,7 +390,7 @@ async fn serve(
                 }
             }
             _ = shutdown.changed() => {
-                close(&mut sink, 1001, "server shutting down").await;
+                close(&mut sink, &mut stream, 1001, "server shutting down").await;
                 return "shutdown";
             }
         }
