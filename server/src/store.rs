@@ -129,13 +129,18 @@ impl Drop for SqliteStore {
 /// Checkpoints run on their own thread, so a commit never waits for one.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
 
+/// Page cache of the writer. Larger caches save page reads under load but
+/// are paid in resident memory by every idle server (16 MiB cost 0.8 KiB a
+/// member at 19 000 members), so it stays at SQLite's default, like the
+/// reader's and the checkpointer's.
+const WRITER_CACHE_KIB: i64 = 2 * 1024;
+
 fn open(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)?;
     conn.execute_batch(
         "PRAGMA journal_mode=WAL;
          PRAGMA synchronous=FULL;
          PRAGMA busy_timeout=5000;
-         PRAGMA cache_size=-16384;
          PRAGMA wal_autocheckpoint=0;",
     )?;
     Ok(conn)
@@ -204,6 +209,7 @@ impl SqliteStore {
     ) -> Result<SqliteStore, StoreError> {
         let conn = open(path)?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(&format!("PRAGMA cache_size=-{WRITER_CACHE_KIB};"))?;
         check_key(&conn, &key)?;
         let reader = open(path)?;
         let checkpointer = open(path)?;

@@ -49,8 +49,9 @@ pub async fn upgrade(
 
 /// The websocket settings every socket gets, members' and the echo's alike.
 fn configured(ws: WebSocketUpgrade, frame_max_bytes: usize) -> WebSocketUpgrade {
-    // Small buffers: frames are small, and every idle member holds them.
-    ws.read_buffer_size(2 * 1024)
+    // Small buffers: frames are small, and every idle member holds them
+    // (reads come in 1 KiB chunks; larger frames still parse).
+    ws.read_buffer_size(1024)
         .write_buffer_size(2 * 1024)
         // Frames a little over the limit are read so they can be answered
         // with `too_large`; far larger ones are cut off by the library.
