@@ -21,6 +21,9 @@ const INPUTS_PER_FLUSH_MAX: usize = 128;
 const SNAPSHOT_EVERY: usize = 256;
 /// Frames waiting for one connection; a client further behind is dropped.
 pub const OUTBOX_LEN_MAX: usize = 256;
+/// An outbox's room: a resuming client's replay (up to the replay window)
+/// must fit on top of the live frames it may fall behind by.
+pub const OUTBOX_CAPACITY: usize = OUTBOX_LEN_MAX + REPLAY_WINDOW;
 /// Messages waiting for one group.
 pub const INBOX_LEN_MAX: usize = 4096;
 
@@ -510,7 +513,7 @@ impl GroupTask {
                     self.conns.insert(conn, Conn { member, outbox });
                     self.metrics.connection_opened();
                     for frame in frames {
-                        self.send(conn, Outbound::Text(frame));
+                        self.queue(conn, Outbound::Text(frame), OUTBOX_CAPACITY);
                     }
                 }
                 Delivery::CloseMember {
@@ -543,10 +546,17 @@ impl GroupTask {
     /// Queues a frame for a connection, never waiting: one that cannot keep
     /// up is dropped (its outbox closes, so its task ends) and may resume.
     fn send(&mut self, conn: ConnId, frame: Outbound) {
+        self.queue(conn, frame, OUTBOX_LEN_MAX);
+    }
+
+    /// Queues a frame unless the connection already has more than `behind_max`
+    /// frames waiting (live events), or the outbox is full (a replay).
+    fn queue(&mut self, conn: ConnId, frame: Outbound, behind_max: usize) {
         let Some(target) = self.conns.get(&conn) else {
             return;
         };
-        if target.outbox.try_send(frame).is_ok() {
+        let waiting = OUTBOX_CAPACITY - target.outbox.capacity();
+        if waiting < behind_max && target.outbox.try_send(frame).is_ok() {
             return;
         }
         if let Some(gone) = self.conns.remove(&conn) {

@@ -2,7 +2,7 @@
 //! task, and write what comes back. It only moves bytes and time.
 
 use crate::app::App;
-use crate::group::{GroupMsg, Outbound, CLOSE_TOO_SLOW, OUTBOX_LEN_MAX};
+use crate::group::{GroupMsg, Outbound, CLOSE_TOO_SLOW, OUTBOX_CAPACITY};
 use crate::listen::Ticket;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
@@ -157,7 +157,7 @@ async fn live(app: &Arc<App>, socket: WebSocket, ticket: &Ticket) {
     let conn = app.next_conn_id();
     let span = tracing::info_span!("connection", conn, group_id = %group_id, member_id = %member);
     async move {
-        let (outbox, outbound) = mpsc::channel(OUTBOX_LEN_MAX);
+        let (outbox, outbound) = mpsc::channel(OUTBOX_CAPACITY);
         let join = GroupMsg::Join {
             conn,
             member: member.clone(),
