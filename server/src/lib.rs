@@ -36,6 +36,7 @@ pub async fn run(config: Config, demo: bool) -> Result<(), String> {
     .map_err(|e| format!("refusing to start: {e} ({})", config.db.display()))?;
     let store: Arc<dyn Store> = Arc::new(store);
     let (stop, shutdown) = watch::channel(false);
+    let signalled = shutdown_signal()?;
     let started = std::time::Instant::now();
     let app = App::start(store, metrics, config.clone(), shutdown)
         .map_err(|e| format!("refusing to start: {e}"))?;
@@ -67,12 +68,19 @@ pub async fn run(config: Config, demo: bool) -> Result<(), String> {
         admission,
         app.metrics.clone(),
         async move {
-            shutdown_signal().await;
+            signalled.await;
             tracing::info!("shutting down");
             let _ = stop.send(true);
         },
     )
     .await;
+    // Every socket was told to close (1001); give their close frames a moment.
+    let closed = async {
+        while app.open_sockets.load(std::sync::atomic::Ordering::Relaxed) > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    };
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), closed).await;
     Ok(())
 }
 
@@ -108,18 +116,27 @@ async fn print_demo_links(app: &App, addr: std::net::SocketAddr) -> Result<(), S
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    #[cfg(unix)]
-    {
-        let mut terminate =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-                .expect("installing the SIGTERM handler");
+/// Installs the SIGINT and SIGTERM handlers now, before the port opens: a
+/// handler registered lazily, on first poll, could miss an early signal and
+/// leave the default action (an abrupt exit) in place.
+#[cfg(unix)]
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, String> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut terminate =
+        signal(SignalKind::terminate()).map_err(|e| format!("SIGTERM handler: {e}"))?;
+    let mut interrupt =
+        signal(SignalKind::interrupt()).map_err(|e| format!("SIGINT handler: {e}"))?;
+    Ok(async move {
         tokio::select! {
-            _ = interrupt => {}
             _ = terminate.recv() => {}
+            _ = interrupt.recv() => {}
         }
-    }
-    #[cfg(not(unix))]
-    let _ = interrupt.await;
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> Result<impl std::future::Future<Output = ()>, String> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }

@@ -605,8 +605,9 @@ async fn sigterm_closes_sockets_with_1001_and_keeps_everything() {
     unsafe {
         libc::kill(server.child.id() as libc::pid_t, libc::SIGTERM);
     }
-    assert_eq!(ana.close_code().await, Some(1001));
+    let code = ana.close_code().await;
     let status = server.child.wait().unwrap();
+    assert_eq!(code, Some(1001), "log: {}", server.log_text());
     assert!(status.success(), "a clean exit: {status:?}");
     let server = Server::start(dir.path());
     let ana = Member::connect(server.addr, group.token("Ana"), None).await;
