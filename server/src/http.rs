@@ -247,15 +247,26 @@ async fn add_member(
         },
     )
     .await?;
+    let body = issue_token(&app, &headers, &group_id, &member).await?;
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// Gives a member a new token (their old one stops working) and answers with
+/// it and the member's link.
+async fn issue_token(
+    app: &App,
+    headers: &HeaderMap,
+    group_id: &str,
+    member: &MemberId,
+) -> ApiResult<serde_json::Value> {
     let token = new_token();
     app.durable(Write::SetToken {
-        group_id: group_id.clone(),
+        group_id: group_id.to_owned(),
         member_id: Some(member.to_string()),
         token_hash: Some(token_hash(&token)),
     })
     .await?;
-    let body = json!({"member_id": member, "token": token, "link": link(&headers, &token)});
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+    Ok(json!({"member_id": member, "token": token, "link": link(headers, &token)}))
 }
 
 async fn remove_member(
@@ -286,22 +297,14 @@ async fn reissue_token(
     let group = app
         .group(&group_id)
         .ok_or_else(|| ApiError(Rejection::not_found("no such group")))?;
-    let token = new_token();
-    app.durable(Write::SetToken {
-        group_id: group_id.clone(),
-        member_id: Some(member.to_string()),
-        token_hash: Some(token_hash(&token)),
-    })
-    .await?;
+    let body = issue_token(&app, &headers, &group_id, &member).await?;
     let close = GroupMsg::CloseMember {
         member: member.clone(),
         code: 4401,
         reason: "a new link was issued",
     };
     let _ = group.inbox.send(close).await;
-    Ok(Json(
-        json!({"member_id": member, "token": token, "link": link(&headers, &token)}),
-    ))
+    Ok(Json(body))
 }
 
 async fn update_agreement(

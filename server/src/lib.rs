@@ -56,7 +56,9 @@ pub async fn run(config: Config, demo: bool) -> Result<(), String> {
         let listener = tokio::net::TcpListener::bind(echo_addr)
             .await
             .map_err(|e| format!("cannot listen on {echo_addr}: {e}"))?;
+        let echo_addr = listener.local_addr().map_err(|e| e.to_string())?;
         tracing::info!(%echo_addr, "serving the compliance echo");
+        println!("echo listening on {echo_addr}");
         tokio::spawn(async move { axum::serve(listener, echo).await });
     }
     let router = http::router(app.clone());

@@ -351,26 +351,23 @@ async fn handshake_refusals_use_the_protocols_close_codes() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path());
     let url = format!("ws://{}/ws", server.addr);
-    // Wrong token: unauthorized, then 4401.
-    let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
-    ws.send(Message::Text(
-        json!({"type": "hello", "token": "nope"}).to_string().into(),
-    ))
-    .await
-    .unwrap();
-    let mut member = raw_member(ws);
-    assert_eq!(member.frame().await.unwrap()["code"], "unauthorized");
-    assert_eq!(member.close_code().await, Some(4401));
-    // A command before hello: the same.
-    let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
-    ws.send(Message::Text(
-        json!({"id": "1", "type": "ping"}).to_string().into(),
-    ))
-    .await
-    .unwrap();
-    let mut member = raw_member(ws);
-    assert_eq!(member.frame().await.unwrap()["code"], "unauthorized");
-    assert_eq!(member.close_code().await, Some(4401));
+    // Wrong token, or a command before hello: unauthorized, then 4401.
+    for first in [
+        json!({"type": "hello", "token": "nope"}),
+        json!({"id": "1", "type": "ping"}),
+    ] {
+        let (mut ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
+        ws.send(Message::Text(first.to_string().into()))
+            .await
+            .unwrap();
+        let mut member = raw_member(ws);
+        assert_eq!(
+            member.frame().await.unwrap()["code"],
+            "unauthorized",
+            "{first}"
+        );
+        assert_eq!(member.close_code().await, Some(4401), "{first}");
+    }
     // No hello within 10 s: 4408.
     let (ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
     let mut member = raw_member(ws);
@@ -682,4 +679,52 @@ async fn a_missing_key_file_refuses_start_up() {
     assert!(!second.status.success(), "started without its key");
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert!(stderr.contains("data key does not match"), "{stderr}");
+}
+
+#[tokio::test]
+async fn a_new_link_replaces_the_old_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let group = create_group(server.addr, &SIX[..2]).await;
+    let mut bo = Member::connect(server.addr, group.token("Bo"), None).await;
+    let path = format!(
+        "/api/groups/{}/members/{}/token",
+        group.group_id,
+        group.id("Bo")
+    );
+    let (status, _) = http(server.addr, "POST", &path, Some(group.token("Ana")), None).await;
+    assert_eq!(status, 403, "only the convener issues links");
+    let (status, body) = http(
+        server.addr,
+        "POST",
+        &path,
+        Some(&group.convener_token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let issued: Value = serde_json::from_str(&body).unwrap();
+    let token = issued["token"].as_str().unwrap();
+    assert!(issued["link"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("#t={token}")));
+    // The old socket closes 4401; the old token no longer says hello.
+    assert_eq!(bo.close_code().await, Some(4401));
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", server.addr))
+        .await
+        .unwrap();
+    ws.send(Message::Text(
+        json!({"type": "hello", "token": group.token("Bo")})
+            .to_string()
+            .into(),
+    ))
+    .await
+    .unwrap();
+    assert_eq!(
+        raw_member(ws).frame().await.unwrap()["code"],
+        "unauthorized"
+    );
+    let again = Member::connect(server.addr, token, None).await;
+    assert_eq!(again.welcome["me"]["member_id"], group.id("Bo"));
 }
