@@ -426,43 +426,23 @@ async fn a_private_note_reaches_its_author_alone_and_nothing_stores_it_in_plaint
             member.name
         );
     }
-    let meeting = m[0].welcome["meeting"].clone();
-    let meeting_id = m[0]
-        .events
-        .iter()
-        .find(|e| e["type"] == "meeting.opened")
-        .unwrap()["meeting"]["meeting_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let _ = meeting;
-    let (status, ana_notes) = http(
+    let meeting_id = opened_meeting(&m[0]);
+    let (status, ana_notes) = get(
         server.addr,
-        "GET",
         &format!("/api/notes/{meeting_id}.md"),
         Some(group.token("Ana")),
-        None,
     )
     .await;
     assert_eq!(status, 200);
     assert!(!ana_notes.contains(CANARY));
-    let (_, bo_notes) = http(
+    let (_, bo_notes) = get(
         server.addr,
-        "GET",
         &format!("/api/notes/{meeting_id}.md"),
         Some(group.token("Bo")),
-        None,
     )
     .await;
     assert!(bo_notes.contains(CANARY), "the author's own export has it");
-    let (status, _) = http(
-        server.addr,
-        "GET",
-        &format!("/api/record/{meeting_id}.md"),
-        None,
-        None,
-    )
-    .await;
+    let (status, _) = get(server.addr, &format!("/api/record/{meeting_id}.md"), None).await;
     assert_eq!(status, 401);
     // Nothing in the logs, nothing in plaintext on disk.
     let log = server.log_text();
@@ -514,41 +494,28 @@ async fn http_health_metrics_and_exports() {
     ana.ok(json!({"type": "meeting.open"})).await;
     ana.ok(json!({"type": "record.add", "kind": "decision", "text": "Meet monthly"}))
         .await;
-    let meeting_id = ana
-        .events
-        .iter()
-        .find(|e| e["type"] == "meeting.opened")
-        .unwrap()["meeting"]["meeting_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let (status, markdown) = http(
+    let meeting_id = opened_meeting(&ana);
+    let (status, markdown) = get(
         server.addr,
-        "GET",
         &format!("/api/record/{meeting_id}.md"),
         Some(group.token("Bo")),
-        None,
     )
     .await;
     assert_eq!(status, 200);
     assert!(markdown.contains("Meet monthly"), "{markdown}");
-    let (status, json_record) = http(
+    let (status, json_record) = get(
         server.addr,
-        "GET",
         &format!("/api/record/{meeting_id}.json"),
         Some(group.token("Bo")),
-        None,
     )
     .await;
     assert_eq!(status, 200);
     assert!(serde_json::from_str::<Value>(&json_record).is_ok());
     let outsider = create_group(server.addr, &SIX[..2]).await;
-    let (status, _) = http(
+    let (status, _) = get(
         server.addr,
-        "GET",
         &format!("/api/record/{meeting_id}.md"),
         Some(outsider.token("Ana")),
-        None,
     )
     .await;
     assert_eq!(status, 404, "another group's member gets nothing");
@@ -727,4 +694,22 @@ async fn a_new_link_replaces_the_old_one() {
     );
     let again = Member::connect(server.addr, token, None).await;
     assert_eq!(again.welcome["me"]["member_id"], group.id("Bo"));
+}
+
+/// The id of the meeting a member saw opened.
+fn opened_meeting(member: &Member) -> String {
+    let opened = member
+        .events
+        .iter()
+        .find(|e| e["type"] == "meeting.opened")
+        .expect("a meeting was opened");
+    opened["meeting"]["meeting_id"]
+        .as_str()
+        .expect("an id")
+        .to_owned()
+}
+
+/// A GET with an optional bearer token.
+async fn get(addr: std::net::SocketAddr, path: &str, token: Option<&str>) -> (u16, String) {
+    http(addr, "GET", path, token, None).await
 }
