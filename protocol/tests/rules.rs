@@ -4,32 +4,7 @@ mod sim;
 
 use rondo_protocol::event::{Event, TurnEndReason};
 use rondo_protocol::reply::{ErrorCode, Reply};
-use sim::{member, Sim};
-
-fn running(size: usize) -> Sim {
-    let mut sim = Sim::new(size);
-    sim.all_join();
-    sim.ok("Ana", r#"{"type":"meeting.open"}"#);
-    sim.ok("Ana", r#"{"type":"meeting.start"}"#);
-    sim
-}
-
-fn start_case(sim: &mut Sim, presenter: &str, template: &str) {
-    sim.ok(
-        presenter,
-        r#"{"type":"case.propose","title":"T","question":"Q","minutes":20}"#,
-    );
-    let queue = sim.view("Ana")["queue"].clone();
-    let case = queue.as_array().unwrap().last().unwrap()["case_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let facilitator = sim.facilitator().unwrap();
-    sim.ok(
-        &facilitator,
-        &format!(r#"{{"type":"case.start","case_id":"{case}","template":{template}}}"#),
-    );
-}
+use sim::{member, running, start_case, Sim};
 
 #[test]
 fn rule_1_the_facilitator_role_passes_on_after_60_s_of_absence() {

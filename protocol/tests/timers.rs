@@ -3,22 +3,11 @@
 mod sim;
 
 use rondo_protocol::event::{Event, TurnEndReason};
-use sim::Sim;
+use sim::{running, start_case, Sim};
 
 fn running_case(template: &str) -> Sim {
-    let mut sim = Sim::new(4);
-    sim.all_join();
-    sim.ok("Ana", r#"{"type":"meeting.open"}"#);
-    sim.ok("Ana", r#"{"type":"meeting.start"}"#);
-    sim.ok(
-        "Bo",
-        r#"{"type":"case.propose","title":"T","question":"Q","minutes":20}"#,
-    );
-    let case = sim.case_id(0);
-    sim.ok(
-        "Ana",
-        &format!(r#"{{"type":"case.start","case_id":"{case}","template":{template}}}"#),
-    );
+    let mut sim = running(4);
+    start_case(&mut sim, "Bo", template);
     sim
 }
 

@@ -476,9 +476,7 @@ async fn a_wrong_data_key_refuses_start_up() {
         .env("RONDO_DATA_KEY", "11".repeat(32))
         .output()
         .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("data key does not match"), "{stderr}");
+    assert_refused_for_the_key(&output);
 }
 
 #[tokio::test]
@@ -643,9 +641,7 @@ async fn a_missing_key_file_refuses_start_up() {
     first.wait().unwrap();
     std::fs::remove_file(&key).unwrap();
     let second = start().wait_with_output().unwrap();
-    assert!(!second.status.success(), "started without its key");
-    let stderr = String::from_utf8_lossy(&second.stderr);
-    assert!(stderr.contains("data key does not match"), "{stderr}");
+    assert_refused_for_the_key(&second);
 }
 
 #[tokio::test]
@@ -712,4 +708,11 @@ fn opened_meeting(member: &Member) -> String {
 /// A GET with an optional bearer token.
 async fn get(addr: std::net::SocketAddr, path: &str, token: Option<&str>) -> (u16, String) {
     http(addr, "GET", path, token, None).await
+}
+
+/// The server did not start, and said the data key does not fit the database.
+fn assert_refused_for_the_key(output: &std::process::Output) {
+    assert!(!output.status.success(), "started without its key");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("data key does not match"), "{stderr}");
 }

@@ -404,3 +404,30 @@ pub fn first_difference(
         _ => Some(format!("{path}: {a} != {b}")),
     }
 }
+
+/// Everyone present, a meeting opened and started by Ana.
+pub fn running(size: usize) -> Sim {
+    let mut sim = Sim::new(size);
+    sim.all_join();
+    sim.ok("Ana", r#"{"type":"meeting.open"}"#);
+    sim.ok("Ana", r#"{"type":"meeting.start"}"#);
+    sim
+}
+
+/// `presenter` proposes a case and the facilitator starts it with `template`.
+pub fn start_case(sim: &mut Sim, presenter: &str, template: &str) {
+    sim.ok(
+        presenter,
+        r#"{"type":"case.propose","title":"T","question":"Q","minutes":20}"#,
+    );
+    let queue = sim.view("Ana")["queue"].clone();
+    let case = queue.as_array().unwrap().last().unwrap()["case_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let facilitator = sim.facilitator().unwrap();
+    sim.ok(
+        &facilitator,
+        &format!(r#"{{"type":"case.start","case_id":"{case}","template":{template}}}"#),
+    );
+}
