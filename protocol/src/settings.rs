@@ -40,13 +40,19 @@ impl Default for Settings {
 #[serde(deny_unknown_fields)]
 pub struct SettingsUpdate {
     /// `Some(None)` is an explicit `null`: never end a turn by itself.
-    #[serde(default, deserialize_with = "explicit_null")]
+    /// A field left out is left out when written back, so that it is not
+    /// read again as that explicit `null`.
+    #[serde(
+        default,
+        deserialize_with = "explicit_null",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub grace_s: Option<Option<u32>>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub facilitator_absent_s: Option<u32>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_template: Option<Name>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub templates: Option<Vec<Template>>,
 }
 
@@ -129,6 +135,17 @@ mod tests {
         assert_eq!(null.grace_s, Some(None));
         let missing: SettingsUpdate = serde_json::from_str("{}").unwrap();
         assert_eq!(missing.grace_s, None);
+    }
+
+    #[test]
+    fn an_update_reads_back_as_it_was_written() {
+        for text in ["{}", r#"{"grace_s":null}"#, r#"{"grace_s":45}"#] {
+            let update: SettingsUpdate = serde_json::from_str(text).unwrap();
+            let written = serde_json::to_string(&update).unwrap();
+            assert_eq!(written, text);
+            let again: SettingsUpdate = serde_json::from_str(&written).unwrap();
+            assert_eq!(again, update);
+        }
     }
 
     #[test]

@@ -557,6 +557,29 @@ async fn http_health_metrics_and_exports() {
 }
 
 #[tokio::test]
+async fn a_settings_update_means_the_same_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let group = create_group(server.addr, &SIX[..2]).await;
+    let mut ana = Member::connect(server.addr, group.token("Ana"), None).await;
+    ana.ok(json!({"type": "meeting.open"})).await;
+    ana.ok(json!({"type": "settings.update", "settings": {"facilitator_absent_s": 90}}))
+        .await;
+    let before = ana.until("settings.updated").await["settings"].clone();
+    assert_eq!(
+        before["grace_s"], 1,
+        "grace left as the group was created: {before}"
+    );
+    server.kill();
+    let server = Server::start(dir.path());
+    let ana = Member::connect(server.addr, group.token("Ana"), None).await;
+    assert_eq!(
+        ana.welcome["group"]["settings"], before,
+        "replayed the same"
+    );
+}
+
+#[tokio::test]
 async fn sigterm_closes_sockets_with_1001_and_keeps_everything() {
     let dir = tempfile::tempdir().unwrap();
     let mut server = Server::start(dir.path());
