@@ -115,24 +115,18 @@ pub struct SqliteStore {
     writer: mpsc::SyncSender<Pending>,
     reader: Mutex<Connection>,
     key: DataKey,
-    /// Keeps the checkpoint thread going while the store lives.
-    checkpointing: Arc<std::sync::atomic::AtomicBool>,
 }
 
-impl Drop for SqliteStore {
-    fn drop(&mut self) {
-        self.checkpointing
-            .store(false, std::sync::atomic::Ordering::Relaxed);
-    }
-}
-
-/// Checkpoints run on their own thread, so a commit never waits for one.
-const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+/// How often the writer copies the WAL back into the database. The writer
+/// does it itself, between two commits: a checkpoint running beside a busy
+/// writer never catches up with it, so the WAL would never start over and
+/// would grow by every page every commit writes.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
 
 /// Page cache of the writer. Larger caches save page reads under load but
 /// are paid in resident memory by every idle server (16 MiB cost 0.8 KiB a
 /// member at 19 000 members), so it stays at SQLite's default, like the
-/// reader's and the checkpointer's.
+/// reader's.
 const WRITER_CACHE_KIB: i64 = 2 * 1024;
 
 fn open(path: &Path) -> Result<Connection, StoreError> {
@@ -146,14 +140,11 @@ fn open(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
-/// Copies the WAL back into the database now and then (PASSIVE: never
-/// blocking the writer), until the store is dropped.
-fn checkpoint_loop(conn: Connection, running: Arc<std::sync::atomic::AtomicBool>) {
-    while running.load(std::sync::atomic::Ordering::Relaxed) {
-        std::thread::sleep(CHECKPOINT_EVERY);
-        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-            tracing::warn!(error = %e, "checkpoint failed");
-        }
+/// Copies every page in the WAL back into the database, so that the next
+/// commit writes the WAL from its start again.
+fn checkpoint(conn: &Connection) {
+    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+        tracing::warn!(error = %e, "checkpoint failed");
     }
 }
 
@@ -212,7 +203,6 @@ impl SqliteStore {
         conn.execute_batch(&format!("PRAGMA cache_size=-{WRITER_CACHE_KIB};"))?;
         check_key(&conn, &key)?;
         let reader = open(path)?;
-        let checkpointer = open(path)?;
         let group_keys = load_group_keys(&conn)?;
         let (writer, queue) = mpsc::sync_channel::<Pending>(4096);
         let writer_key = key.clone();
@@ -220,17 +210,10 @@ impl SqliteStore {
             .name("rondo-store".into())
             .spawn(move || write_loop(conn, writer_key, group_keys, queue, on_commit))
             .expect("spawning the store thread");
-        let checkpointing = Arc::new(std::sync::atomic::AtomicBool::new(true));
-        let running = checkpointing.clone();
-        std::thread::Builder::new()
-            .name("rondo-checkpoint".into())
-            .spawn(move || checkpoint_loop(checkpointer, running))
-            .expect("spawning the checkpoint thread");
         Ok(SqliteStore {
             writer,
             reader: Mutex::new(reader),
             key,
-            checkpointing,
         })
     }
 
@@ -293,7 +276,20 @@ fn write_loop(
     queue: mpsc::Receiver<Pending>,
     on_commit: impl Fn(Duration),
 ) {
-    while let Ok(first) = queue.recv() {
+    let mut last_checkpoint = Instant::now();
+    let mut unchecked = false;
+    loop {
+        let first = match queue.recv_timeout(CHECKPOINT_EVERY) {
+            Ok(first) => Some(first),
+            Err(mpsc::RecvTimeoutError::Timeout) => None,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        if unchecked && last_checkpoint.elapsed() >= CHECKPOINT_EVERY {
+            checkpoint(&conn);
+            last_checkpoint = Instant::now();
+            unchecked = false;
+        }
+        let Some(first) = first else { continue };
         let mut batch = vec![first];
         while batch.len() < WRITES_PER_COMMIT_MAX {
             match queue.try_recv() {
@@ -314,6 +310,7 @@ fn write_loop(
             // The writer may have given up waiting; nothing to tell it then.
             let _ = done.send(result.clone());
         }
+        unchecked = true;
     }
 }
 
