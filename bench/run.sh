@@ -58,7 +58,7 @@ case "${1:-}" in
     "$BIN/rondo-loadgen" --addr 127.0.0.1:8401 --groups 2400 --rate 0.5 --duration-s "${2:-60}" --step-s 30 \
       --source-addrs 4 --json "$OUT/restart-fill.json" | tail -2
     kill -9 "$pid"; wait "$pid" 2>/dev/null || true
-    events=$(python3 -c "import sqlite3;print(sqlite3.connect('$dir/rondo.db').execute('select sum(seq - first_seq + 1) from events').fetchone()[0])")
+    events=$(python3 -c "import sqlite3;print(sqlite3.connect('$dir/rondo.db').execute('select sum(seq - first_seq + 1) from log').fetchone()[0])")
     start=$(date +%s.%N); pid=$(serve "$dir" 8401); wait_port 8401; end=$(date +%s.%N)
     ms=$(python3 -c "print(round(($end-$start)*1000))")
     echo "{\"groups\":2400,\"events\":$events,\"startup_ms\":$ms}" | tee "$OUT/restart.json"

@@ -4,6 +4,12 @@
 //! transaction (group commit): many groups' events share one disk flush. A
 //! write's receiver resolves only once its transaction is durable
 //! (`synchronous=FULL`), and only then may its events be sent.
+//!
+//! Every group's flushes go to one append-only `log`, in the order they were
+//! committed, each row pointing back to its group's previous row. A commit
+//! then writes the pages at the log's end (and the small table of each
+//! group's newest row), however many groups it carries; a table keyed by
+//! group would rewrite a page of its own for every group in every commit.
 
 use crate::crypto::DataKey;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -69,6 +75,8 @@ pub enum Write {
         /// (member id or `None` for the convener, token hash)
         tokens: Vec<(Option<String>, [u8; 32])>,
     },
+    /// One flush of a group; with no events (which every logged input
+    /// causes), there is nothing to log but the snapshot.
     Append {
         group_id: String,
         inputs: Vec<StoredInput>,
@@ -110,6 +118,9 @@ pub trait Store: Send + Sync {
 
 type Pending = (Write, oneshot::Sender<Result<(), Arc<StoreError>>>);
 
+/// prev, first_seq, seq, audiences, sealed inputs, sealed events.
+type LogRow = (Option<i64>, u64, u64, String, Vec<u8>, Vec<u8>);
+
 /// The SQLite store.
 pub struct SqliteStore {
     writer: mpsc::SyncSender<Pending>,
@@ -148,8 +159,7 @@ fn checkpoint(conn: &Connection) {
     }
 }
 
-/// Groups are keyed by a small integer in the log tables: short keys keep
-/// the B-trees shallow and their comparisons cheap.
+/// Groups are keyed by a small integer in the log: short keys keep rows small.
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS groups (
@@ -161,15 +171,14 @@ CREATE TABLE IF NOT EXISTS tokens (
     member_id TEXT
 );
 CREATE INDEX IF NOT EXISTS tokens_by_member ON tokens (group_id, member_id);
-CREATE TABLE IF NOT EXISTS inputs (
-    g INTEGER NOT NULL, seq INTEGER NOT NULL, first_seq INTEGER NOT NULL, payload BLOB NOT NULL,
-    PRIMARY KEY (g, seq)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS events (
-    g INTEGER NOT NULL, seq INTEGER NOT NULL, first_seq INTEGER NOT NULL,
-    audiences TEXT NOT NULL, payload BLOB NOT NULL,
-    PRIMARY KEY (g, seq)
-) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS log (
+    id INTEGER PRIMARY KEY,
+    g INTEGER NOT NULL,
+    prev INTEGER,
+    first_seq INTEGER NOT NULL, seq INTEGER NOT NULL,
+    audiences TEXT NOT NULL, inputs BLOB NOT NULL, events BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS heads (g INTEGER PRIMARY KEY, last INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS snapshots (
     g INTEGER PRIMARY KEY, seq INTEGER NOT NULL, payload BLOB NOT NULL
 );
@@ -260,11 +269,29 @@ fn check_key(conn: &Connection, key: &DataKey) -> Result<(), StoreError> {
     }
 }
 
-/// Each group's integer key, by its id.
-fn load_group_keys(conn: &Connection) -> Result<HashMap<String, i64>, StoreError> {
-    let mut query = conn.prepare("SELECT group_id, id FROM groups")?;
+/// Where the writer appends a group's rows.
+#[derive(Clone, Copy, Debug)]
+struct GroupKey {
+    g: i64,
+    /// The group's newest row in the log.
+    head: Option<i64>,
+}
+
+/// Each group's key, by its id.
+fn load_group_keys(conn: &Connection) -> Result<HashMap<String, GroupKey>, StoreError> {
+    let mut query = conn.prepare(
+        "SELECT groups.group_id, groups.id, heads.last FROM groups LEFT JOIN heads ON heads.g = groups.id",
+    )?;
     let keys = query
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                GroupKey {
+                    g: r.get(1)?,
+                    head: r.get(2)?,
+                },
+            ))
+        })?
         .collect::<Result<_, _>>()?;
     Ok(keys)
 }
@@ -272,7 +299,7 @@ fn load_group_keys(conn: &Connection) -> Result<HashMap<String, i64>, StoreError
 fn write_loop(
     mut conn: Connection,
     key: DataKey,
-    mut group_keys: HashMap<String, i64>,
+    mut group_keys: HashMap<String, GroupKey>,
     queue: mpsc::Receiver<Pending>,
     on_commit: impl Fn(Duration),
 ) {
@@ -317,11 +344,13 @@ fn write_loop(
 fn commit<'a>(
     conn: &mut Connection,
     key: &DataKey,
-    group_keys: &mut HashMap<String, i64>,
+    group_keys: &mut HashMap<String, GroupKey>,
     writes: impl Iterator<Item = &'a Write>,
 ) -> Result<(), StoreError> {
     let tx = conn.transaction()?;
-    let mut created = Vec::new();
+    // Keys as this transaction changes them; the writer's map learns them
+    // only once it commits.
+    let mut changed: HashMap<&str, GroupKey> = HashMap::new();
     for write in writes {
         match write {
             Write::CreateGroup {
@@ -337,7 +366,11 @@ fn commit<'a>(
                     "INSERT INTO groups (group_id, config) VALUES (?1, ?2)",
                     params![group_id, sealed],
                 )?;
-                created.push((group_id.clone(), tx.last_insert_rowid()));
+                let created = GroupKey {
+                    g: tx.last_insert_rowid(),
+                    head: None,
+                };
+                changed.insert(group_id, created);
                 for (member_id, hash) in tokens {
                     tx.execute(
                         "INSERT INTO tokens (token_hash, group_id, member_id) VALUES (?1, ?2, ?3)",
@@ -351,48 +384,42 @@ fn commit<'a>(
                 events,
                 snapshot,
             } => {
-                let g = created
-                    .iter()
-                    .find(|(id, _)| id == group_id)
-                    .map(|(_, g)| *g)
-                    .or_else(|| group_keys.get(group_id).copied())
+                let mut at = changed
+                    .get(group_id.as_str())
+                    .or_else(|| group_keys.get(group_id))
+                    .copied()
                     .ok_or_else(|| StoreError::UnknownGroup(group_id.clone()))?;
-                // One row for the batch's inputs and one for its events: a
-                // flush writes two rows per group, however busy the group was.
-                if let (Some(first), Some(last)) = (inputs.first(), inputs.last()) {
+                // One row for the flush, however busy the group was.
+                if let (Some(first), Some(last)) = (events.first(), events.last()) {
                     let range = format!("{}-{}", first.seq, last.seq);
-                    let payload = serde_json::to_vec(inputs).expect("inputs serialize");
-                    let sealed = key.seal(&payload, &associated("inputs", group_id, &range));
+                    let audiences = audiences(events);
+                    let inputs = serde_json::to_vec(inputs).expect("inputs serialize");
+                    let events = serde_json::to_vec(events).expect("events serialize");
+                    let inputs_ad = associated("inputs", group_id, &range);
+                    let events_ad = associated("events", group_id, &format!("{range}|{audiences}"));
                     tx.prepare_cached(
-                        "INSERT INTO inputs (g, seq, first_seq, payload) VALUES (?1, ?2, ?3, ?4)",
+                        "INSERT INTO log (g, prev, first_seq, seq, audiences, inputs, events)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                     )?
                     .execute(params![
-                        g,
-                        last.seq as i64,
+                        at.g,
+                        at.head,
                         first.seq as i64,
-                        sealed
+                        last.seq as i64,
+                        audiences,
+                        key.seal(&inputs, &inputs_ad),
+                        key.seal(&events, &events_ad),
                     ])?;
-                }
-                if let (Some(first), Some(last)) = (events.first(), events.last()) {
-                    let audiences = audiences(events);
-                    let row = format!("{}-{}|{audiences}", first.seq, last.seq);
-                    let payload = serde_json::to_vec(events).expect("events serialize");
-                    let sealed = key.seal(&payload, &associated("events", group_id, &row));
-                    tx.prepare_cached(
-                        "INSERT INTO events (g, seq, first_seq, audiences, payload) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    )?
-                    .execute(params![g, last.seq as i64, first.seq as i64, audiences, sealed])?;
+                    at.head = Some(tx.last_insert_rowid());
+                    tx.prepare_cached("INSERT OR REPLACE INTO heads (g, last) VALUES (?1, ?2)")?
+                        .execute(params![at.g, at.head])?;
+                    changed.insert(group_id, at);
                 }
                 if let Some((seq, json)) = snapshot {
                     let ad = associated("snapshots", group_id, &seq.to_string());
                     tx.execute(
                         "INSERT OR REPLACE INTO snapshots (g, seq, payload) VALUES (?1, ?2, ?3)",
-                        params![g, *seq as i64, key.seal(json.as_bytes(), &ad)],
-                    )?;
-                    // Inputs before a snapshot are not needed to rebuild the group.
-                    tx.execute(
-                        "DELETE FROM inputs WHERE g = ?1 AND seq <= ?2",
-                        params![g, *seq as i64],
+                        params![at.g, *seq as i64, key.seal(json.as_bytes(), &ad)],
                     )?;
                 }
             }
@@ -415,8 +442,9 @@ fn commit<'a>(
         }
     }
     tx.commit()?;
-    // Only once committed do new groups join the map.
-    group_keys.extend(created);
+    for (group_id, at) in changed {
+        group_keys.insert(group_id.to_owned(), at);
+    }
     Ok(())
 }
 
@@ -460,11 +488,9 @@ impl Store for SqliteStore {
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<Result<_, _>>()?;
         let mut snapshot_query = conn.prepare("SELECT seq, payload FROM snapshots WHERE g = ?1")?;
-        let mut inputs_query = conn.prepare(
-            "SELECT seq, first_seq, payload FROM inputs WHERE g = ?1 AND seq > ?2 ORDER BY seq",
-        )?;
-        let mut events_query = conn.prepare(
-            "SELECT seq, first_seq, audiences, payload FROM events WHERE g = ?1 ORDER BY seq DESC",
+        let mut head_query = conn.prepare("SELECT last FROM heads WHERE g = ?1")?;
+        let mut row_query = conn.prepare(
+            "SELECT prev, first_seq, seq, audiences, inputs, events FROM log WHERE id = ?1",
         )?;
         for (g, group_id, sealed_config) in stored {
             let config_json = self.open_payload(
@@ -482,33 +508,44 @@ impl Store for SqliteStore {
                 }
                 None => None,
             };
-            let after = snapshot.as_ref().map_or(0, |(seq, _)| *seq as i64);
+            let after = snapshot.as_ref().map_or(0, |(seq, _)| *seq);
+            // Back from the newest row, until the inputs since the snapshot
+            // and the replay window are complete.
             let mut inputs = Vec::new();
-            let rows = inputs_query.query_map(params![g, after], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, Vec<u8>>(2)?,
-                ))
-            })?;
-            for row in rows {
-                let (last, first, sealed) = row?;
-                let ad = associated("inputs", &group_id, &format!("{first}-{last}"));
-                let batch: Vec<StoredInput> = self.open_rows(&sealed, &ad, "inputs")?;
-                inputs.extend(batch.into_iter().filter(|i| i.seq as i64 > after));
-            }
-            // The newest rows, until the replay window is full.
             let mut recent_events = Vec::new();
-            let mut rows = events_query.query(params![g])?;
-            while recent_events.len() < STARTUP_REPLAY_WINDOW {
-                let Some(row) = rows.next()? else { break };
-                let (last, first): (i64, i64) = (row.get(0)?, row.get(1)?);
-                let audiences: String = row.get(2)?;
-                let sealed: Vec<u8> = row.get(3)?;
-                let ad = associated("events", &group_id, &format!("{first}-{last}|{audiences}"));
-                let batch: Vec<StoredEvent> = self.open_rows(&sealed, &ad, "events")?;
-                recent_events.extend(batch.into_iter().rev());
+            let mut next: Option<i64> =
+                head_query.query_row(params![g], |r| r.get(0)).optional()?;
+            while let Some(id) = next {
+                let (prev, first, last, audiences, sealed_inputs, sealed_events): LogRow =
+                    row_query.query_row(params![id], |r| {
+                        Ok((
+                            r.get(0)?,
+                            r.get(1)?,
+                            r.get(2)?,
+                            r.get(3)?,
+                            r.get(4)?,
+                            r.get(5)?,
+                        ))
+                    })?;
+                let range = format!("{first}-{last}");
+                let inputs_needed = last > after;
+                let events_needed = recent_events.len() < STARTUP_REPLAY_WINDOW;
+                if !inputs_needed && !events_needed {
+                    break;
+                }
+                if inputs_needed {
+                    let ad = associated("inputs", &group_id, &range);
+                    let batch: Vec<StoredInput> = self.open_rows(&sealed_inputs, &ad, "inputs")?;
+                    inputs.extend(batch.into_iter().rev().filter(|i| i.seq > after));
+                }
+                if events_needed {
+                    let ad = associated("events", &group_id, &format!("{range}|{audiences}"));
+                    let batch: Vec<StoredEvent> = self.open_rows(&sealed_events, &ad, "events")?;
+                    recent_events.extend(batch.into_iter().rev());
+                }
+                next = prev;
             }
+            inputs.reverse();
             recent_events.truncate(STARTUP_REPLAY_WINDOW);
             recent_events.reverse();
             groups.push(StoredGroup {
@@ -602,6 +639,69 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn start_up_reads_the_inputs_since_the_snapshot_and_the_newest_events() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        let store = SqliteStore::open(&path, key("ab"), |_| {}).unwrap();
+        for group_id in ["a", "b"] {
+            let write = Write::CreateGroup {
+                group_id: group_id.into(),
+                config_json: "{}".into(),
+                tokens: vec![],
+            };
+            written(&store, write).await;
+        }
+        // Two groups' flushes interleaved in the log; "a" snapshots at seq 100.
+        let events_per_flush = 50;
+        for flush in 0..6u64 {
+            for group_id in ["a", "b"] {
+                let seqs = flush * events_per_flush + 1..=(flush + 1) * events_per_flush;
+                let events = seqs
+                    .clone()
+                    .map(|seq| StoredEvent {
+                        seq,
+                        audience: None,
+                        json: format!("{group_id}{seq}"),
+                    })
+                    .collect();
+                let last = *seqs.end();
+                let inputs = vec![StoredInput {
+                    seq: last,
+                    at: 0,
+                    json: format!("\"{group_id}{last}\""),
+                }];
+                let snapshot = (group_id == "a" && last == 100).then(|| (100, "{}".to_owned()));
+                let write = Write::Append {
+                    group_id: group_id.into(),
+                    inputs,
+                    events,
+                    snapshot,
+                };
+                written(&store, write).await;
+            }
+        }
+        drop(store);
+        let store = SqliteStore::open(&path, key("ab"), |_| {}).unwrap();
+        let groups = store.load_groups().unwrap();
+        let a = groups.iter().find(|g| g.group_id == "a").unwrap();
+        let input_seqs: Vec<u64> = a.inputs.iter().map(|i| i.seq).collect();
+        assert_eq!(
+            input_seqs,
+            [150, 200, 250, 300],
+            "the inputs after the snapshot"
+        );
+        let b = groups.iter().find(|g| g.group_id == "b").unwrap();
+        assert_eq!(b.inputs.len(), 6, "no snapshot: every input");
+        for group in [a, b] {
+            let seqs: Vec<u64> = group.recent_events.iter().map(|e| e.seq).collect();
+            let newest: Vec<u64> = (300 - STARTUP_REPLAY_WINDOW as u64 + 1..=300).collect();
+            assert_eq!(seqs, newest, "the newest events, in order");
+            let own = format!("{}300", group.group_id);
+            assert_eq!(group.recent_events.last().unwrap().json, own);
+        }
+    }
+
+    #[tokio::test]
     async fn swapped_ciphertexts_fail_to_open() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.db");
@@ -633,7 +733,7 @@ mod tests {
         assert_eq!(store.load_groups().unwrap()[0].recent_events.len(), 2);
         let conn = Connection::open(&path).unwrap();
         conn.execute_batch(
-            "UPDATE events SET payload = (SELECT payload FROM events WHERE seq = 2) WHERE seq = 1;",
+            "UPDATE log SET events = (SELECT events FROM log WHERE seq = 2) WHERE seq = 1;",
         )
         .unwrap();
         assert!(matches!(
