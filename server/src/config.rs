@@ -21,6 +21,16 @@ pub enum Command {
     Serve(Config),
     /// Serve, and create a demo group of six members whose links are printed.
     Demo(Config),
+    /// With the server stopped: drop from the log what start-up no longer
+    /// reads, and shrink the database file.
+    Compact(CompactArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CompactArgs {
+    /// The SQLite database file.
+    #[arg(long, env = "RONDO_DB", default_value = "./rondo.db")]
+    pub db: PathBuf,
 }
 
 #[derive(Args, Debug, Clone)]

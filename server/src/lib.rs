@@ -1,6 +1,7 @@
 //! The `rondo` server: the meeting engine on the network.
 
 pub mod app;
+pub mod compact;
 pub mod config;
 pub mod crypto;
 pub mod group;

@@ -14,6 +14,7 @@ fn main() -> ExitCode {
     let (config, demo) = match cli.command {
         Command::Serve(config) => (config, false),
         Command::Demo(config) => (config, true),
+        Command::Compact(args) => return compact(&args.db),
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -26,6 +27,22 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("rondo: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn compact(db: &std::path::Path) -> ExitCode {
+    match rondo_server::compact::compact(db) {
+        Ok(done) => {
+            println!(
+                "compacted: {} log rows kept of {}",
+                done.rows_after, done.rows_before
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("rondo: {e}");
             ExitCode::FAILURE
         }
     }

@@ -171,18 +171,30 @@ CREATE TABLE IF NOT EXISTS tokens (
     member_id TEXT
 );
 CREATE INDEX IF NOT EXISTS tokens_by_member ON tokens (group_id, member_id);
-CREATE TABLE IF NOT EXISTS log (
-    id INTEGER PRIMARY KEY,
-    g INTEGER NOT NULL,
-    prev INTEGER,
-    first_seq INTEGER NOT NULL, seq INTEGER NOT NULL,
-    audiences TEXT NOT NULL, inputs BLOB NOT NULL, events BLOB NOT NULL
-);
 CREATE TABLE IF NOT EXISTS heads (g INTEGER PRIMARY KEY, last INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS snapshots (
     g INTEGER PRIMARY KEY, seq INTEGER NOT NULL, payload BLOB NOT NULL
 );
 ";
+
+/// The log table, under `name` (compaction writes a second one).
+pub(crate) fn create_log(name: &str) -> String {
+    format!(
+        "CREATE TABLE IF NOT EXISTS {name} (
+            id INTEGER PRIMARY KEY,
+            g INTEGER NOT NULL,
+            prev INTEGER,
+            first_seq INTEGER NOT NULL, seq INTEGER NOT NULL,
+            audiences TEXT NOT NULL, inputs BLOB NOT NULL, events BLOB NOT NULL
+        );"
+    )
+}
+
+/// Whether start-up reads a group's row, walking back from its newest: while
+/// the row holds inputs after the snapshot, or the replay window is not full.
+pub(crate) fn row_needed(row_seq: u64, snapshot_seq: u64, events_read: usize) -> bool {
+    row_seq > snapshot_seq || events_read < STARTUP_REPLAY_WINDOW
+}
 
 /// What a payload's associated data says: the table, the group, the row.
 fn associated(table: &str, group_id: &str, row: &str) -> Vec<u8> {
@@ -209,6 +221,7 @@ impl SqliteStore {
     ) -> Result<SqliteStore, StoreError> {
         let conn = open(path)?;
         conn.execute_batch(SCHEMA)?;
+        conn.execute_batch(&create_log("log"))?;
         conn.execute_batch(&format!("PRAGMA cache_size=-{WRITER_CACHE_KIB};"))?;
         check_key(&conn, &key)?;
         let reader = open(path)?;
@@ -527,12 +540,12 @@ impl Store for SqliteStore {
                             r.get(5)?,
                         ))
                     })?;
+                if !row_needed(last, after, recent_events.len()) {
+                    break;
+                }
                 let range = format!("{first}-{last}");
                 let inputs_needed = last > after;
                 let events_needed = recent_events.len() < STARTUP_REPLAY_WINDOW;
-                if !inputs_needed && !events_needed {
-                    break;
-                }
                 if inputs_needed {
                     let ad = associated("inputs", &group_id, &range);
                     let batch: Vec<StoredInput> = self.open_rows(&sealed_inputs, &ad, "inputs")?;

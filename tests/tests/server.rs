@@ -580,6 +580,66 @@ async fn a_settings_update_means_the_same_after_a_restart() {
 }
 
 #[tokio::test]
+async fn compaction_keeps_what_start_up_reads_and_waits_for_the_server_to_stop() {
+    let dir = tempfile::tempdir().unwrap();
+    let unlimited = ["--rate-per-s", "100000", "--rate-burst", "100000"];
+    let server = Server::start_with(dir.path(), &unlimited);
+    let group = create_group(server.addr, &SIX[..2]).await;
+    let mut ana = Member::connect(server.addr, group.token("Ana"), None).await;
+    ana.ok(json!({"type": "meeting.open"})).await;
+    // More saves than a snapshot's interval and the replay window.
+    ana.ok(json!({"type": "note.save", "visibility": "private", "text": "draft"}))
+        .await;
+    let note_id = ana.until("note.saved").await["note"]["note_id"].clone();
+    for n in 0..300 {
+        let text = format!("draft {n}");
+        let save =
+            json!({"type": "note.save", "note_id": note_id, "visibility": "private", "text": text});
+        ana.ok(save).await;
+    }
+    let rondo = || std::process::Command::new(rondo_tests::rondo_binary());
+    let db = server.db.to_str().unwrap().to_owned();
+    let refused = rondo().args(["compact", "--db", &db]).output().unwrap();
+    assert!(!refused.status.success());
+    let refusal = String::from_utf8_lossy(&refused.stderr);
+    assert!(refusal.contains("stop the server first"), "{refusal}");
+
+    let seen = ana.last_seq();
+    let before = Member::connect(server.addr, group.token("Ana"), Some(seen - 100)).await;
+    server.kill();
+    let done = rondo().args(["compact", "--db", &db]).output().unwrap();
+    assert!(done.status.success(), "{done:?}");
+    let said = String::from_utf8_lossy(&done.stdout);
+    let counts: Vec<u64> = said
+        .split_whitespace()
+        .filter_map(|word| word.parse().ok())
+        .collect();
+    assert!(
+        matches!(counts[..], [kept, of] if kept < of),
+        "fewer rows: {said}"
+    );
+
+    let server = Server::start(dir.path());
+    let mut after = Member::connect(server.addr, group.token("Ana"), Some(seen - 100)).await;
+    for field in ["meeting", "notes", "queue", "resumed"] {
+        assert_eq!(after.welcome[field], before.welcome[field], "{field}");
+    }
+    assert_eq!(after.welcome["resumed"], true);
+    after.ok(json!({"type": "ping"})).await;
+    let replayed: Vec<u64> = after
+        .events
+        .iter()
+        .filter_map(|e| e["seq"].as_u64())
+        .filter(|seq| *seq <= seen)
+        .collect();
+    assert_eq!(
+        replayed,
+        (seen - 99..=seen).collect::<Vec<_>>(),
+        "the replay window"
+    );
+}
+
+#[tokio::test]
 async fn sigterm_closes_sockets_with_1001_and_keeps_everything() {
     let dir = tempfile::tempdir().unwrap();
     let mut server = Server::start(dir.path());
