@@ -23,6 +23,12 @@ serve() { # serve DIR PORT: starts rondo, prints its pid
   echo $!
 }
 
+stop() { # stop PID: SIGTERM, then wait until it has exited (a server started
+  # by serve is not this shell's child, so `wait` alone returns at once)
+  kill "$1"; wait "$1" 2>/dev/null || true
+  while kill -0 "$1" 2>/dev/null; do sleep 0.1; done
+}
+
 wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return; sleep 0.1; done; }
 
 run() { # run TARGET GROUPS RATE DURATION NAME [extra loadgen args]
@@ -38,7 +44,7 @@ run() { # run TARGET GROUPS RATE DURATION NAME [extra loadgen args]
   wait_port $port
   "$BIN/rondo-loadgen" --addr "127.0.0.1:$port" --groups "$groups" --rate "$rate" --duration-s "$duration" \
     --step-s 10 --source-addrs 4 --pid "$pid" --json "$OUT/$name.json" "$@" | tail -3
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  stop "$pid"
   rm -rf "$dir"
 }
 
@@ -61,7 +67,15 @@ case "${1:-}" in
     events=$(python3 -c "import sqlite3;print(sqlite3.connect('$dir/rondo.db').execute('select sum(seq - first_seq + 1) from log').fetchone()[0])")
     start=$(date +%s.%N); pid=$(serve "$dir" 8401); wait_port 8401; end=$(date +%s.%N)
     ms=$(python3 -c "print(round(($end-$start)*1000))")
-    echo "{\"groups\":2400,\"events\":$events,\"startup_ms\":$ms}" | tee "$OUT/restart.json"
-    kill "$pid"; rm -rf "$dir" ;;
+    stop "$pid"
+    # Then offline compaction, and start-up again from the compacted log.
+    bytes=$(stat -c %s "$dir/rondo.db")
+    start=$(date +%s.%N); rows=$("$BIN/rondo" compact --db "$dir/rondo.db"); end=$(date +%s.%N)
+    compact_ms=$(python3 -c "print(round(($end-$start)*1000))")
+    compacted_bytes=$(stat -c %s "$dir/rondo.db")
+    start=$(date +%s.%N); pid=$(serve "$dir" 8401); wait_port 8401; end=$(date +%s.%N)
+    compacted_ms=$(python3 -c "print(round(($end-$start)*1000))")
+    echo "{\"groups\":2400,\"events\":$events,\"startup_ms\":$ms,\"db_bytes\":$bytes,\"compact\":\"$rows\",\"compact_ms\":$compact_ms,\"compacted_db_bytes\":$compacted_bytes,\"startup_after_compact_ms\":$compacted_ms}" | tee "$OUT/restart.json"
+    stop "$pid"; rm -rf "$dir" ;;
   *) sed -n '2,12p' "$0"; exit 2 ;;
 esac

@@ -14,7 +14,7 @@
 use crate::crypto::DataKey;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
@@ -123,10 +123,17 @@ type LogRow = (Option<i64>, u64, u64, String, Vec<u8>, Vec<u8>);
 
 /// The SQLite store.
 pub struct SqliteStore {
+    path: PathBuf,
     writer: mpsc::SyncSender<Pending>,
     reader: Mutex<Connection>,
     key: DataKey,
 }
+
+/// Threads that read the groups back at start-up, at most.
+const LOAD_THREADS_MAX: usize = 4;
+
+/// A group's row in `groups`: its key, its id, its sealed configuration.
+type GroupRow = (i64, String, Vec<u8>);
 
 /// How often the writer copies the WAL back into the database. The writer
 /// does it itself, between two commits: a checkpoint running beside a busy
@@ -233,6 +240,7 @@ impl SqliteStore {
             .spawn(move || write_loop(conn, writer_key, group_keys, queue, on_commit))
             .expect("spawning the store thread");
         Ok(SqliteStore {
+            path: path.to_owned(),
             writer,
             reader: Mutex::new(reader),
             key,
@@ -494,20 +502,61 @@ impl Store for SqliteStore {
     }
 
     fn load_groups(&self) -> Result<Vec<StoredGroup>, StoreError> {
+        let stored: Vec<GroupRow> = {
+            let conn = self.reader.lock().map_err(|_| StoreError::Stopped)?;
+            let mut rows = conn.prepare("SELECT id, group_id, config FROM groups ORDER BY id")?;
+            let stored = rows
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<Result<_, _>>()?;
+            stored
+        };
+        // Most of start-up is reading and opening rows: spread the groups
+        // over the cores, each part on a connection of its own.
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(LOAD_THREADS_MAX);
+        let part_len = stored.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = stored
+                .chunks(part_len)
+                .map(|part| scope.spawn(move || self.load_part(part)))
+                .collect();
+            let mut groups = Vec::with_capacity(stored.len());
+            for part in parts {
+                let loaded = part
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                groups.extend(loaded?);
+            }
+            Ok(groups)
+        })
+    }
+
+    fn check(&self) -> Result<(), StoreError> {
         let conn = self.reader.lock().map_err(|_| StoreError::Stopped)?;
+        conn.query_row("SELECT 1", [], |_| Ok(()))?;
+        Ok(())
+    }
+}
+
+impl SqliteStore {
+    /// What rebuilds some of the groups: each one's configuration, snapshot,
+    /// inputs since the snapshot and newest events.
+    fn load_part(&self, part: &[GroupRow]) -> Result<Vec<StoredGroup>, StoreError> {
+        let mut conn = open(&self.path)?;
+        // One read transaction for the whole walk: each row is a point
+        // lookup, and each would otherwise take and drop the file's locks.
+        let conn = conn.transaction()?;
         let mut groups = Vec::new();
-        let mut rows = conn.prepare("SELECT id, group_id, config FROM groups ORDER BY id")?;
-        let stored: Vec<(i64, String, Vec<u8>)> = rows
-            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-            .collect::<Result<_, _>>()?;
         let mut snapshot_query = conn.prepare("SELECT seq, payload FROM snapshots WHERE g = ?1")?;
         let mut head_query = conn.prepare("SELECT last FROM heads WHERE g = ?1")?;
         let mut row_query = conn.prepare(
             "SELECT prev, first_seq, seq, audiences, inputs, events FROM log WHERE id = ?1",
         )?;
-        for (g, group_id, sealed_config) in stored {
+        for (g, group_id, sealed_config) in part {
+            let (g, group_id) = (*g, group_id.clone());
             let config_json = self.open_payload(
-                &sealed_config,
+                sealed_config,
                 &associated("groups", &group_id, "config"),
                 "group",
             )?;
@@ -570,12 +619,6 @@ impl Store for SqliteStore {
             });
         }
         Ok(groups)
-    }
-
-    fn check(&self) -> Result<(), StoreError> {
-        let conn = self.reader.lock().map_err(|_| StoreError::Stopped)?;
-        conn.query_row("SELECT 1", [], |_| Ok(()))?;
-        Ok(())
     }
 }
 
