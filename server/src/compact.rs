@@ -58,8 +58,12 @@ pub fn compact(path: &Path) -> Result<Compacted, CompactError> {
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
     for (g, head) in heads {
-        let kept = kept_rows(&tx, g, head)?;
+        let snapshot_row = snapshot_row(&tx, g)?;
+        let kept = kept_rows(&tx, head, snapshot_row)?;
         let mut prev: Option<i64> = None;
+        // The kept rows are the newest of the group's: a snapshot's row older
+        // than all of them becomes 0, older than every new id.
+        let mut new_snapshot_row = 0;
         for id in kept.into_iter().rev() {
             tx.prepare_cached(
                 "INSERT INTO log_kept (g, prev, first_seq, seq, audiences, inputs, events)
@@ -67,8 +71,15 @@ pub fn compact(path: &Path) -> Result<Compacted, CompactError> {
             )?
             .execute(params![id, prev])?;
             prev = Some(tx.last_insert_rowid());
+            if id == snapshot_row {
+                new_snapshot_row = tx.last_insert_rowid();
+            }
         }
         tx.execute("UPDATE heads SET last = ?2 WHERE g = ?1", params![g, prev])?;
+        tx.execute(
+            "UPDATE snapshots SET row = ?2 WHERE g = ?1",
+            params![g, new_snapshot_row],
+        )?;
     }
     tx.execute_batch("DROP TABLE log; ALTER TABLE log_kept RENAME TO log;")?;
     let rows_after = count(&tx, "log")?;
@@ -82,14 +93,18 @@ pub fn compact(path: &Path) -> Result<Compacted, CompactError> {
     })
 }
 
-/// The rows start-up reads of group `g`, newest first.
-fn kept_rows(tx: &Connection, g: i64, head: i64) -> Result<Vec<i64>, rusqlite::Error> {
-    let snapshot_seq: u64 = tx
-        .query_row("SELECT seq FROM snapshots WHERE g = ?1", params![g], |r| {
+/// The newest log row group `g`'s snapshot includes (0: none).
+fn snapshot_row(tx: &Connection, g: i64) -> Result<i64, rusqlite::Error> {
+    let row = tx
+        .query_row("SELECT row FROM snapshots WHERE g = ?1", params![g], |r| {
             r.get(0)
         })
-        .optional()?
-        .unwrap_or(0);
+        .optional()?;
+    Ok(row.unwrap_or(0))
+}
+
+/// The rows start-up reads of a group, newest first from its `head`.
+fn kept_rows(tx: &Connection, head: i64, snapshot_row: i64) -> Result<Vec<i64>, rusqlite::Error> {
     let mut kept = Vec::new();
     let mut events_read = 0;
     let mut next = Some(head);
@@ -97,7 +112,7 @@ fn kept_rows(tx: &Connection, g: i64, head: i64) -> Result<Vec<i64>, rusqlite::E
         let (prev, first_seq, seq): (Option<i64>, u64, u64) = tx
             .prepare_cached("SELECT prev, first_seq, seq FROM log WHERE id = ?1")?
             .query_row(params![id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        if !row_needed(seq, snapshot_seq, events_read) {
+        if !row_needed(id, snapshot_row, events_read) {
             break;
         }
         kept.push(id);

@@ -4,7 +4,7 @@
 use crate::metrics::Metrics;
 use crate::store::{Store, StoredEvent, StoredInput, Write, REPLAY_WINDOW};
 use axum::extract::ws::Utf8Bytes;
-use rondo_protocol::command::CommandEnvelope;
+use rondo_protocol::command::{Command, CommandEnvelope};
 use rondo_protocol::engine::{Admin, Engine, Input, Output};
 use rondo_protocol::event::Audience;
 use rondo_protocol::ids::{MeetingId, MemberId};
@@ -257,14 +257,14 @@ impl GroupTask {
         self.finish(batch).await;
     }
 
-    /// Feeds one input to the engine; keeps it for the log if it changed anything.
+    /// Feeds one input to the engine; keeps it for the log if it is to be replayed.
     fn apply(&mut self, input: Input, batch: &mut Batch) -> (Output, Vec<Arc<Sent>>) {
         let now = now_ms();
         let mut output = self.engine.handle(now, input.clone());
         let events = std::mem::take(&mut output.events);
-        if let Some(last) = events.last() {
+        if !events.is_empty() || answer_to_keep(&input) {
             batch.inputs.push(StoredInput {
-                seq: last.event.seq,
+                seq: self.engine.seq(),
                 at: now,
                 json: serde_json::to_string(&input).expect("inputs serialize"),
             });
@@ -603,4 +603,12 @@ pub fn rebuild(
         }
     }
     Ok(engine)
+}
+
+/// Whether an input that changed nothing is logged all the same: a command
+/// (refused, or acknowledged without a change) is, so that re-sent after a
+/// restart it gets its first answer rather than being evaluated afresh. A
+/// ping has nothing to keep.
+fn answer_to_keep(input: &Input) -> bool {
+    matches!(input, Input::Command { envelope, .. } if !matches!(envelope.command, Command::Ping(_)))
 }

@@ -75,8 +75,8 @@ pub enum Write {
         /// (member id or `None` for the convener, token hash)
         tokens: Vec<(Option<String>, [u8; 32])>,
     },
-    /// One flush of a group; with no events (which every logged input
-    /// causes), there is nothing to log but the snapshot.
+    /// One flush of a group: the inputs to replay (those that changed
+    /// something, and commands, whose answers are to be kept) and the events.
     Append {
         group_id: String,
         inputs: Vec<StoredInput>,
@@ -180,7 +180,7 @@ CREATE TABLE IF NOT EXISTS tokens (
 CREATE INDEX IF NOT EXISTS tokens_by_member ON tokens (group_id, member_id);
 CREATE TABLE IF NOT EXISTS heads (g INTEGER PRIMARY KEY, last INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS snapshots (
-    g INTEGER PRIMARY KEY, seq INTEGER NOT NULL, payload BLOB NOT NULL
+    g INTEGER PRIMARY KEY, seq INTEGER NOT NULL, row INTEGER NOT NULL, payload BLOB NOT NULL
 );
 ";
 
@@ -198,9 +198,11 @@ pub(crate) fn create_log(name: &str) -> String {
 }
 
 /// Whether start-up reads a group's row, walking back from its newest: while
-/// the row holds inputs after the snapshot, or the replay window is not full.
-pub(crate) fn row_needed(row_seq: u64, snapshot_seq: u64, events_read: usize) -> bool {
-    row_seq > snapshot_seq || events_read < STARTUP_REPLAY_WINDOW
+/// the row comes after the one its snapshot includes (so its inputs are to be
+/// replayed), or the replay window is not full. Rows ids grow along a group's
+/// rows, compacted or not.
+pub(crate) fn row_needed(row: i64, snapshot_row: i64, events_read: usize) -> bool {
+    row > snapshot_row || events_read < STARTUP_REPLAY_WINDOW
 }
 
 /// What a payload's associated data says: the table, the group, the row.
@@ -410,9 +412,16 @@ fn commit<'a>(
                     .or_else(|| group_keys.get(group_id))
                     .copied()
                     .ok_or_else(|| StoreError::UnknownGroup(group_id.clone()))?;
-                // One row for the flush, however busy the group was.
-                if let (Some(first), Some(last)) = (events.first(), events.last()) {
-                    let range = format!("{}-{}", first.seq, last.seq);
+                // One row for the flush, however busy the group was. Refused
+                // commands have inputs and no events: their range is empty,
+                // just past the group's seq.
+                let seqs = match (events.first(), events.last(), inputs.last()) {
+                    (Some(first), Some(last), _) => Some((first.seq, last.seq)),
+                    (None, _, Some(input)) => Some((input.seq + 1, input.seq)),
+                    _ => None,
+                };
+                if let Some((first, last)) = seqs {
+                    let range = format!("{first}-{last}");
                     let audiences = audiences(events);
                     let inputs = serde_json::to_vec(inputs).expect("inputs serialize");
                     let events = serde_json::to_vec(events).expect("events serialize");
@@ -425,8 +434,8 @@ fn commit<'a>(
                     .execute(params![
                         at.g,
                         at.head,
-                        first.seq as i64,
-                        last.seq as i64,
+                        first as i64,
+                        last as i64,
                         audiences,
                         key.seal(&inputs, &inputs_ad),
                         key.seal(&events, &events_ad),
@@ -438,9 +447,11 @@ fn commit<'a>(
                 }
                 if let Some((seq, json)) = snapshot {
                     let ad = associated("snapshots", group_id, &seq.to_string());
+                    // The snapshot includes every row up to this flush's.
+                    let row = at.head.unwrap_or(0);
                     tx.execute(
-                        "INSERT OR REPLACE INTO snapshots (g, seq, payload) VALUES (?1, ?2, ?3)",
-                        params![at.g, *seq as i64, key.seal(json.as_bytes(), &ad)],
+                        "INSERT OR REPLACE INTO snapshots (g, seq, row, payload) VALUES (?1, ?2, ?3, ?4)",
+                        params![at.g, *seq as i64, row, key.seal(json.as_bytes(), &ad)],
                     )?;
                 }
             }
@@ -548,7 +559,8 @@ impl SqliteStore {
         // lookup, and each would otherwise take and drop the file's locks.
         let conn = conn.transaction()?;
         let mut groups = Vec::new();
-        let mut snapshot_query = conn.prepare("SELECT seq, payload FROM snapshots WHERE g = ?1")?;
+        let mut snapshot_query =
+            conn.prepare("SELECT seq, row, payload FROM snapshots WHERE g = ?1")?;
         let mut head_query = conn.prepare("SELECT last FROM heads WHERE g = ?1")?;
         let mut row_query = conn.prepare(
             "SELECT prev, first_seq, seq, audiences, inputs, events FROM log WHERE id = ?1",
@@ -560,17 +572,17 @@ impl SqliteStore {
                 &associated("groups", &group_id, "config"),
                 "group",
             )?;
-            let snapshot: Option<(i64, Vec<u8>)> = snapshot_query
-                .query_row(params![g], |r| Ok((r.get(0)?, r.get(1)?)))
+            let snapshot: Option<(i64, i64, Vec<u8>)> = snapshot_query
+                .query_row(params![g], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
                 .optional()?;
-            let snapshot = match snapshot {
-                Some((seq, sealed)) => {
+            let (snapshot, after) = match snapshot {
+                Some((seq, row, sealed)) => {
                     let ad = associated("snapshots", &group_id, &seq.to_string());
-                    Some((seq as u64, self.open_payload(&sealed, &ad, "snapshot")?))
+                    let json = self.open_payload(&sealed, &ad, "snapshot")?;
+                    (Some((seq as u64, json)), row)
                 }
-                None => None,
+                None => (None, 0),
             };
-            let after = snapshot.as_ref().map_or(0, |(seq, _)| *seq);
             // Back from the newest row, until the inputs since the snapshot
             // and the replay window are complete.
             let mut inputs = Vec::new();
@@ -589,16 +601,16 @@ impl SqliteStore {
                             r.get(5)?,
                         ))
                     })?;
-                if !row_needed(last, after, recent_events.len()) {
+                if !row_needed(id, after, recent_events.len()) {
                     break;
                 }
                 let range = format!("{first}-{last}");
-                let inputs_needed = last > after;
+                let inputs_needed = id > after;
                 let events_needed = recent_events.len() < STARTUP_REPLAY_WINDOW;
                 if inputs_needed {
                     let ad = associated("inputs", &group_id, &range);
                     let batch: Vec<StoredInput> = self.open_rows(&sealed_inputs, &ad, "inputs")?;
-                    inputs.extend(batch.into_iter().rev().filter(|i| i.seq > after));
+                    inputs.extend(batch.into_iter().rev());
                 }
                 if events_needed {
                     let ad = associated("events", &group_id, &format!("{range}|{audiences}"));

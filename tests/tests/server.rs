@@ -199,6 +199,25 @@ async fn the_same_command_id_is_applied_once_before_and_after_a_restart() {
 }
 
 #[tokio::test]
+async fn a_refused_command_gets_the_same_answer_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let group = create_group(server.addr, &SIX[..2]).await;
+    let start = json!({"type": "meeting.start"});
+    let mut ana = Member::connect(server.addr, group.token("Ana"), None).await;
+    let refused = ana.command_with_id("early-start", start.clone()).await;
+    assert_eq!(refused["type"], "error", "no meeting is open yet");
+    server.kill();
+    let server = Server::start(dir.path());
+    let mut ana = Member::connect(server.addr, group.token("Ana"), None).await;
+    ana.ok(json!({"type": "meeting.open"})).await;
+    let again = ana.command_with_id("early-start", start).await;
+    assert_eq!(again, refused, "answered from the log");
+    let bo = Member::connect(server.addr, group.token("Bo"), None).await;
+    assert_eq!(bo.welcome["meeting"]["status"], "lobby", "not applied");
+}
+
+#[tokio::test]
 async fn sigkill_in_the_middle_of_a_round_loses_nothing_acknowledged() {
     let dir = tempfile::tempdir().unwrap();
     let mut server = Server::start(dir.path());
