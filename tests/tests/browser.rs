@@ -29,19 +29,22 @@ impl Drop for Driver {
     }
 }
 
-/// chromedriver, started on a free port; `None` where it is not installed
-/// (in CI, where `.ci/run` installs it, its absence is a failure).
+/// Whether the browser tests must run: under `tests/run` (which installs
+/// what they need) and in CI, a missing browser is a failure, not a skip.
+fn browser_required() -> bool {
+    std::env::var_os("RONDO_REQUIRE_BROWSER").is_some() || std::env::var_os("CI").is_some()
+}
+
+/// chromedriver, started on a free port; `None` where it is not installed.
 fn chromedriver() -> Option<Driver> {
-    let found = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
-        .into_iter()
-        .any(|p| Path::new(p).exists());
-    assert!(
-        found || std::env::var("CI").is_err(),
-        "CI must run the browser tests: chromedriver is missing"
-    );
     let binary = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
         .into_iter()
-        .find(|p| Path::new(p).exists())?;
+        .find(|p| Path::new(p).exists());
+    assert!(
+        binary.is_some() || !browser_required(),
+        "the browser tests must run: chromedriver is missing"
+    );
+    let binary = binary?;
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .ok()?
         .local_addr()
@@ -203,8 +206,8 @@ async fn three_members_run_an_sgs_case_from_the_pages() {
     assert!(!ana.current_url().await.unwrap().as_str().contains("#t="));
     let check_axe = axe_path().exists();
     assert!(
-        check_axe || std::env::var("CI").is_err(),
-        "CI must run the accessibility check: axe-core is missing"
+        check_axe || !browser_required(),
+        "the accessibility check must run: axe-core is missing"
     );
     if check_axe {
         assert_eq!(axe_violations(ana).await, Vec::<Value>::new(), "join view");
