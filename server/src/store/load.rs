@@ -1,0 +1,133 @@
+//! Start-up: each group's configuration, snapshot, inputs since the snapshot
+//! and newest events, read back by walking its log rows from the newest.
+
+use super::schema::{associated, open, row_needed};
+use super::{
+    SqliteStore, StoreError, StoredEvent, StoredGroup, StoredInput, STARTUP_REPLAY_WINDOW,
+};
+use rusqlite::{params, OptionalExtension};
+
+/// prev, first_seq, seq, audiences, sealed inputs, sealed events.
+type LogRow = (Option<i64>, u64, u64, String, Vec<u8>, Vec<u8>);
+
+/// Threads that read the groups back at start-up, at most.
+const LOAD_THREADS_MAX: usize = 4;
+
+/// A group's row in `groups`: its key, its id, its sealed configuration.
+type GroupRow = (i64, String, Vec<u8>);
+
+impl SqliteStore {
+    /// Every group, read back on as many threads as there are cores.
+    pub(super) fn load_all(&self) -> Result<Vec<StoredGroup>, StoreError> {
+        let stored: Vec<GroupRow> = {
+            let conn = self.reader.lock().map_err(|_| StoreError::Stopped)?;
+            let mut rows = conn.prepare("SELECT id, group_id, config FROM groups ORDER BY id")?;
+            let stored = rows
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<Result<_, _>>()?;
+            stored
+        };
+        // Most of start-up is reading and opening rows: spread the groups
+        // over the cores, each part on a connection of its own.
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(LOAD_THREADS_MAX);
+        let part_len = stored.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = stored
+                .chunks(part_len)
+                .map(|part| scope.spawn(move || self.load_part(part)))
+                .collect();
+            let mut groups = Vec::with_capacity(stored.len());
+            for part in parts {
+                let loaded = part
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                groups.extend(loaded?);
+            }
+            Ok(groups)
+        })
+    }
+
+    /// What rebuilds some of the groups: each one's configuration, snapshot,
+    /// inputs since the snapshot and newest events.
+    fn load_part(&self, part: &[GroupRow]) -> Result<Vec<StoredGroup>, StoreError> {
+        let mut conn = open(&self.path)?;
+        // One read transaction for the whole walk: each row is a point
+        // lookup, and each would otherwise take and drop the file's locks.
+        let conn = conn.transaction()?;
+        let mut groups = Vec::new();
+        let mut snapshot_query =
+            conn.prepare("SELECT seq, row, payload FROM snapshots WHERE g = ?1")?;
+        let mut head_query = conn.prepare("SELECT last FROM heads WHERE g = ?1")?;
+        let mut row_query = conn.prepare(
+            "SELECT prev, first_seq, seq, audiences, inputs, events FROM log WHERE id = ?1",
+        )?;
+        for (g, group_id, sealed_config) in part {
+            let (g, group_id) = (*g, group_id.clone());
+            let config_json = self.open_payload(
+                sealed_config,
+                &associated("groups", &group_id, "config"),
+                "group",
+            )?;
+            let snapshot: Option<(i64, i64, Vec<u8>)> = snapshot_query
+                .query_row(params![g], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .optional()?;
+            let (snapshot, after) = match snapshot {
+                Some((seq, row, sealed)) => {
+                    let ad = associated("snapshots", &group_id, &seq.to_string());
+                    let json = self.open_payload(&sealed, &ad, "snapshot")?;
+                    (Some((seq as u64, json)), row)
+                }
+                None => (None, 0),
+            };
+            // Back from the newest row, until the inputs since the snapshot
+            // and the replay window are complete.
+            let mut inputs = Vec::new();
+            let mut recent_events = Vec::new();
+            let mut next: Option<i64> =
+                head_query.query_row(params![g], |r| r.get(0)).optional()?;
+            while let Some(id) = next {
+                let (prev, first, last, audiences, sealed_inputs, sealed_events): LogRow =
+                    row_query.query_row(params![id], |r| {
+                        Ok((
+                            r.get(0)?,
+                            r.get(1)?,
+                            r.get(2)?,
+                            r.get(3)?,
+                            r.get(4)?,
+                            r.get(5)?,
+                        ))
+                    })?;
+                if !row_needed(id, after, recent_events.len()) {
+                    break;
+                }
+                let range = format!("{first}-{last}");
+                let inputs_needed = id > after;
+                let events_needed = recent_events.len() < STARTUP_REPLAY_WINDOW;
+                if inputs_needed {
+                    let ad = associated("inputs", &group_id, &range);
+                    let batch: Vec<StoredInput> = self.open_rows(&sealed_inputs, &ad, "inputs")?;
+                    inputs.extend(batch.into_iter().rev());
+                }
+                if events_needed {
+                    let ad = associated("events", &group_id, &format!("{range}|{audiences}"));
+                    let batch: Vec<StoredEvent> = self.open_rows(&sealed_events, &ad, "events")?;
+                    recent_events.extend(batch.into_iter().rev());
+                }
+                next = prev;
+            }
+            inputs.reverse();
+            recent_events.truncate(STARTUP_REPLAY_WINDOW);
+            recent_events.reverse();
+            groups.push(StoredGroup {
+                group_id,
+                config_json,
+                snapshot,
+                inputs,
+                recent_events,
+            });
+        }
+        Ok(groups)
+    }
+}

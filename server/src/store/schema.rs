@@ -1,0 +1,96 @@
+//! The database's tables, how a connection is opened, and what binds each
+//! sealed payload to its place.
+
+use super::{StoreError, StoredEvent, STARTUP_REPLAY_WINDOW};
+use crate::crypto::DataKey;
+use rusqlite::{params, Connection, OptionalExtension};
+use std::path::Path;
+
+pub(super) fn open(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    conn.execute_batch(
+        "PRAGMA journal_mode=WAL;
+         PRAGMA synchronous=FULL;
+         PRAGMA busy_timeout=5000;
+         PRAGMA wal_autocheckpoint=0;",
+    )?;
+    Ok(conn)
+}
+
+/// Groups are keyed by a small integer in the log: short keys keep rows small.
+pub(super) const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS groups (
+    id INTEGER PRIMARY KEY, group_id TEXT NOT NULL UNIQUE, config BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS tokens (
+    token_hash BLOB PRIMARY KEY,
+    group_id TEXT NOT NULL,
+    member_id TEXT
+);
+CREATE INDEX IF NOT EXISTS tokens_by_member ON tokens (group_id, member_id);
+CREATE TABLE IF NOT EXISTS heads (g INTEGER PRIMARY KEY, last INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS snapshots (
+    g INTEGER PRIMARY KEY, seq INTEGER NOT NULL, row INTEGER NOT NULL, payload BLOB NOT NULL
+);
+";
+
+/// The log table, under `name` (compaction writes a second one).
+pub(crate) fn create_log(name: &str) -> String {
+    format!(
+        "CREATE TABLE IF NOT EXISTS {name} (
+            id INTEGER PRIMARY KEY,
+            g INTEGER NOT NULL,
+            prev INTEGER,
+            first_seq INTEGER NOT NULL, seq INTEGER NOT NULL,
+            audiences TEXT NOT NULL, inputs BLOB NOT NULL, events BLOB NOT NULL
+        );"
+    )
+}
+
+/// Whether start-up reads a group's row, walking back from its newest: while
+/// the row comes after the one its snapshot includes (so its inputs are to be
+/// replayed), or the replay window is not full. Rows ids grow along a group's
+/// rows, compacted or not.
+pub(crate) fn row_needed(row: i64, snapshot_row: i64, events_read: usize) -> bool {
+    row > snapshot_row || events_read < STARTUP_REPLAY_WINDOW
+}
+
+/// What a payload's associated data says: the table, the group, the row.
+pub(super) fn associated(table: &str, group_id: &str, row: &str) -> Vec<u8> {
+    format!("rondo.v1|{table}|{group_id}|{row}").into_bytes()
+}
+
+/// Who may see each event of a row, in plain text (member ids only), so the
+/// associated data binds every sealed event to its audience: a note's row
+/// names its author.
+pub(super) fn audiences(events: &[StoredEvent]) -> String {
+    let each: Vec<&str> = events
+        .iter()
+        .map(|e| e.audience.as_deref().unwrap_or("*"))
+        .collect();
+    each.join(";")
+}
+
+/// A database knows its key by one sealed row; a different key cannot open it.
+pub(super) fn check_key(conn: &Connection, key: &DataKey) -> Result<(), StoreError> {
+    let ad = associated("meta", "-", "key_check");
+    let stored: Option<Vec<u8>> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'key_check'", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    match stored {
+        Some(sealed) => match key.open(&sealed, &ad) {
+            Some(plain) if plain == b"rondo" => Ok(()),
+            _ => Err(StoreError::WrongKey),
+        },
+        None => {
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('key_check', ?1)",
+                params![key.seal(b"rondo", &ad)],
+            )?;
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! The writer thread: group commit, one log row per group flush, and the
+//! WAL's checkpoints between commits.
+
+use super::schema::{associated, audiences};
+use super::{Pending, StoreError, Write};
+use crate::crypto::DataKey;
+use rusqlite::{params, Connection};
+use std::collections::HashMap;
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+
+/// How often the writer copies the WAL back into the database. The writer
+/// does it itself, between two commits: a checkpoint running beside a busy
+/// writer never catches up with it, so the WAL would never start over and
+/// would grow by every page every commit writes.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Copies every page in the WAL back into the database, so that the next
+/// commit writes the WAL from its start again.
+fn checkpoint(conn: &Connection) {
+    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+        tracing::warn!(error = %e, "checkpoint failed");
+    }
+}
+
+/// Most writes committed in one transaction.
+const WRITES_PER_COMMIT_MAX: usize = 512;
+/// Queued writes, at most; a full queue makes writers wait.
+const QUEUE_LEN_MAX: usize = 4096;
+
+/// Starts the writer thread on `conn`; the sender queues writes for it.
+pub(super) fn spawn(
+    conn: Connection,
+    key: DataKey,
+    on_commit: impl Fn(Duration) + Send + 'static,
+) -> Result<mpsc::SyncSender<Pending>, StoreError> {
+    let group_keys = load_group_keys(&conn)?;
+    let (writer, queue) = mpsc::sync_channel::<Pending>(QUEUE_LEN_MAX);
+    std::thread::Builder::new()
+        .name("rondo-store".into())
+        .spawn(move || write_loop(conn, key, group_keys, queue, on_commit))
+        .expect("spawning the store thread");
+    Ok(writer)
+}
+
+/// Where the writer appends a group's rows.
+#[derive(Clone, Copy, Debug)]
+struct GroupKey {
+    g: i64,
+    /// The group's newest row in the log.
+    head: Option<i64>,
+}
+
+/// Each group's key, by its id.
+fn load_group_keys(conn: &Connection) -> Result<HashMap<String, GroupKey>, StoreError> {
+    let mut query = conn.prepare(
+        "SELECT groups.group_id, groups.id, heads.last FROM groups LEFT JOIN heads ON heads.g = groups.id",
+    )?;
+    let keys = query
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                GroupKey {
+                    g: r.get(1)?,
+                    head: r.get(2)?,
+                },
+            ))
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(keys)
+}
+
+fn write_loop(
+    mut conn: Connection,
+    key: DataKey,
+    mut group_keys: HashMap<String, GroupKey>,
+    queue: mpsc::Receiver<Pending>,
+    on_commit: impl Fn(Duration),
+) {
+    let mut last_checkpoint = Instant::now();
+    let mut unchecked = false;
+    loop {
+        let first = match queue.recv_timeout(CHECKPOINT_EVERY) {
+            Ok(first) => Some(first),
+            Err(mpsc::RecvTimeoutError::Timeout) => None,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        if unchecked && last_checkpoint.elapsed() >= CHECKPOINT_EVERY {
+            checkpoint(&conn);
+            last_checkpoint = Instant::now();
+            unchecked = false;
+        }
+        let Some(first) = first else { continue };
+        let mut batch = vec![first];
+        while batch.len() < WRITES_PER_COMMIT_MAX {
+            match queue.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        let started = Instant::now();
+        let result = commit(
+            &mut conn,
+            &key,
+            &mut group_keys,
+            batch.iter().map(|(w, _)| w),
+        );
+        on_commit(started.elapsed());
+        let result = result.map_err(Arc::new);
+        for (_, done) in batch {
+            // The writer may have given up waiting; nothing to tell it then.
+            let _ = done.send(result.clone());
+        }
+        unchecked = true;
+    }
+}
+
+fn commit<'a>(
+    conn: &mut Connection,
+    key: &DataKey,
+    group_keys: &mut HashMap<String, GroupKey>,
+    writes: impl Iterator<Item = &'a Write>,
+) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    // Keys as this transaction changes them; the writer's map learns them
+    // only once it commits.
+    let mut changed: HashMap<&str, GroupKey> = HashMap::new();
+    for write in writes {
+        match write {
+            Write::CreateGroup {
+                group_id,
+                config_json,
+                tokens,
+            } => {
+                let sealed = key.seal(
+                    config_json.as_bytes(),
+                    &associated("groups", group_id, "config"),
+                );
+                tx.execute(
+                    "INSERT INTO groups (group_id, config) VALUES (?1, ?2)",
+                    params![group_id, sealed],
+                )?;
+                let created = GroupKey {
+                    g: tx.last_insert_rowid(),
+                    head: None,
+                };
+                changed.insert(group_id, created);
+                for (member_id, hash) in tokens {
+                    tx.execute(
+                        "INSERT INTO tokens (token_hash, group_id, member_id) VALUES (?1, ?2, ?3)",
+                        params![&hash[..], group_id, member_id],
+                    )?;
+                }
+            }
+            Write::Append {
+                group_id,
+                inputs,
+                events,
+                snapshot,
+            } => {
+                let mut at = changed
+                    .get(group_id.as_str())
+                    .or_else(|| group_keys.get(group_id))
+                    .copied()
+                    .ok_or_else(|| StoreError::UnknownGroup(group_id.clone()))?;
+                // One row for the flush, however busy the group was. Refused
+                // commands have inputs and no events: their range is empty,
+                // just past the group's seq.
+                let seqs = match (events.first(), events.last(), inputs.last()) {
+                    (Some(first), Some(last), _) => Some((first.seq, last.seq)),
+                    (None, _, Some(input)) => Some((input.seq + 1, input.seq)),
+                    _ => None,
+                };
+                if let Some((first, last)) = seqs {
+                    let range = format!("{first}-{last}");
+                    let audiences = audiences(events);
+                    let inputs = serde_json::to_vec(inputs).expect("inputs serialize");
+                    let events = serde_json::to_vec(events).expect("events serialize");
+                    let inputs_ad = associated("inputs", group_id, &range);
+                    let events_ad = associated("events", group_id, &format!("{range}|{audiences}"));
+                    tx.prepare_cached(
+                        "INSERT INTO log (g, prev, first_seq, seq, audiences, inputs, events)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    )?
+                    .execute(params![
+                        at.g,
+                        at.head,
+                        first as i64,
+                        last as i64,
+                        audiences,
+                        key.seal(&inputs, &inputs_ad),
+                        key.seal(&events, &events_ad),
+                    ])?;
+                    at.head = Some(tx.last_insert_rowid());
+                    tx.prepare_cached("INSERT OR REPLACE INTO heads (g, last) VALUES (?1, ?2)")?
+                        .execute(params![at.g, at.head])?;
+                    changed.insert(group_id, at);
+                }
+                if let Some((seq, json)) = snapshot {
+                    let ad = associated("snapshots", group_id, &seq.to_string());
+                    // The snapshot includes every row up to this flush's.
+                    let row = at.head.unwrap_or(0);
+                    tx.execute(
+                        "INSERT OR REPLACE INTO snapshots (g, seq, row, payload) VALUES (?1, ?2, ?3, ?4)",
+                        params![at.g, *seq as i64, row, key.seal(json.as_bytes(), &ad)],
+                    )?;
+                }
+            }
+            Write::SetToken {
+                group_id,
+                member_id,
+                token_hash,
+            } => {
+                tx.execute(
+                    "DELETE FROM tokens WHERE group_id = ?1 AND member_id IS ?2",
+                    params![group_id, member_id],
+                )?;
+                if let Some(hash) = token_hash {
+                    tx.execute(
+                        "INSERT INTO tokens (token_hash, group_id, member_id) VALUES (?1, ?2, ?3)",
+                        params![&hash[..], group_id, member_id],
+                    )?;
+                }
+            }
+        }
+    }
+    tx.commit()?;
+    for (group_id, at) in changed {
+        group_keys.insert(group_id.to_owned(), at);
+    }
+    Ok(())
+}
