@@ -233,21 +233,27 @@ mod tests {
         store.write(write).await.unwrap().unwrap();
     }
 
+    async fn created(store: &SqliteStore, group_id: &str, tokens: Vec<(Option<String>, [u8; 32])>) {
+        let config_json = "{}".into();
+        let group_id = group_id.into();
+        written(
+            store,
+            Write::CreateGroup {
+                group_id,
+                config_json,
+                tokens,
+            },
+        )
+        .await;
+    }
+
     #[tokio::test]
     async fn appends_survive_reopening_and_a_wrong_key_is_refused() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.db");
         {
             let store = SqliteStore::open(&path, key("ab"), |_| {}).unwrap();
-            written(
-                &store,
-                Write::CreateGroup {
-                    group_id: "g".into(),
-                    config_json: "{}".into(),
-                    tokens: vec![(Some("m".into()), [7; 32])],
-                },
-            )
-            .await;
+            created(&store, "g", vec![(Some("m".into()), [7; 32])]).await;
             written(
                 &store,
                 Write::Append {
@@ -299,12 +305,7 @@ mod tests {
         let path = dir.path().join("r.db");
         let store = SqliteStore::open(&path, key("ab"), |_| {}).unwrap();
         for group_id in ["a", "b"] {
-            let write = Write::CreateGroup {
-                group_id: group_id.into(),
-                config_json: "{}".into(),
-                tokens: vec![],
-            };
-            written(&store, write).await;
+            created(&store, group_id, vec![]).await;
         }
         // Two groups' flushes interleaved in the log; "a" snapshots at seq 100.
         let events_per_flush = 50;
@@ -361,15 +362,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.db");
         let store = SqliteStore::open(&path, key("ab"), |_| {}).unwrap();
-        written(
-            &store,
-            Write::CreateGroup {
-                group_id: "g".into(),
-                config_json: "{}".into(),
-                tokens: vec![],
-            },
-        )
-        .await;
+        created(&store, "g", vec![]).await;
         // Two flushes: two rows.
         for seq in 1..=2 {
             let events = vec![StoredEvent {
