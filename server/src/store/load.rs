@@ -81,45 +81,8 @@ impl SqliteStore {
                 }
                 None => (None, 0),
             };
-            // Back from the newest row, until the inputs since the snapshot
-            // and the replay window are complete.
-            let mut inputs = Vec::new();
-            let mut recent_events = Vec::new();
-            let mut next: Option<i64> =
-                head_query.query_row(params![g], |r| r.get(0)).optional()?;
-            while let Some(id) = next {
-                let (prev, first, last, audiences, sealed_inputs, sealed_events): LogRow =
-                    row_query.query_row(params![id], |r| {
-                        Ok((
-                            r.get(0)?,
-                            r.get(1)?,
-                            r.get(2)?,
-                            r.get(3)?,
-                            r.get(4)?,
-                            r.get(5)?,
-                        ))
-                    })?;
-                if !row_needed(id, after, recent_events.len()) {
-                    break;
-                }
-                let range = format!("{first}-{last}");
-                let inputs_needed = id > after;
-                let events_needed = recent_events.len() < STARTUP_REPLAY_WINDOW;
-                if inputs_needed {
-                    let ad = associated("inputs", &group_id, &range);
-                    let batch: Vec<StoredInput> = self.open_rows(&sealed_inputs, &ad, "inputs")?;
-                    inputs.extend(batch.into_iter().rev());
-                }
-                if events_needed {
-                    let ad = associated("events", &group_id, &format!("{range}|{audiences}"));
-                    let batch: Vec<StoredEvent> = self.open_rows(&sealed_events, &ad, "events")?;
-                    recent_events.extend(batch.into_iter().rev());
-                }
-                next = prev;
-            }
-            inputs.reverse();
-            recent_events.truncate(STARTUP_REPLAY_WINDOW);
-            recent_events.reverse();
+            let head: Option<i64> = head_query.query_row(params![g], |r| r.get(0)).optional()?;
+            let (inputs, recent_events) = self.walk_back(&mut row_query, &group_id, head, after)?;
             groups.push(StoredGroup {
                 group_id,
                 config_json,
@@ -129,5 +92,51 @@ impl SqliteStore {
             });
         }
         Ok(groups)
+    }
+
+    /// A group's rows back from `head`, until the inputs after the snapshot's
+    /// row (`after`) and the replay window are read; both in order.
+    fn walk_back(
+        &self,
+        row_query: &mut rusqlite::Statement<'_>,
+        group_id: &str,
+        head: Option<i64>,
+        after: i64,
+    ) -> Result<(Vec<StoredInput>, Vec<StoredEvent>), StoreError> {
+        let mut inputs = Vec::new();
+        let mut recent_events = Vec::new();
+        let mut next = head;
+        while let Some(id) = next {
+            let (prev, first, last, audiences, sealed_inputs, sealed_events): LogRow = row_query
+                .query_row(params![id], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                })?;
+            if !row_needed(id, after, recent_events.len()) {
+                break;
+            }
+            let range = format!("{first}-{last}");
+            if id > after {
+                let ad = associated("inputs", group_id, &range);
+                let batch: Vec<StoredInput> = self.open_rows(&sealed_inputs, &ad, "inputs")?;
+                inputs.extend(batch.into_iter().rev());
+            }
+            if recent_events.len() < STARTUP_REPLAY_WINDOW {
+                let ad = associated("events", group_id, &format!("{range}|{audiences}"));
+                let batch: Vec<StoredEvent> = self.open_rows(&sealed_events, &ad, "events")?;
+                recent_events.extend(batch.into_iter().rev());
+            }
+            next = prev;
+        }
+        inputs.reverse();
+        recent_events.truncate(STARTUP_REPLAY_WINDOW);
+        recent_events.reverse();
+        Ok((inputs, recent_events))
     }
 }
