@@ -168,14 +168,15 @@ impl GroupTask {
                 })
             })
             .collect();
+        let group_id = engine.group_id().to_string();
         GroupTask {
-            group_id: engine.group_id().to_string(),
+            inputs_since_snapshot: snapshot_offset(&group_id),
+            group_id,
             engine,
             store,
             metrics,
             conns: HashMap::new(),
             recent,
-            inputs_since_snapshot: 0,
             dropped: Vec::new(),
         }
     }
@@ -611,4 +612,37 @@ pub fn rebuild(
 /// ping has nothing to keep.
 fn answer_to_keep(input: &Input) -> bool {
     matches!(input, Input::Command { envelope, .. } if !matches!(envelope.command, Command::Ping(_)))
+}
+
+/// Where a group starts counting towards its next snapshot: spread over the
+/// interval by its id, so that groups started together (every group, after a
+/// restart) do not all serialize their engines in the same second.
+fn snapshot_offset(group_id: &str) -> usize {
+    let spread = group_id.bytes().fold(0usize, |hash, byte| {
+        hash.wrapping_mul(31).wrapping_add(usize::from(byte))
+    });
+    spread % SNAPSHOT_EVERY
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snapshot_offsets_spread_over_the_interval() {
+        let offsets: std::collections::HashSet<usize> = (0..1000)
+            .map(|n| {
+                snapshot_offset(
+                    &uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, &[n as u8, (n >> 8) as u8])
+                        .to_string(),
+                )
+            })
+            .collect();
+        assert!(offsets.iter().all(|o| *o < SNAPSHOT_EVERY));
+        assert!(
+            offsets.len() > SNAPSHOT_EVERY / 2,
+            "{} distinct",
+            offsets.len()
+        );
+    }
 }
