@@ -1,5 +1,6 @@
 //! The server's shared state: the map from group id to its task, and the store.
 
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::group::{self, GroupHandle, GroupTask};
 use crate::metrics::Metrics;
@@ -23,6 +24,8 @@ pub struct App {
     pub config: Config,
     /// Flips to true when the server shuts down; connections close with 1001.
     pub shutdown: watch::Receiver<bool>,
+    /// The time every group's engine is given.
+    pub clock: Clock,
     next_conn: AtomicU64,
     /// Websockets still open, so shutdown can wait for their close frames.
     pub open_sockets: std::sync::atomic::AtomicUsize,
@@ -54,6 +57,7 @@ impl App {
             metrics: metrics.clone(),
             config,
             shutdown,
+            clock: Clock::start(),
             next_conn: AtomicU64::new(1),
             open_sockets: std::sync::atomic::AtomicUsize::new(0),
         });
@@ -63,8 +67,17 @@ impl App {
                 stored.snapshot.as_ref().map(|(_, json)| json.as_str()),
                 &stored.inputs,
             )
-            .map_err(|e| StoreError::Undecryptable(format!("group {}: {e}", stored.group_id)))?;
-            let task = GroupTask::new(engine, stored.recent_events, store.clone(), metrics.clone());
+            .map_err(|reason| StoreError::Unreplayable {
+                group_id: stored.group_id.clone(),
+                reason,
+            })?;
+            let task = GroupTask::new(
+                engine,
+                stored.recent_events,
+                store.clone(),
+                metrics.clone(),
+                app.clock,
+            );
             app.groups.insert(stored.group_id, task.spawn());
             metrics.group_started();
         }
@@ -125,7 +138,13 @@ impl App {
             tokens,
         };
         self.durable(write).await?;
-        let task = GroupTask::new(engine, Vec::new(), self.store.clone(), self.metrics.clone());
+        let task = GroupTask::new(
+            engine,
+            Vec::new(),
+            self.store.clone(),
+            self.metrics.clone(),
+            self.clock,
+        );
         self.groups
             .insert(config.group_id.to_string(), task.spawn());
         self.metrics.group_started();

@@ -116,7 +116,8 @@ fn kept_rows(tx: &Connection, head: i64, snapshot_row: i64) -> Result<Vec<i64>, 
             break;
         }
         kept.push(id);
-        events_read += (seq - first_seq + 1) as usize;
+        // A row of refused commands has no events: first_seq is seq + 1.
+        events_read += (seq + 1).saturating_sub(first_seq) as usize;
         next = prev;
     }
     Ok(kept)

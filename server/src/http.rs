@@ -276,14 +276,23 @@ async fn remove_member(
 ) -> ApiResult<StatusCode> {
     convener(&app, &headers, &group_id).await?;
     let member = member_id(&member)?;
-    // The token stops working first, so the member cannot come straight back.
+    // The engine decides first: it may refuse (the two-member minimum), and
+    // then the member must keep their link. Between the two steps their
+    // token still authenticates, but the group refuses a non-member's join.
+    admin(
+        &app,
+        &group_id,
+        Admin::RemoveMember {
+            member: member.clone(),
+        },
+    )
+    .await?;
     app.durable(Write::SetToken {
         group_id: group_id.clone(),
         member_id: Some(member.to_string()),
         token_hash: None,
     })
     .await?;
-    admin(&app, &group_id, Admin::RemoveMember { member }).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -297,10 +306,21 @@ async fn reissue_token(
     let group = app
         .group(&group_id)
         .ok_or_else(|| ApiError(Rejection::not_found("no such group")))?;
+    // A link is issued only for a member the group knows.
+    let (reply, is_member) = oneshot::channel();
+    let ask = GroupMsg::IsMember {
+        member: member.clone(),
+        reply,
+    };
+    let stopped = || ApiError(Rejection::new(ErrorCode::Internal, "the group stopped"));
+    group.inbox.send(ask).await.map_err(|_| stopped())?;
+    if !is_member.await.map_err(|_| stopped())? {
+        return Err(ApiError(Rejection::not_found("no such member")));
+    }
     let body = issue_token(&app, &headers, &group_id, &member).await?;
     let close = GroupMsg::CloseMember {
         member: member.clone(),
-        code: 4401,
+        code: crate::close::UNAUTHORIZED,
         reason: "a new link was issued",
     };
     let _ = group.inbox.send(close).await;

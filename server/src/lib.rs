@@ -1,6 +1,8 @@
 //! The `rondo` server: the meeting engine on the network.
 
 pub mod app;
+pub mod clock;
+pub mod close;
 pub mod compact;
 pub mod config;
 pub mod crypto;

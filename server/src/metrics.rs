@@ -52,6 +52,9 @@ pub struct Metrics {
     events: AtomicU64,
     slow_clients: AtomicU64,
     refused_connections: AtomicU64,
+    /// Stored events left out of a replay window because their audience
+    /// could not be read (never widened to everyone).
+    unreadable_audiences: AtomicU64,
     pub ack_latency: Histogram,
     pub store_flush: Histogram,
 }
@@ -71,6 +74,9 @@ impl Metrics {
     }
     pub fn connection_refused(&self) {
         self.refused_connections.fetch_add(1, Relaxed);
+    }
+    pub fn unreadable_audience(&self) {
+        self.unreadable_audiences.fetch_add(1, Relaxed);
     }
     pub fn slow_client_dropped(&self) {
         self.slow_clients.fetch_add(1, Relaxed);
@@ -113,11 +119,12 @@ impl Metrics {
             "Groups loaded.",
             self.groups.load(Relaxed),
         );
-        let _ = writeln!(
-            out,
-            "# HELP rondo_commands_total Commands answered.\n# TYPE rondo_commands_total counter"
+        counter(
+            &mut out,
+            "rondo_commands_total",
+            "Commands answered.",
+            self.commands.load(Relaxed),
         );
-        let _ = writeln!(out, "rondo_commands_total {}", self.commands.load(Relaxed));
         let _ = writeln!(
             out,
             "# HELP rondo_errors_total Errors sent, by code.\n# TYPE rondo_errors_total counter"
@@ -130,22 +137,29 @@ impl Metrics {
                 count.load(Relaxed)
             );
         }
-        let _ = writeln!(
-            out,
-            "# HELP rondo_events_total Events fanned out.\n# TYPE rondo_events_total counter"
+        counter(
+            &mut out,
+            "rondo_events_total",
+            "Events fanned out.",
+            self.events.load(Relaxed),
         );
-        let _ = writeln!(out, "rondo_events_total {}", self.events.load(Relaxed));
-        let _ = writeln!(out, "# HELP rondo_slow_clients_total Clients dropped for not keeping up.\n# TYPE rondo_slow_clients_total counter");
-        let _ = writeln!(
-            out,
-            "rondo_slow_clients_total {}",
-            self.slow_clients.load(Relaxed)
+        counter(
+            &mut out,
+            "rondo_slow_clients_total",
+            "Clients dropped for not keeping up.",
+            self.slow_clients.load(Relaxed),
         );
-        let _ = writeln!(out, "# HELP rondo_refused_connections_total Connections refused for the per-address caps.\n# TYPE rondo_refused_connections_total counter");
-        let _ = writeln!(
-            out,
-            "rondo_refused_connections_total {}",
-            self.refused_connections.load(Relaxed)
+        counter(
+            &mut out,
+            "rondo_refused_connections_total",
+            "Connections refused for the per-address caps.",
+            self.refused_connections.load(Relaxed),
+        );
+        counter(
+            &mut out,
+            "rondo_unreadable_audiences_total",
+            "Stored events left out of a replay window: their audience could not be read.",
+            self.unreadable_audiences.load(Relaxed),
         );
         self.ack_latency.render(
             "rondo_ack_latency_seconds",
@@ -159,4 +173,11 @@ impl Metrics {
         );
         out
     }
+}
+
+fn counter(out: &mut String, name: &str, help: &str, value: u64) {
+    let _ = writeln!(
+        out,
+        "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}"
+    );
 }

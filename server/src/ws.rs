@@ -2,7 +2,8 @@
 //! task, and write what comes back. It only moves bytes and time.
 
 use crate::app::App;
-use crate::group::{GroupMsg, Outbound, CLOSE_TOO_SLOW, OUTBOX_CAPACITY};
+use crate::close;
+use crate::group::{GroupMsg, Outbound, OUTBOX_CAPACITY};
 use crate::listen::Ticket;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
@@ -151,7 +152,7 @@ async fn live(app: &Arc<App>, socket: WebSocket, ticket: &Ticket) {
     };
     ticket.authenticated();
     let Some(group) = app.group(&group_id) else {
-        close(&mut sink, &mut stream, 4401, "unknown group").await;
+        close(&mut sink, &mut stream, close::UNAUTHORIZED, "unknown group").await;
         return;
     };
     let conn = app.next_conn_id();
@@ -184,7 +185,7 @@ async fn hello(
 ) -> Option<(MemberId, String, Option<u64>)> {
     let first = match tokio::time::timeout(HELLO_TIMEOUT, stream.next()).await {
         Err(_) => {
-            close(sink, stream, 4408, "no hello within 10 s").await;
+            close(sink, stream, close::HELLO_TIMEOUT, "no hello within 10 s").await;
             return None;
         }
         Ok(Some(Ok(message))) => message,
@@ -204,7 +205,7 @@ async fn hello(
         let _ = sink
             .send(unauthorized("the first frame must be hello"))
             .await;
-        close(sink, stream, 4401, "unauthorized").await;
+        close(sink, stream, close::UNAUTHORIZED, "unauthorized").await;
         return None;
     };
     let owner = app.authenticate(hello.token.as_str()).await;
@@ -217,7 +218,7 @@ async fn hello(
         _ => {
             app.metrics.count_error(ErrorCode::Unauthorized);
             let _ = sink.send(unauthorized("unknown token")).await;
-            close(sink, stream, 4401, "unauthorized").await;
+            close(sink, stream, close::UNAUTHORIZED, "unauthorized").await;
             None
         }
     }
@@ -309,7 +310,7 @@ async fn serve(
                     return "closed by the server";
                 }
                 None => {
-                    close(&mut sink, &mut stream, CLOSE_TOO_SLOW, "too slow to keep up; resume").await;
+                    close(&mut sink, &mut stream, close::TOO_SLOW, "too slow to keep up; resume").await;
                     return "too slow";
                 }
             },
@@ -336,14 +337,14 @@ async fn serve(
                     app.metrics.count_error(ErrorCode::TooLarge);
                     let refusal = Rejection::too_large(format!("frames are at most {} bytes", app.config.frame_max_bytes));
                     let _ = sink.send(error_frame(None, refusal)).await;
-                    close(&mut sink, &mut stream, 1009, "frame too large").await;
+                    close(&mut sink, &mut stream, close::TOO_LARGE, "frame too large").await;
                     return "frame too large";
                 }
                 if !limit.allow() {
                     refusals += 1;
                     app.metrics.count_error(ErrorCode::RateLimited);
                     if refusals > RATE_REFUSALS_MAX {
-                        close(&mut sink, &mut stream, 1008, "too many commands").await;
+                        close(&mut sink, &mut stream, close::POLICY, "too many commands").await;
                         return "flood";
                     }
                     let refusal = Rejection::new(ErrorCode::RateLimited, "too many commands; slow down");
@@ -382,7 +383,7 @@ async fn serve(
             }
             _ = ping.tick() => {
                 if last_heard.elapsed() > SILENT_MAX {
-                    close(&mut sink, &mut stream, 1001, "no answer to pings").await;
+                    close(&mut sink, &mut stream, close::GOING_AWAY, "no answer to pings").await;
                     return "silent";
                 }
                 let sent = tokio::time::timeout(WRITE_TIMEOUT, sink.send(Message::Ping(Default::default()))).await;
@@ -391,7 +392,7 @@ async fn serve(
                 }
             }
             _ = shutdown.changed() => {
-                close(&mut sink, &mut stream, 1001, "server shutting down").await;
+                close(&mut sink, &mut stream, close::GOING_AWAY, "server shutting down").await;
                 return "shutdown";
             }
         }

@@ -818,3 +818,72 @@ fn assert_refused_for_the_key(output: &std::process::Output) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("data key does not match"), "{stderr}");
 }
+
+#[tokio::test]
+async fn a_failed_removal_keeps_the_members_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let group = create_group(server.addr, &SIX[..2]).await;
+    let path = format!("/api/groups/{}/members/{}", group.group_id, group.id("Bo"));
+    let (status, body) = http(
+        server.addr,
+        "DELETE",
+        &path,
+        Some(&group.convener_token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 409, "two members is the minimum: {body}");
+    let bo = Member::connect(server.addr, group.token("Bo"), None).await;
+    assert_eq!(bo.welcome["me"]["member_id"], group.id("Bo"));
+}
+
+#[tokio::test]
+async fn a_removed_member_is_refused_and_a_link_for_a_non_member_is_not_issued() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let group = create_group(server.addr, &SIX[..3]).await;
+    let mut cy = Member::connect(server.addr, group.token("Cy"), None).await;
+    let path = format!("/api/groups/{}/members/{}", group.group_id, group.id("Cy"));
+    let convener = Some(group.convener_token.as_str());
+    let (status, _) = http(server.addr, "DELETE", &path, convener, None).await;
+    assert_eq!(status, 204);
+    assert_eq!(cy.close_code().await, Some(4403));
+    let token = format!("{path}/token");
+    let (status, _) = http(server.addr, "POST", &token, convener, None).await;
+    assert_eq!(status, 404, "no link for someone who is not a member");
+    let stranger = format!(
+        "/api/groups/{}/members/{}/token",
+        group.group_id, "0123456789abcdef0123456789abcdef"
+    );
+    let (status, _) = http(server.addr, "POST", &stranger, convener, None).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn compaction_of_rows_without_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let group = create_group(server.addr, &SIX[..2]).await;
+    let mut ana = Member::connect(server.addr, group.token("Ana"), None).await;
+    // The newest rows hold refused commands alone: inputs and no events.
+    let refusal = ana
+        .command_with_id("refused-1", json!({"type": "meeting.start"}))
+        .await;
+    assert_eq!(refusal["type"], "error");
+    ana.command_with_id("refused-2", json!({"type": "hand.raise"}))
+        .await;
+    let db = server.db.to_str().unwrap().to_owned();
+    server.kill();
+    let done = std::process::Command::new(rondo_tests::rondo_binary())
+        .args(["compact", "--db", &db])
+        .output()
+        .unwrap();
+    assert!(done.status.success(), "{done:?}");
+    let server = Server::start(dir.path());
+    let mut ana = Member::connect(server.addr, group.token("Ana"), None).await;
+    let again = ana
+        .command_with_id("refused-1", json!({"type": "meeting.start"}))
+        .await;
+    assert_eq!(again, refusal, "the refusal was kept through compaction");
+}

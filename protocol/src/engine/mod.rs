@@ -10,14 +10,16 @@ mod admin;
 mod commands;
 mod replies;
 mod run;
+mod snapshot;
 pub mod state;
 mod timers;
 mod views;
 
 pub use admin::Admin;
 pub use replies::{Answer, REMEMBERED_IDS_MAX};
+pub use snapshot::{SnapshotError, SNAPSHOT_FORMAT};
 
-use crate::command::CommandEnvelope;
+use crate::command::{Command, CommandEnvelope};
 use crate::event::{Addressed, Audience, Event, EventEnvelope};
 use crate::ids::{CommandId, MeetingId, MemberId};
 use crate::reply::{Rejection, Reply};
@@ -54,6 +56,11 @@ pub struct Output {
     pub admin: Option<Result<(), Rejection>>,
     /// When to call [`Engine::handle`] with [`Input::Tick`] next.
     pub next_deadline: Option<Millis>,
+    /// Whether the input must be logged to rebuild the state by replay:
+    /// every input with events, and every command but `ping` — refused or
+    /// acknowledged without a change, its answer is kept so that re-sent
+    /// after a restart it gets its first answer again.
+    pub logged: bool,
 }
 
 /// One group's state and rules.
@@ -148,7 +155,10 @@ impl Engine {
         self.now = now.max(self.now);
         self.pending.clear();
         self.fire_due_timers();
-        let mut output = Output::default();
+        let mut output = Output {
+            logged: matches!(&input, Input::Command { envelope, .. } if !matches!(envelope.command, Command::Ping(_))),
+            ..Output::default()
+        };
         match input {
             Input::Command { member, envelope } => {
                 output.reply = Some(self.handle_command(member, envelope));
@@ -158,6 +168,7 @@ impl Engine {
             Input::Admin(admin) => output.admin = Some(self.handle_admin(admin)),
         }
         output.events = std::mem::take(&mut self.pending);
+        output.logged |= !output.events.is_empty();
         output.next_deadline = self.next_deadline();
         output
     }

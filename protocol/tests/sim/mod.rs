@@ -89,7 +89,8 @@ impl Sim {
 
     pub fn input(&mut self, input: Input) -> Output {
         let output = self.engine.handle(self.now, input.clone());
-        if !output.events.is_empty() {
+        // Exactly what the server logs, so the replay checks the real thing.
+        if output.logged {
             self.log.push((self.now, input));
         }
         let mut last = 0;

@@ -12,6 +12,8 @@
 //! group would rewrite a page of its own for every group in every commit.
 
 mod load;
+#[cfg(test)]
+pub mod memory;
 mod schema;
 mod writer;
 
@@ -39,6 +41,13 @@ pub enum StoreError {
     Undecryptable(String),
     #[error("the data key does not match this database")]
     WrongKey,
+    #[error("a stored {0} decrypted but is not valid")]
+    Unreadable(String),
+    #[error("group {group_id} cannot be rebuilt: {reason}")]
+    Unreplayable {
+        group_id: String,
+        reason: crate::group::RecoveryError,
+    },
     #[error("the store has stopped")]
     Stopped,
     #[error("no group {0} in the store")]
@@ -99,7 +108,7 @@ pub enum Write {
 }
 
 /// A group as stored: enough to rebuild its engine.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct StoredGroup {
     pub group_id: String,
     pub config_json: String,
@@ -166,7 +175,7 @@ impl SqliteStore {
         what: &str,
     ) -> Result<Vec<T>, StoreError> {
         let json = self.open_payload(sealed, ad, what)?;
-        serde_json::from_str(&json).map_err(|_| StoreError::Undecryptable(what.to_owned()))
+        serde_json::from_str(&json).map_err(|_| StoreError::Unreadable(what.to_owned()))
     }
 
     fn open_payload(&self, sealed: &[u8], ad: &[u8], what: &str) -> Result<String, StoreError> {

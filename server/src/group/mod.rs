@@ -1,0 +1,502 @@
+//! One task per group: it owns the group's engine and its one timer, persists
+//! what the engine says before anyone hears it, then fans the events out.
+//!
+//! Work is planned while a batch of messages is read (the engine applies
+//! each input, connections join and leave), made durable in one write, then
+//! delivered from an ordered list — so "durable before sent" and "events
+//! before reply" hold by construction.
+
+mod conns;
+mod recovery;
+mod replay;
+#[cfg(test)]
+mod tests;
+
+pub use recovery::{rebuild, RecoveryError};
+
+use crate::clock::Clock;
+use crate::close;
+use crate::metrics::Metrics;
+use crate::store::{Store, StoredEvent, StoredInput, Write, REPLAY_WINDOW};
+use axum::extract::ws::Utf8Bytes;
+use conns::Conns;
+use recovery::{snapshot_offset, SNAPSHOT_EVERY};
+use replay::{Replay, Sent};
+use rondo_protocol::command::CommandEnvelope;
+use rondo_protocol::engine::{Admin, Engine, Input};
+use rondo_protocol::event::Audience;
+use rondo_protocol::ids::{GroupId, MeetingId, MemberId};
+use rondo_protocol::reply::Rejection;
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::Instant;
+use tokio::sync::{mpsc, oneshot};
+
+/// Inputs a group handles between two disk flushes, at most.
+const INPUTS_PER_FLUSH_MAX: usize = 128;
+/// Frames waiting for one connection; a client further behind is dropped.
+pub const OUTBOX_LEN_MAX: usize = 256;
+/// An outbox's room: a resuming client's replay (up to the replay window)
+/// must fit on top of the live frames it may fall behind by.
+pub const OUTBOX_CAPACITY: usize = OUTBOX_LEN_MAX + REPLAY_WINDOW;
+/// Messages waiting for one group.
+pub const INBOX_LEN_MAX: usize = 4096;
+
+pub type ConnId = u64;
+
+/// What a connection task writes to its socket. Text is `Utf8Bytes` so one
+/// event's JSON is shared by every recipient, not copied for each.
+#[derive(Clone, Debug)]
+pub enum Outbound {
+    Text(Utf8Bytes),
+    Close(u16, Cow<'static, str>),
+}
+
+pub type Outbox = mpsc::Sender<Outbound>;
+
+/// What a group's task is asked to do.
+pub enum GroupMsg {
+    /// A connection authenticated as `member`. One the engine does not know
+    /// as a member is closed with 4403, never registered.
+    Join {
+        conn: ConnId,
+        member: MemberId,
+        outbox: Outbox,
+        resume_from: Option<u64>,
+    },
+    Leave {
+        conn: ConnId,
+    },
+    Command {
+        conn: ConnId,
+        member: MemberId,
+        /// Boxed: a group's inbox allocates its slots in blocks, and the
+        /// largest variant sets the size of every slot.
+        envelope: Box<CommandEnvelope>,
+        received: Instant,
+    },
+    Admin {
+        admin: Admin,
+        done: oneshot::Sender<Result<(), Rejection>>,
+    },
+    /// Closes a member's connections: their link was replaced.
+    CloseMember {
+        member: MemberId,
+        code: u16,
+        reason: &'static str,
+    },
+    /// Whether the engine knows `member` as a member of the group.
+    IsMember {
+        member: MemberId,
+        reply: oneshot::Sender<bool>,
+    },
+    Export {
+        request: Export,
+        reply: oneshot::Sender<Option<String>>,
+    },
+}
+
+/// A document a member may download.
+pub enum Export {
+    RecordMarkdown(MeetingId),
+    RecordJson(MeetingId),
+    NotesMarkdown(MeetingId, MemberId),
+}
+
+/// A handle to a group's task.
+#[derive(Clone)]
+pub struct GroupHandle {
+    pub inbox: mpsc::Sender<GroupMsg>,
+}
+
+/// What to do once a batch is durable, in order.
+enum Delivery {
+    Fanout(Vec<Arc<Sent>>),
+    Reply {
+        conn: ConnId,
+        json: Utf8Bytes,
+        received: Instant,
+    },
+    /// A joining connection's welcome (and a resuming client's replay).
+    Welcome {
+        conn: ConnId,
+        frames: Vec<Utf8Bytes>,
+    },
+    /// Connections already taken out of the group: a close frame each.
+    Close {
+        outboxes: Vec<Outbox>,
+        code: u16,
+        reason: &'static str,
+    },
+    AdminDone(
+        oneshot::Sender<Result<(), Rejection>>,
+        Result<(), Rejection>,
+    ),
+}
+
+/// A batch's work: what to log, and what to deliver once it is durable.
+#[derive(Default)]
+struct Batch {
+    inputs: Vec<StoredInput>,
+    events: Vec<StoredEvent>,
+    deliveries: Vec<Delivery>,
+}
+
+pub struct GroupTask {
+    group_id: GroupId,
+    engine: Engine,
+    store: Arc<dyn Store>,
+    metrics: Arc<Metrics>,
+    clock: Clock,
+    conns: Conns,
+    replay: Replay,
+    inputs_since_snapshot: usize,
+}
+
+impl GroupTask {
+    /// A task for an engine rebuilt from the store; `recent` are its last events.
+    pub fn new(
+        engine: Engine,
+        recent: Vec<StoredEvent>,
+        store: Arc<dyn Store>,
+        metrics: Arc<Metrics>,
+        clock: Clock,
+    ) -> GroupTask {
+        let group_id = engine.group_id().clone();
+        GroupTask {
+            inputs_since_snapshot: snapshot_offset(group_id.as_str()),
+            group_id,
+            engine,
+            store,
+            replay: Replay::from_stored(recent, &metrics),
+            conns: Conns::new(metrics.clone()),
+            metrics,
+            clock,
+        }
+    }
+
+    /// Starts the task; after a restart, everyone who was present is marked
+    /// away and deadlines that passed while the server was down fire, once.
+    pub fn spawn(mut self) -> GroupHandle {
+        let (inbox, mut messages) = mpsc::channel(INBOX_LEN_MAX);
+        tokio::spawn(async move {
+            let mut startup: Vec<Input> = self
+                .engine
+                .group_view()
+                .members
+                .into_iter()
+                .filter(|m| m.present)
+                .map(|m| Input::Presence {
+                    member: m.member_id,
+                    present: false,
+                })
+                .collect();
+            startup.push(Input::Tick);
+            self.run_inputs(startup).await;
+            self.run(&mut messages).await;
+        });
+        GroupHandle { inbox }
+    }
+
+    async fn run(mut self, messages: &mut mpsc::Receiver<GroupMsg>) {
+        // One timer for the group, reset to the engine's next deadline.
+        let timer = tokio::time::sleep(std::time::Duration::ZERO);
+        tokio::pin!(timer);
+        loop {
+            let deadline = self.engine.next_deadline();
+            if let Some(deadline) = deadline {
+                timer.as_mut().reset(self.clock.instant_at(deadline));
+            }
+            let batch = tokio::select! {
+                first = messages.recv() => match first {
+                    Some(first) => {
+                        let mut batch = vec![first];
+                        while batch.len() < INPUTS_PER_FLUSH_MAX {
+                            match messages.try_recv() {
+                                Ok(next) => batch.push(next),
+                                Err(_) => break,
+                            }
+                        }
+                        batch
+                    }
+                    None => return,
+                },
+                () = &mut timer, if deadline.is_some() => Vec::new(),
+            };
+            self.process(batch).await;
+            loop {
+                let absences = self.conns.absences();
+                if absences.is_empty() {
+                    break;
+                }
+                self.run_inputs(absences).await;
+            }
+        }
+    }
+
+    async fn run_inputs(&mut self, inputs: Vec<Input>) {
+        let mut batch = Batch::default();
+        for input in inputs {
+            self.apply(input, &mut batch);
+        }
+        self.finish(batch).await;
+    }
+
+    /// Feeds one input to the engine; logs it if the engine says so, and
+    /// plans its events' delivery.
+    fn apply(&mut self, input: Input, batch: &mut Batch) -> rondo_protocol::engine::Output {
+        let now = self.clock.now_ms();
+        let mut output = self.engine.handle(now, input.clone());
+        if output.logged {
+            batch.inputs.push(StoredInput {
+                seq: self.engine.seq(),
+                at: now,
+                json: serde_json::to_string(&input).expect("inputs serialize"),
+            });
+        }
+        let sent: Vec<Arc<Sent>> = std::mem::take(&mut output.events)
+            .into_iter()
+            .map(|addressed| {
+                let audience_json = match &addressed.audience {
+                    Audience::Everyone => None,
+                    Audience::Only(members) => {
+                        Some(serde_json::to_string(members).expect("ids serialize"))
+                    }
+                };
+                let sent = Arc::new(Sent {
+                    seq: addressed.event.seq,
+                    audience: addressed.audience,
+                    json: addressed.event.to_json().into(),
+                });
+                batch.events.push(StoredEvent {
+                    seq: sent.seq,
+                    audience: audience_json,
+                    json: sent.json.to_string(),
+                });
+                self.replay.push(sent.clone());
+                sent
+            })
+            .collect();
+        if !sent.is_empty() {
+            batch.deliveries.push(Delivery::Fanout(sent));
+        }
+        output
+    }
+
+    /// Handles a batch of messages: engine first, one flush, then delivery.
+    async fn process(&mut self, messages: Vec<GroupMsg>) {
+        let mut batch = Batch::default();
+        if messages.is_empty() {
+            self.apply(Input::Tick, &mut batch);
+        }
+        for message in messages {
+            self.plan(message, &mut batch);
+        }
+        self.finish(batch).await;
+    }
+
+    fn plan(&mut self, message: GroupMsg, batch: &mut Batch) {
+        match message {
+            GroupMsg::Command {
+                conn,
+                member,
+                envelope,
+                received,
+            } => {
+                let input = Input::Command {
+                    member,
+                    envelope: *envelope,
+                };
+                let output = self.apply(input, batch);
+                if let Some(reply) = output.reply {
+                    self.metrics.count_reply(&reply);
+                    let json = serde_json::to_string(&reply)
+                        .expect("replies serialize")
+                        .into();
+                    batch.deliveries.push(Delivery::Reply {
+                        conn,
+                        json,
+                        received,
+                    });
+                }
+            }
+            GroupMsg::Join {
+                conn,
+                member,
+                outbox,
+                resume_from,
+            } => self.join(conn, member, outbox, resume_from, batch),
+            GroupMsg::Leave { conn } => {
+                if let Some(presence) = self.conns.leave(conn) {
+                    self.apply(presence, batch);
+                }
+            }
+            GroupMsg::Admin { admin, done } => {
+                let removed = match &admin {
+                    Admin::RemoveMember { member } => Some(member.clone()),
+                    _ => None,
+                };
+                let output = self.apply(Input::Admin(admin), batch);
+                let result = output.admin.unwrap_or(Ok(()));
+                if let (Some(member), Ok(())) = (removed, &result) {
+                    self.close_member(
+                        &member,
+                        close::NOT_A_MEMBER,
+                        "removed from the group",
+                        batch,
+                    );
+                }
+                batch.deliveries.push(Delivery::AdminDone(done, result));
+            }
+            GroupMsg::CloseMember {
+                member,
+                code,
+                reason,
+            } => self.close_member(&member, code, reason, batch),
+            GroupMsg::IsMember { member, reply } => {
+                let _ = reply.send(self.engine.is_member(&member));
+            }
+            GroupMsg::Export { request, reply } => {
+                let _ = reply.send(self.export(request));
+            }
+        }
+    }
+
+    fn join(
+        &mut self,
+        conn: ConnId,
+        member: MemberId,
+        outbox: Outbox,
+        resume_from: Option<u64>,
+        batch: &mut Batch,
+    ) {
+        // The token was valid when it was checked, but the member may have
+        // been removed since: such a connection must never be registered, or
+        // it would receive the group's events.
+        if !self.engine.is_member(&member) {
+            batch.deliveries.push(Delivery::Close {
+                outboxes: vec![outbox],
+                code: close::NOT_A_MEMBER,
+                reason: "not a member of this group",
+            });
+            return;
+        }
+        if let Some(presence) = self.conns.join(conn, member.clone(), outbox) {
+            self.apply(presence, batch);
+        }
+        let frames = self
+            .replay
+            .welcome_frames(&self.engine, &member, resume_from, self.clock.now_ms())
+            .expect("checked to be a member above");
+        self.conns.welcomed(conn, self.engine.seq());
+        batch.deliveries.push(Delivery::Welcome { conn, frames });
+    }
+
+    /// Takes a member's connections out at once, so nothing later in this
+    /// batch reaches them, and marks them away while they are still a member.
+    fn close_member(
+        &mut self,
+        member: &MemberId,
+        code: u16,
+        reason: &'static str,
+        batch: &mut Batch,
+    ) {
+        let (outboxes, presence) = self.conns.close_member(member);
+        if let Some(presence) = presence.filter(|_| self.engine.is_member(member)) {
+            self.apply(presence, batch);
+        }
+        batch.deliveries.push(Delivery::Close {
+            outboxes,
+            code,
+            reason,
+        });
+    }
+
+    fn export(&self, request: Export) -> Option<String> {
+        match request {
+            Export::RecordMarkdown(id) => self.engine.record_export(&id).map(|r| r.to_markdown()),
+            Export::RecordJson(id) => self
+                .engine
+                .record_export(&id)
+                .map(|r| serde_json::to_string_pretty(&r).expect("exports serialize")),
+            Export::NotesMarkdown(id, member) => self
+                .engine
+                .notes_export(&id, &member)
+                .map(|n| n.to_markdown()),
+        }
+    }
+
+    /// Makes the batch durable, then sends what it produced.
+    async fn finish(&mut self, batch: Batch) {
+        if !batch.inputs.is_empty() {
+            self.inputs_since_snapshot += batch.inputs.len();
+            let snapshot = (self.inputs_since_snapshot >= SNAPSHOT_EVERY).then(|| {
+                self.inputs_since_snapshot = 0;
+                (self.engine.seq(), self.engine.snapshot())
+            });
+            let write = Write::Append {
+                group_id: self.group_id.to_string(),
+                inputs: batch.inputs,
+                events: batch.events,
+                snapshot,
+            };
+            match self.store.write(write).await {
+                Ok(Ok(())) => {}
+                failure => {
+                    // The engine has moved on but the disk has not: carrying on
+                    // would acknowledge what could be lost. Stop, so a restart
+                    // rebuilds every group from what is durable.
+                    let reason = match failure {
+                        Ok(Err(e)) => e.to_string(),
+                        _ => "the store stopped".to_owned(),
+                    };
+                    tracing::error!(group_id = %self.group_id, %reason, "store write failed; stopping");
+                    std::process::exit(70);
+                }
+            }
+        }
+        self.deliver(batch.deliveries);
+    }
+
+    fn deliver(&mut self, deliveries: Vec<Delivery>) {
+        for delivery in deliveries {
+            match delivery {
+                Delivery::Fanout(events) => {
+                    for event in events {
+                        for conn in self.conns.recipients(event.seq, &event.audience) {
+                            let frame = Outbound::Text(event.json.clone());
+                            self.conns.queue(conn, frame, OUTBOX_LEN_MAX);
+                        }
+                        self.metrics.events_delivered();
+                    }
+                }
+                Delivery::Reply {
+                    conn,
+                    json,
+                    received,
+                } => {
+                    self.conns.queue(conn, Outbound::Text(json), OUTBOX_LEN_MAX);
+                    self.metrics.observe_ack(received.elapsed());
+                }
+                Delivery::Welcome { conn, frames } => {
+                    for frame in frames {
+                        self.conns
+                            .queue(conn, Outbound::Text(frame), OUTBOX_CAPACITY);
+                    }
+                }
+                Delivery::Close {
+                    outboxes,
+                    code,
+                    reason,
+                } => {
+                    for outbox in outboxes {
+                        let _ = outbox.try_send(Outbound::Close(code, Cow::Borrowed(reason)));
+                    }
+                }
+                Delivery::AdminDone(done, result) => {
+                    let _ = done.send(result);
+                }
+            }
+        }
+    }
+}
