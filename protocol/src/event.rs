@@ -1,6 +1,5 @@
 //! Events: what happened, in order, with a per-group seq.
 
-use crate::command::Visibility;
 use crate::ids::{CaseId, ItemId, MeetingId, MemberId, NoteId};
 use crate::settings::Settings;
 use crate::template::{Phase, RevealTo};
@@ -272,17 +271,4 @@ impl Audience {
 pub struct Addressed {
     pub audience: Audience,
     pub event: EventEnvelope,
-}
-
-/// `Visibility` decides a note's audience; kept here so the rule lives in one place.
-pub fn note_audience(note: &Note) -> Audience {
-    let mut members = vec![note.author.clone()];
-    if note.visibility == Visibility::Presenter {
-        if let Some(presenter) = &note.presenter {
-            if presenter != &note.author {
-                members.push(presenter.clone());
-            }
-        }
-    }
-    Audience::Only(members)
 }

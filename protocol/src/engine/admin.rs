@@ -7,7 +7,7 @@ use crate::event::{Event, FacilitatorReason, RunEndReason, TurnEndReason};
 use crate::ids::MemberId;
 use crate::reply::Rejection;
 use crate::text::{AgreementText, Name};
-use crate::view::{Agreement, CaseStatus, MemberView};
+use crate::view::{Agreement, MemberView};
 use serde::{Deserialize, Serialize};
 
 /// A convener's change to the group.
@@ -38,7 +38,7 @@ impl Engine {
                     review_on,
                 };
                 let agreement = self.agreement.clone();
-                self.emit(Event::AgreementUpdated { agreement });
+                self.out.emit(Event::AgreementUpdated { agreement });
                 Ok(())
             }
         }
@@ -63,7 +63,7 @@ impl Engine {
             present: false,
             absent_since: None,
         });
-        self.emit(Event::MemberAdded {
+        self.out.emit(Event::MemberAdded {
             member: MemberView {
                 member_id,
                 name,
@@ -95,20 +95,11 @@ impl Engine {
         if let Some(meeting) = self.meeting.as_mut() {
             meeting.hands.retain(|m| m != member);
         }
-        let withdrawn: Vec<_> = self
-            .queue
-            .iter()
-            .filter(|c| &c.presenter == member && c.status == CaseStatus::Queued)
-            .map(|c| c.case_id.clone())
-            .collect();
-        for case_id in withdrawn {
-            self.queue.retain(|c| c.case_id != case_id);
-            self.emit(Event::CaseWithdrawn { case_id });
-        }
+        self.queue.withdraw_all_of(member, &mut self.out);
         let successor = self.successor_of(member);
         self.members.retain(|m| &m.id != member);
         self.answers.remove(member);
-        self.emit(Event::MemberRemoved {
+        self.out.emit(Event::MemberRemoved {
             member: member.clone(),
         });
         let was_facilitator = self

@@ -1,20 +1,17 @@
 //! What each command does, and who may send it when.
 
-use super::state::{
-    Meeting, RunKind, CARRIED_ACTIONS_MAX, CASE_MINUTES_MAX, EXTEND_S_MAX, NOTES_PER_MEMBER_MAX,
-    QUEUE_LEN_MAX, RECORD_LEN_MAX,
-};
+use super::notes::Saving;
+use super::state::{Meeting, RunKind, CASE_MINUTES_MAX, EXTEND_S_MAX, RECORD_LEN_MAX};
 use super::Engine;
 use crate::command::*;
 use crate::event::{
-    note_audience, Event, FacilitatorReason, PhaseEndReason, RunEndReason, TimerTarget,
-    TurnEndReason,
+    Event, FacilitatorReason, PhaseEndReason, RunEndReason, TimerTarget, TurnEndReason,
 };
 use crate::ids::{CaseId, ItemId, MemberId, NoteId};
 use crate::reply::Rejection;
 use crate::template::{Phase, PhaseKind, Template, TemplateChoice, DURATION_S_MAX};
 use crate::text::{ItemText, Name};
-use crate::view::{CaseStatus, CaseView, MeetingStatus, Note, RecordItem};
+use crate::view::{CaseStatus, CaseView, MeetingStatus, RecordItem};
 
 type Outcome = Result<(), Rejection>;
 
@@ -105,7 +102,7 @@ impl Engine {
             return Ok(());
         }
         entry.accepted_version = Some(version);
-        self.emit(Event::AgreementAccepted {
+        self.out.emit(Event::AgreementAccepted {
             member: member.clone(),
             version,
         });
@@ -124,28 +121,29 @@ impl Engine {
             None => self.next_in_rotation(self.last_facilitator.as_ref()),
         };
         let id = self.new_meeting_id();
+        self.out.meeting_id = Some(id.clone());
         self.meeting = Some(Meeting {
             id,
             status: MeetingStatus::Lobby,
             facilitator: facilitator.clone(),
-            facilitator_since: self.now,
-            opened_at: self.now,
+            facilitator_since: self.out.now,
+            opened_at: self.out.now,
             started_at: None,
             paused_at: None,
             run: None,
             hands: Vec::new(),
             record: Vec::new(),
-            notes: Vec::new(),
+            notes: Default::default(),
             speaking_ms: Default::default(),
             presented: Vec::new(),
         });
         let snapshot = self
             .meeting_snapshot(None)
             .expect("the meeting was just opened");
-        self.emit(Event::MeetingOpened {
+        self.out.emit(Event::MeetingOpened {
             meeting: Box::new(snapshot),
         });
-        self.emit(Event::FacilitatorChanged {
+        self.out.emit(Event::FacilitatorChanged {
             facilitator,
             reason: FacilitatorReason::Opened,
         });
@@ -162,80 +160,53 @@ impl Engine {
     }
 
     fn start_meeting(&mut self, member: &MemberId) -> Outcome {
-        let meeting = self.as_facilitator(member)?;
+        let meeting = facilitated(&mut self.meeting, member)?;
         if meeting.status != MeetingStatus::Lobby {
             return Err(Rejection::invalid_state("the meeting has already started"));
         }
-        let now = self.now;
-        let meeting = self.meeting.as_mut().expect("checked above");
+        let now = self.out.now;
         meeting.status = MeetingStatus::Running;
         meeting.started_at = Some(now);
-        self.emit(Event::MeetingStarted { started_at: now });
+        self.out.emit(Event::MeetingStarted { started_at: now });
         Ok(())
     }
 
     fn pause_meeting(&mut self, member: &MemberId) -> Outcome {
-        self.as_facilitator_running(member)?;
-        let now = self.now;
-        let meeting = self.meeting.as_mut().expect("checked above");
+        let meeting = facilitated(&mut self.meeting, member)?;
+        require_running(meeting)?;
+        let now = self.out.now;
         meeting.status = MeetingStatus::Paused;
         meeting.paused_at = Some(now);
-        self.emit(Event::MeetingPaused { paused_at: now });
+        self.out.emit(Event::MeetingPaused { paused_at: now });
         Ok(())
     }
 
     fn resume_meeting(&mut self, member: &MemberId) -> Outcome {
-        let meeting = self.as_facilitator(member)?;
+        let meeting = facilitated(&mut self.meeting, member)?;
         let Some(paused_at) = meeting.paused_at else {
             return Err(Rejection::invalid_state("the meeting is not paused"));
         };
-        let paused_ms = self.now.saturating_sub(paused_at);
-        let meeting = self.meeting.as_mut().expect("checked above");
+        let paused_ms = self.out.now.saturating_sub(paused_at);
         meeting.status = MeetingStatus::Running;
         meeting.paused_at = None;
         self.shift_deadlines(paused_ms);
-        self.emit(Event::MeetingResumed { paused_ms });
+        self.out.emit(Event::MeetingResumed { paused_ms });
         Ok(())
     }
 
     fn end_meeting(&mut self, member: &MemberId) -> Outcome {
         self.as_facilitator(member)?;
         self.end_run(RunEndReason::MeetingEnded);
-        let meeting = self.meeting.as_ref().expect("checked above");
-        let speaking_ms = meeting.speaking_ms.clone();
-        self.emit(Event::MeetingEnded { speaking_ms });
-        let meeting = self.meeting.take().expect("checked above");
-        self.archive_meeting(meeting);
-        Ok(())
-    }
-
-    /// Keeps an ended meeting for export, and carries its open actions on.
-    fn archive_meeting(&mut self, meeting: Meeting) {
-        self.last_facilitator = Some(meeting.facilitator.clone());
-        let open_actions = meeting
-            .record
-            .iter()
-            .filter(|item| item.kind == ItemKind::Action && !item.done)
-            .cloned();
-        self.carried_actions.extend(open_actions);
-        let excess = self
-            .carried_actions
-            .len()
-            .saturating_sub(CARRIED_ACTIONS_MAX);
-        self.carried_actions.drain(..excess);
-        self.archive.push_back(super::state::ArchivedMeeting {
-            id: meeting.id,
-            facilitator: meeting.facilitator,
-            opened_at: meeting.opened_at,
-            ended_at: self.now,
-            record: meeting.record,
-            notes: meeting.notes,
-            speaking_ms: meeting.speaking_ms,
-            presented: meeting.presented,
+        let Some(meeting) = self.meeting.take() else {
+            return Err(Rejection::invalid_state("no meeting is open"));
+        };
+        self.out.emit(Event::MeetingEnded {
+            speaking_ms: meeting.speaking_ms.clone(),
         });
-        while self.archive.len() > super::state::ARCHIVE_LEN_MAX {
-            self.archive.pop_front();
-        }
+        self.out.meeting_id = None;
+        self.last_facilitator = Some(meeting.facilitator.clone());
+        self.record.archive(meeting, self.out.now);
+        Ok(())
     }
 
     fn hand_over(&mut self, member: &MemberId, to: MemberId) -> Outcome {
@@ -259,11 +230,9 @@ impl Engine {
                 "minutes must be 1-{CASE_MINUTES_MAX}"
             )));
         }
-        if self.queue.len() >= QUEUE_LEN_MAX {
-            return Err(Rejection::conflict("the case queue is full"));
-        }
         let case = CaseView {
-            case_id: CaseId::new(self.issue_id("c")).expect("issued ids are short"),
+            case_id: CaseId::new(format!("c{}", self.ids_issued + 1))
+                .expect("issued ids are short"),
             presenter: member.clone(),
             title: c.title,
             question: c.question,
@@ -271,69 +240,18 @@ impl Engine {
             urgent: c.urgent,
             status: CaseStatus::Queued,
         };
-        // Urgent cases go after the other urgent ones, before the rest.
-        let position = if case.urgent {
-            self.queue
-                .iter()
-                .position(|q| q.status == CaseStatus::Queued && !q.urgent)
-                .unwrap_or(self.queue.len())
-        } else {
-            self.queue.len()
-        };
-        self.queue.insert(position, case.clone());
-        self.emit(Event::CaseProposed { case });
+        self.queue.propose(case, &mut self.out)?;
+        self.ids_issued += 1;
         Ok(())
-    }
-
-    fn queued_case(&self, case_id: &CaseId) -> Result<&CaseView, Rejection> {
-        let case = self
-            .queue
-            .iter()
-            .find(|c| &c.case_id == case_id)
-            .ok_or_else(|| Rejection::not_found("no such case in the queue"))?;
-        if case.status != CaseStatus::Queued {
-            return Err(Rejection::invalid_state("the case is not queued"));
-        }
-        Ok(case)
     }
 
     fn withdraw_case(&mut self, member: &MemberId, case_id: &CaseId) -> Outcome {
-        let case = self.queued_case(case_id)?;
-        if &case.presenter != member {
-            return Err(Rejection::forbidden(
-                "only its presenter may withdraw a case",
-            ));
-        }
-        self.queue.retain(|c| &c.case_id != case_id);
-        self.emit(Event::CaseWithdrawn {
-            case_id: case_id.clone(),
-        });
-        Ok(())
+        self.queue.withdraw(member, case_id, &mut self.out)
     }
 
     fn reorder_queue(&mut self, member: &MemberId, order: Vec<CaseId>) -> Outcome {
         self.as_facilitator(member)?;
-        let mut queued: Vec<&CaseId> = self
-            .queue
-            .iter()
-            .filter(|c| c.status == CaseStatus::Queued)
-            .map(|c| &c.case_id)
-            .collect();
-        let mut given: Vec<&CaseId> = order.iter().collect();
-        queued.sort();
-        given.sort();
-        if queued != given {
-            return Err(Rejection::bad_request(
-                "order must list every queued case exactly once",
-            ));
-        }
-        let (active, mut rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.queue)
-            .into_iter()
-            .partition(|c| c.status == CaseStatus::Active);
-        rest.sort_by_key(|c| order.iter().position(|id| id == &c.case_id));
-        self.queue = active.into_iter().chain(rest).collect();
-        self.emit(Event::QueueReordered { order });
-        Ok(())
+        self.queue.reorder(order, &mut self.out)
     }
 
     // ----- running a case -----
@@ -350,16 +268,10 @@ impl Engine {
                 "a case or round is already running",
             ));
         }
-        let case = self.queued_case(case_id)?.clone();
+        self.queue.queued(case_id)?;
         let template = self.resolve_template(choice)?;
-        for queued in self.queue.iter_mut().filter(|c| &c.case_id == case_id) {
-            queued.status = CaseStatus::Active;
-        }
-        let case = CaseView {
-            status: CaseStatus::Active,
-            ..case
-        };
-        self.emit(Event::CaseStarted {
+        let case = self.queue.activate(case_id)?;
+        self.out.emit(Event::CaseStarted {
             case_id: case.case_id.clone(),
             presenter: case.presenter.clone(),
             template: template.name.clone(),
@@ -418,7 +330,7 @@ impl Engine {
                 "seconds must be 1-{EXTEND_S_MAX}"
             )));
         }
-        let now = self.now;
+        let now = self.out.now;
         let run = self
             .run_mut()
             .ok_or_else(|| Rejection::invalid_state("no case or round is running"))?;
@@ -451,7 +363,7 @@ impl Engine {
         } else {
             target
         };
-        self.emit(Event::TimerExtended {
+        self.out.emit(Event::TimerExtended {
             target,
             deadline,
             seconds,
@@ -487,10 +399,12 @@ impl Engine {
         Ok(())
     }
 
-    /// The current phase, when it is an open one.
     fn open_phase(&self) -> Result<Phase, Rejection> {
-        self.require_running_run()?;
-        let phase = self.run().expect("checked above").current_phase();
+        require_running(self.open_meeting_ref()?)?;
+        let phase = self
+            .run()
+            .ok_or_else(|| Rejection::invalid_state("no case or round is running"))?
+            .current_phase();
         if phase.kind != PhaseKind::Open {
             return Err(Rejection::invalid_state("hands are for open phases"));
         }
@@ -506,25 +420,24 @@ impl Engine {
         if self.silenced(member, &phase) {
             return Err(Rejection::forbidden("the presenter listens in this phase"));
         }
-        let meeting = self.meeting.as_mut().expect("checked above");
+        let meeting = open(&mut self.meeting)?;
         if meeting.hands.contains(member) {
             return Ok(());
         }
         meeting.hands.push(member.clone());
-        self.emit(Event::HandRaised {
+        self.out.emit(Event::HandRaised {
             member: member.clone(),
         });
         Ok(())
     }
 
     fn lower_hand(&mut self, member: &MemberId) -> Outcome {
-        let meeting = self.open_meeting_ref()?;
+        let meeting = open(&mut self.meeting)?;
         if !meeting.hands.contains(member) {
             return Ok(());
         }
-        let meeting = self.meeting.as_mut().expect("checked above");
         meeting.hands.retain(|m| m != member);
-        self.emit(Event::HandLowered {
+        self.out.emit(Event::HandLowered {
             member: member.clone(),
         });
         Ok(())
@@ -533,13 +446,13 @@ impl Engine {
     fn give_floor_to(&mut self, member: &MemberId, to: Option<MemberId>) -> Outcome {
         self.as_facilitator(member)?;
         let phase = self.open_phase()?;
-        let meeting = self.meeting.as_ref().expect("checked above");
         let to = match to {
             Some(to) => {
                 self.known_member(&to)?;
                 to
             }
-            None => meeting
+            None => self
+                .open_meeting_ref()?
                 .hands
                 .first()
                 .cloned()
@@ -554,14 +467,17 @@ impl Engine {
         if self.floor().is_some() {
             self.end_turn(TurnEndReason::Skipped);
         }
-        let deadline = phase.turn_ms().map(|t| self.now + t);
+        let deadline = phase.turn_ms().map(|t| self.out.now + t);
         self.give_floor(to, deadline);
         Ok(())
     }
 
     fn submit_contribution(&mut self, member: &MemberId, text: ItemText) -> Outcome {
-        self.require_running_run()?;
-        let run = self.run().expect("checked above");
+        require_running(self.open_meeting_ref()?)?;
+        let run = open(&mut self.meeting)?
+            .run
+            .as_mut()
+            .ok_or_else(|| Rejection::invalid_state("no case or round is running"))?;
         if run.current_phase().kind != PhaseKind::Written {
             return Err(Rejection::invalid_state(
                 "contributions are for written phases",
@@ -575,9 +491,8 @@ impl Engine {
         if text.is_blank() {
             return Err(Rejection::bad_request("text must not be empty"));
         }
-        let run = self.run_mut().expect("checked above");
         run.phase.contributions.insert(member.clone(), text);
-        self.emit(Event::ContributionReceived {
+        self.out.emit(Event::ContributionReceived {
             member: member.clone(),
         });
         if self.written_phase_complete() {
@@ -596,7 +511,7 @@ impl Engine {
             Some(text) if !text.is_blank() => perspectives.insert(c.member.clone(), text.clone()),
             _ => perspectives.remove(&c.member),
         };
-        self.emit(Event::PerspectiveAssigned {
+        self.out.emit(Event::PerspectiveAssigned {
             member: c.member,
             perspective: c.perspective.filter(|p| !p.is_blank()),
         });
@@ -632,7 +547,7 @@ impl Engine {
                 reveal_to: None,
             }],
         };
-        self.emit(Event::RoundStarted {
+        self.out.emit(Event::RoundStarted {
             label: c.label.clone(),
             turn_s: c.turn_s,
             order: self.round_participants(),
@@ -656,7 +571,7 @@ impl Engine {
         let settings = self.settings.updated(&update);
         settings.validate().map_err(Rejection::bad_request)?;
         self.settings = settings.clone();
-        self.emit(Event::SettingsUpdated { settings });
+        self.out.emit(Event::SettingsUpdated { settings });
         Ok(())
     }
 
@@ -664,25 +579,28 @@ impl Engine {
 
     /// Who presents a case known to this meeting (queued, active or presented).
     fn presenter_of(&self, case_id: &CaseId) -> Option<MemberId> {
-        let meeting = self.meeting.as_ref();
+        let presented = self.meeting.iter().flat_map(|m| m.presented.iter());
         self.queue
-            .iter()
-            .chain(meeting.into_iter().flat_map(|m| m.presented.iter()))
-            .find(|c| &c.case_id == case_id)
-            .map(|c| c.presenter.clone())
+            .presenter_of(case_id)
+            .or_else(|| {
+                presented
+                    .filter(|c| &c.case_id == case_id)
+                    .map(|c| &c.presenter)
+                    .next()
+            })
+            .cloned()
     }
 
     fn save_note(&mut self, member: &MemberId, c: NoteSave) -> Outcome {
         let meeting = self.open_meeting_ref()?;
-        let case_id = c
-            .case_id
-            .clone()
-            .or_else(|| match meeting.run.as_ref().map(|r| &r.kind) {
-                Some(RunKind::Case { case, .. }) if c.visibility == Visibility::Presenter => {
-                    Some(case.case_id.clone())
-                }
-                _ => None,
-            });
+        let running_case = match meeting.run.as_ref().map(|r| &r.kind) {
+            Some(RunKind::Case { case, .. }) => Some(case.case_id.clone()),
+            _ => None,
+        };
+        let case_id = match c.visibility {
+            Visibility::Presenter => c.case_id.or(running_case),
+            Visibility::Private => c.case_id,
+        };
         let presenter = match &case_id {
             Some(id) => Some(
                 self.presenter_of(id)
@@ -695,69 +613,29 @@ impl Engine {
             }
             None => None,
         };
-        let presenter = presenter.filter(|_| c.visibility == Visibility::Presenter);
-        let note = match &c.note_id {
-            Some(note_id) => {
-                let existing = meeting
-                    .notes
-                    .iter()
-                    .find(|n| &n.note_id == note_id && &n.author == member)
-                    .ok_or_else(|| Rejection::not_found("no such note"))?;
-                if existing.visibility != c.visibility || existing.case_id != case_id {
-                    return Err(Rejection::conflict(
-                        "a note's visibility and case stay as they were; delete it and save a new one",
-                    ));
-                }
-                Note {
-                    text: c.text,
-                    updated_at: self.now,
-                    ..existing.clone()
-                }
-            }
-            None => {
-                let mine = meeting.notes.iter().filter(|n| &n.author == member).count();
-                if mine >= NOTES_PER_MEMBER_MAX {
-                    return Err(Rejection::too_large(format!(
-                        "at most {NOTES_PER_MEMBER_MAX} notes a meeting"
-                    )));
-                }
-                Note {
-                    note_id: NoteId::new(self.issue_id("n")).expect("issued ids are short"),
-                    author: member.clone(),
-                    case_id,
-                    visibility: c.visibility,
-                    presenter,
-                    text: c.text,
-                    updated_at: self.now,
-                }
-            }
+        let saving = Saving {
+            author: member.clone(),
+            note_id: c.note_id,
+            case_id,
+            visibility: c.visibility,
+            presenter: presenter.filter(|_| c.visibility == Visibility::Presenter),
+            text: c.text,
+            now: self.out.now,
         };
-        let meeting = self.meeting.as_mut().expect("checked above");
-        match meeting.notes.iter_mut().find(|n| n.note_id == note.note_id) {
-            Some(slot) => *slot = note.clone(),
-            None => meeting.notes.push(note.clone()),
-        }
-        self.emit_to(note_audience(&note), Event::NoteSaved { note });
-        Ok(())
+        let ids_issued = &mut self.ids_issued;
+        let new_id = || {
+            *ids_issued += 1;
+            NoteId::new(format!("n{ids_issued}")).expect("issued ids are short")
+        };
+        open(&mut self.meeting)?
+            .notes
+            .save(saving, new_id, &mut self.out)
     }
 
     fn delete_note(&mut self, member: &MemberId, note_id: &NoteId) -> Outcome {
-        let meeting = self.open_meeting_ref()?;
-        let note = meeting
+        open(&mut self.meeting)?
             .notes
-            .iter()
-            .find(|n| &n.note_id == note_id && &n.author == member)
-            .ok_or_else(|| Rejection::not_found("no such note"))?;
-        let audience = note_audience(note);
-        let meeting = self.meeting.as_mut().expect("checked above");
-        meeting.notes.retain(|n| &n.note_id != note_id);
-        self.emit_to(
-            audience,
-            Event::NoteDeleted {
-                note_id: note_id.clone(),
-            },
-        );
-        Ok(())
+            .delete(member, note_id, &mut self.out)
     }
 
     // ----- the record -----
@@ -808,9 +686,8 @@ impl Engine {
             done: false,
             tags,
         };
-        let meeting = self.meeting.as_mut().expect("checked above");
-        meeting.record.push(item.clone());
-        self.emit(Event::RecordAdded { item });
+        open(&mut self.meeting)?.record.push(item.clone());
+        self.out.emit(Event::RecordAdded { item });
         Ok(())
     }
 
@@ -848,58 +725,37 @@ impl Engine {
             tags.dedup();
             item.tags = tags;
         }
-        let meeting = self.meeting.as_mut().expect("checked above");
-        if let Some(slot) = meeting
-            .record
-            .iter_mut()
-            .find(|i| i.item_id == item.item_id)
-        {
+        let record = &mut open(&mut self.meeting)?.record;
+        if let Some(slot) = record.iter_mut().find(|i| i.item_id == item.item_id) {
             *slot = item.clone();
         }
-        self.emit(Event::RecordEdited { item });
+        self.out.emit(Event::RecordEdited { item });
         Ok(())
     }
 
     fn mark_done(&mut self, member: &MemberId, item_id: &ItemId) -> Outcome {
-        let facilitator = self.meeting.as_ref().map(|m| &m.facilitator);
-        let item = self
-            .meeting
-            .iter()
-            .flat_map(|m| m.record.iter())
-            .chain(self.carried_actions.iter())
-            .find(|i| &i.item_id == item_id)
-            .ok_or_else(|| Rejection::not_found("no such record item"))?;
-        if item.kind != ItemKind::Action {
-            return Err(Rejection::invalid_state("only actions are marked done"));
-        }
-        let allowed = &item.author == member
-            || item.owner.as_ref() == Some(member)
-            || facilitator == Some(member);
-        if !allowed {
-            return Err(Rejection::forbidden(
-                "only the owner, the author or the facilitator may mark this done",
-            ));
-        }
-        if item.done {
-            return Ok(());
-        }
-        if let Some(meeting) = self.meeting.as_mut() {
-            for item in meeting.record.iter_mut().filter(|i| &i.item_id == item_id) {
-                item.done = true;
-            }
-        }
-        self.carried_actions.retain(|i| &i.item_id != item_id);
-        for archived in self.archive.iter_mut() {
-            for item in archived.record.iter_mut().filter(|i| &i.item_id == item_id) {
-                item.done = true;
-            }
-        }
-        self.emit(Event::RecordDone {
-            item_id: item_id.clone(),
-            by: member.clone(),
-        });
-        Ok(())
+        self.record
+            .mark_done(self.meeting.as_mut(), member, item_id, &mut self.out)
     }
+}
+
+/// The open meeting, to change.
+fn open(meeting: &mut Option<Meeting>) -> Result<&mut Meeting, Rejection> {
+    meeting
+        .as_mut()
+        .ok_or_else(|| Rejection::invalid_state("no meeting is open"))
+}
+
+/// The open meeting, to change, where `member` is its facilitator.
+fn facilitated<'a>(
+    meeting: &'a mut Option<Meeting>,
+    member: &MemberId,
+) -> Result<&'a mut Meeting, Rejection> {
+    let meeting = open(meeting)?;
+    if &meeting.facilitator != member {
+        return Err(Rejection::forbidden("only the facilitator may do this"));
+    }
+    Ok(meeting)
 }
 
 fn require_running(meeting: &Meeting) -> Outcome {

@@ -2,12 +2,17 @@
 //!
 //! One [`Engine`] holds one group. The server calls [`Engine::handle`] with the
 //! current time and an [`Input`]; the engine returns an [`Output`] with the events
-//! to persist and send (each addressed), the reply, and the next deadline it wants
-//! to be woken at. It never reads the clock, so a test can run a two-minute round
+//! to persist and send (each addressed), the reply, and whether the input is
+//! to be logged; [`Engine::next_deadline`] says when it wants to be woken. It never reads the clock, so a test can run a two-minute round
 //! in microseconds by jumping to the next deadline.
 
 mod admin;
+mod audience;
 mod commands;
+mod emitter;
+mod notes;
+mod queue;
+mod record;
 mod replies;
 mod run;
 mod snapshot;
@@ -16,18 +21,22 @@ mod timers;
 mod views;
 
 pub use admin::Admin;
+pub use audience::{note_audience, reveal_audience};
 pub use replies::{Answer, REMEMBERED_IDS_MAX};
 pub use snapshot::{SnapshotError, SNAPSHOT_FORMAT};
 
 use crate::command::{Command, CommandEnvelope};
-use crate::event::{Addressed, Audience, Event, EventEnvelope};
+use crate::event::{Addressed, Event};
 use crate::ids::{CommandId, MeetingId, MemberId};
 use crate::reply::{Rejection, Reply};
 use crate::Millis;
+use emitter::Emitter;
+use queue::Queue;
+use record::Record;
 use replies::RecentAnswers;
 use serde::{Deserialize, Serialize};
-use state::{ArchivedMeeting, GroupConfig, Meeting, Member};
-use std::collections::{BTreeMap, VecDeque};
+use state::{GroupConfig, Meeting, Member};
+use std::collections::BTreeMap;
 
 /// Something that happens to a group.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,8 +63,6 @@ pub struct Output {
     pub reply: Option<Reply>,
     /// The answer to an admin change.
     pub admin: Option<Result<(), Rejection>>,
-    /// When to call [`Engine::handle`] with [`Input::Tick`] next.
-    pub next_deadline: Option<Millis>,
     /// Whether the input must be logged to rebuild the state by replay:
     /// every input with events, and every command but `ping` — refused or
     /// acknowledged without a change, its answer is kept so that re-sent
@@ -68,29 +75,39 @@ pub struct Output {
 pub struct Engine {
     pub(crate) group_id: crate::ids::GroupId,
     pub(crate) name: crate::text::Name,
-    /// In rotation order.
+    /// In rotation order: the order members were given when the group was
+    /// created (later ones appended). Rounds, the facilitator's rotation and
+    /// the role's passing on an absence all follow it.
     pub(crate) members: Vec<Member>,
+    /// The version in force; members accept a version, so a new text asks
+    /// everyone again.
     pub(crate) agreement: crate::view::Agreement,
     pub(crate) settings: crate::settings::Settings,
-    /// The seq of the last event.
-    pub(crate) seq: u64,
-    /// Counter behind case, note and record item ids.
+    /// Counter behind case, note and record item ids: ids are short and
+    /// unique within the group, and the same on every replay.
     pub(crate) ids_issued: u64,
+    /// Counter behind meeting ids, which name the group and the meeting's
+    /// number, so an export's URL says whose meeting it is.
     pub(crate) meetings_opened: u64,
-    /// Queued and active cases, in queue order.
-    pub(crate) queue: Vec<crate::view::CaseView>,
+    /// The case queue belongs to the group, not a meeting: cases are
+    /// proposed before a meeting opens, and unpresented ones stay for the next.
+    pub(crate) queue: Queue,
+    /// At most one meeting is open at a time.
     pub(crate) meeting: Option<Meeting>,
+    /// Who facilitated the last meeting: the next one defaults to the member
+    /// after them in rotation order.
     pub(crate) last_facilitator: Option<MemberId>,
-    pub(crate) archive: VecDeque<ArchivedMeeting>,
-    /// Actions not yet done from ended meetings.
-    pub(crate) carried_actions: Vec<crate::view::RecordItem>,
+    /// Ended meetings and their open actions. Flattened: the stored shape of
+    /// the engine predates the type.
+    #[serde(flatten)]
+    pub(crate) record: Record,
+    /// The answers to each member's recent command ids, so a command re-sent
+    /// after a reconnect (or a restart) is answered, not applied, again.
     pub(crate) answers: BTreeMap<MemberId, RecentAnswers>,
-    /// The time of the input being handled.
-    #[serde(skip)]
-    pub(crate) now: Millis,
-    /// Events emitted while handling the current input.
-    #[serde(skip)]
-    pub(crate) pending: Vec<Addressed>,
+    /// The seq, the input's time, and the events it emits. Only the seq is
+    /// stored, at the top level as before.
+    #[serde(flatten)]
+    pub(crate) out: Emitter,
 }
 
 impl Engine {
@@ -130,17 +147,14 @@ impl Engine {
                 .collect(),
             agreement: config.agreement,
             settings: config.settings,
-            seq: 0,
             ids_issued: 0,
             meetings_opened: 0,
-            queue: Vec::new(),
+            queue: Queue::default(),
             meeting: None,
             last_facilitator: None,
-            archive: VecDeque::new(),
-            carried_actions: Vec::new(),
+            record: Record::default(),
             answers: BTreeMap::new(),
-            now: 0,
-            pending: Vec::new(),
+            out: Emitter::default(),
         })
     }
 
@@ -151,9 +165,8 @@ impl Engine {
     /// at least one event; one that yields none changed nothing, so the server
     /// need log only inputs with events to rebuild the state by replay.
     pub fn handle(&mut self, now: Millis, input: Input) -> Output {
-        // Time never runs backwards for the engine, even if the caller's clock does.
-        self.now = now.max(self.now);
-        self.pending.clear();
+        self.out
+            .begin(now, self.meeting.as_ref().map(|m| m.id.clone()));
         self.fire_due_timers();
         let mut output = Output {
             logged: matches!(&input, Input::Command { envelope, .. } if !matches!(envelope.command, Command::Ping(_))),
@@ -167,15 +180,14 @@ impl Engine {
             Input::Tick => {}
             Input::Admin(admin) => output.admin = Some(self.handle_admin(admin)),
         }
-        output.events = std::mem::take(&mut self.pending);
+        output.events = self.out.take();
         output.logged |= !output.events.is_empty();
-        output.next_deadline = self.next_deadline();
         output
     }
 
     /// The seq of the last event.
     pub fn seq(&self) -> u64 {
-        self.seq
+        self.out.seq
     }
 
     pub fn group_id(&self) -> &crate::ids::GroupId {
@@ -213,13 +225,13 @@ impl Engine {
         if let Some(answer) = self.answers.get(&member).and_then(|a| a.get(id.as_str())) {
             return answer_to_reply(id, answer.clone());
         }
-        let events_before = self.pending.len();
+        let events_before = self.out.emitted();
         let result = self.apply_command(&member, command);
         let answer = match result {
-            Ok(()) => Answer::Ack((self.pending.len() > events_before).then_some(self.seq)),
+            Ok(()) => Answer::Ack((self.out.emitted() > events_before).then_some(self.out.seq)),
             Err(rejection) => {
                 // A refused command must leave no trace in the state.
-                debug_assert_eq!(self.pending.len(), events_before, "refused but emitted");
+                debug_assert_eq!(self.out.emitted(), events_before, "refused but emitted");
                 Answer::Error(rejection.code, rejection.message.into())
             }
         };
@@ -228,26 +240,6 @@ impl Engine {
             .or_default()
             .remember(id.as_str(), answer.clone());
         answer_to_reply(id, answer)
-    }
-
-    /// Records an event for everyone.
-    pub(crate) fn emit(&mut self, event: Event) {
-        self.emit_to(Audience::Everyone, event);
-    }
-
-    /// Records an event for an audience.
-    pub(crate) fn emit_to(&mut self, audience: Audience, event: Event) {
-        self.seq += 1;
-        let envelope = EventEnvelope {
-            seq: self.seq,
-            at: self.now,
-            meeting_id: self.meeting.as_ref().map(|m| m.id.clone()),
-            event,
-        };
-        self.pending.push(Addressed {
-            audience,
-            event: envelope,
-        });
     }
 
     /// A fresh id, unique within the group.
@@ -262,7 +254,7 @@ impl Engine {
     }
 
     fn set_presence(&mut self, member: &MemberId, present: bool) {
-        let now = self.now;
+        let now = self.out.now;
         let Some(entry) = self.members.iter_mut().find(|m| &m.id == member) else {
             return;
         };
@@ -271,7 +263,7 @@ impl Engine {
         }
         entry.present = present;
         entry.absent_since = (!present).then_some(now);
-        self.emit(Event::MemberPresence {
+        self.out.emit(Event::MemberPresence {
             member: member.clone(),
             present,
         });

@@ -1,10 +1,11 @@
 //! Running a case or a check-in round: phases, turns and the floor.
 
+use super::audience::reveal_audience;
 use super::state::{Floor, PhaseState, Rotation, Run, RunKind};
 use super::Engine;
-use crate::event::{Audience, Event, PhaseEndReason, RunEndReason, TurnEndReason};
+use crate::event::{Event, PhaseEndReason, RunEndReason, TurnEndReason};
 use crate::ids::MemberId;
-use crate::template::{PhaseKind, RevealTo, Template};
+use crate::template::{PhaseKind, Template};
 use crate::view::{CaseStatus, Contribution, PhaseView, Revealed};
 use crate::Millis;
 
@@ -30,7 +31,7 @@ impl Engine {
         self.meeting
             .as_ref()
             .and_then(|m| m.paused_at)
-            .unwrap_or(self.now)
+            .unwrap_or(self.out.now)
     }
 
     /// Starts a case or a round at its first phase.
@@ -50,7 +51,7 @@ impl Engine {
     }
 
     fn start_phase(&mut self, index: usize) {
-        let now = self.now;
+        let now = self.out.now;
         let participants = self.round_participants();
         let Some(run) = self.run_mut() else { return };
         run.phase_index = index;
@@ -90,7 +91,7 @@ impl Engine {
             overtime: false,
         };
         if is_case {
-            self.emit(Event::PhaseStarted {
+            self.out.emit(Event::PhaseStarted {
                 phase_index: index,
                 phase: view,
                 order,
@@ -157,11 +158,11 @@ impl Engine {
             };
             let turn_ms = rotation.turn_ms;
             if self.is_present(&next) {
-                let deadline = Some(self.now + turn_ms);
+                let deadline = Some(self.out.now + turn_ms);
                 self.give_floor(next, deadline);
                 return;
             }
-            self.emit(Event::TurnEnded {
+            self.out.emit(Event::TurnEnded {
                 member: next,
                 reason: TurnEndReason::Absent,
                 spoke_ms: 0,
@@ -171,7 +172,7 @@ impl Engine {
 
     /// Hands the floor to `member` until `deadline`.
     pub(crate) fn give_floor(&mut self, member: MemberId, deadline: Option<Millis>) {
-        let now = self.now;
+        let now = self.out.now;
         let Some(meeting) = self.meeting.as_mut() else {
             return;
         };
@@ -185,7 +186,7 @@ impl Engine {
             deadline,
             overtime: false,
         });
-        self.emit(Event::TurnStarted { member, deadline });
+        self.out.emit(Event::TurnStarted { member, deadline });
     }
 
     /// Takes the floor from whoever holds it, counting their speaking time.
@@ -199,7 +200,7 @@ impl Engine {
         };
         let spoke_ms = clock.saturating_sub(floor.started_at);
         *meeting.speaking_ms.entry(floor.member.clone()).or_default() += spoke_ms;
-        self.emit(Event::TurnEnded {
+        self.out.emit(Event::TurnEnded {
             member: floor.member,
             reason,
             spoke_ms,
@@ -242,7 +243,7 @@ impl Engine {
         let is_last = phase_index + 1 >= run.template.phases.len();
         let is_case = matches!(run.kind, RunKind::Case { .. });
         if is_case {
-            self.emit(Event::PhaseEnded {
+            self.out.emit(Event::PhaseEnded {
                 phase_index,
                 reason,
             });
@@ -276,11 +277,8 @@ impl Engine {
             to,
             contributions: contributions.clone(),
         });
-        let audience = match (to, run.presenter()) {
-            (RevealTo::Presenter, Some(presenter)) => Audience::Only(vec![presenter.clone()]),
-            _ => Audience::Everyone,
-        };
-        self.emit_to(
+        let audience = reveal_audience(to, run.presenter());
+        self.out.emit_to(
             audience,
             Event::ContributionsRevealed {
                 phase_index,
@@ -304,14 +302,14 @@ impl Engine {
         match run.kind {
             RunKind::Case { mut case, .. } => {
                 case.status = CaseStatus::Done;
-                self.queue.retain(|c| c.case_id != case.case_id);
+                self.queue.remove(&case.case_id);
                 let case_id = case.case_id.clone();
                 if let Some(meeting) = self.meeting.as_mut() {
                     meeting.presented.push(case);
                 }
-                self.emit(Event::CaseEnded { case_id, reason });
+                self.out.emit(Event::CaseEnded { case_id, reason });
             }
-            RunKind::CheckRound { .. } => self.emit(Event::RoundEnded { reason }),
+            RunKind::CheckRound { .. } => self.out.emit(Event::RoundEnded { reason }),
         }
     }
 

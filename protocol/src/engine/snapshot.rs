@@ -55,3 +55,49 @@ impl Engine {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::state::GroupConfig;
+    use crate::ids::{GroupId, MemberId};
+    use crate::text::{AgreementText, Name};
+    use crate::view::Agreement;
+
+    fn engine() -> Engine {
+        Engine::new(GroupConfig {
+            group_id: GroupId::new("g").unwrap(),
+            name: Name::new("Group").unwrap(),
+            members: ["a", "b"]
+                .iter()
+                .map(|m| (MemberId::new(*m).unwrap(), Name::new(*m).unwrap()))
+                .collect(),
+            agreement: Agreement {
+                version: 1,
+                text: AgreementText::new("Be kind.").unwrap(),
+                review_on: None,
+            },
+            settings: Default::default(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn snapshots_of_this_format_and_the_unversioned_one_are_read() {
+        let engine = engine();
+        assert_eq!(Engine::from_snapshot(&engine.snapshot()).unwrap(), engine);
+        let unversioned = serde_json::to_string(&engine).unwrap();
+        assert_eq!(Engine::from_snapshot(&unversioned).unwrap(), engine);
+    }
+
+    #[test]
+    fn a_snapshot_from_a_newer_version_is_refused() {
+        let newer = engine()
+            .snapshot()
+            .replacen("\"format\":1", "\"format\":99", 1);
+        assert!(matches!(
+            Engine::from_snapshot(&newer),
+            Err(SnapshotError::NewerFormat(99))
+        ));
+    }
+}

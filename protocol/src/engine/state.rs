@@ -1,10 +1,11 @@
 //! The engine's state: what a group is, and where its meeting stands.
 
+use super::notes::Notes;
 use crate::ids::{GroupId, MeetingId, MemberId};
 use crate::settings::Settings;
 use crate::template::Template;
 use crate::text::{ItemText, Label, Name};
-use crate::view::{Agreement, CaseView, MeetingStatus, Note, RecordItem, Revealed};
+use crate::view::{Agreement, CaseView, MeetingStatus, RecordItem, Revealed};
 use crate::Millis;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
@@ -138,7 +139,7 @@ pub struct Meeting {
     pub run: Option<Run>,
     pub hands: Vec<MemberId>,
     pub record: Vec<RecordItem>,
-    pub notes: Vec<Note>,
+    pub notes: Notes,
     pub speaking_ms: BTreeMap<MemberId, u64>,
     pub presented: Vec<CaseView>,
 }
@@ -151,7 +152,7 @@ pub struct ArchivedMeeting {
     pub opened_at: Millis,
     pub ended_at: Millis,
     pub record: Vec<RecordItem>,
-    pub notes: Vec<Note>,
+    pub notes: Notes,
     pub speaking_ms: BTreeMap<MemberId, u64>,
     pub presented: Vec<CaseView>,
 }

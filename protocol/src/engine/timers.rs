@@ -31,7 +31,7 @@ impl Engine {
     pub(crate) fn fire_due_timers(&mut self) {
         for _ in 0..FIRINGS_PER_INPUT_MAX {
             match self.due_timer() {
-                Some((at, timer)) if at <= self.now => self.fire(timer),
+                Some((at, timer)) if at <= self.out.now => self.fire(timer),
                 _ => return,
             }
         }
@@ -84,14 +84,14 @@ impl Engine {
                 };
                 floor.overtime = true;
                 let member = floor.member.clone();
-                self.emit(Event::TurnOvertime { member });
+                self.out.emit(Event::TurnOvertime { member });
             }
             Timer::TurnGraceOver => self.end_turn(TurnEndReason::Timeout),
             Timer::PhaseDeadline => {
                 let Some(run) = self.run_mut() else { return };
                 run.phase.overtime = true;
                 let phase_index = run.phase_index;
-                self.emit(Event::PhaseOvertime { phase_index });
+                self.out.emit(Event::PhaseOvertime { phase_index });
             }
             Timer::PhaseGraceOver => self.end_phase(PhaseEndReason::Timeout),
             Timer::FacilitatorAbsent => {
@@ -114,12 +114,12 @@ impl Engine {
     }
 
     pub(crate) fn set_facilitator(&mut self, member: MemberId, reason: FacilitatorReason) {
-        let now = self.now;
+        let now = self.out.now;
         if let Some(meeting) = self.meeting.as_mut() {
             meeting.facilitator = member.clone();
             meeting.facilitator_since = now;
         }
-        self.emit(Event::FacilitatorChanged {
+        self.out.emit(Event::FacilitatorChanged {
             facilitator: member,
             reason,
         });

@@ -1,9 +1,11 @@
 //! What each member sees of the engine's state.
 
+use super::audience::reveal_audience;
+use super::notes::Notes;
 use super::state::{ArchivedMeeting, RunKind};
 use super::Engine;
+use crate::event::Audience;
 use crate::ids::{MeetingId, MemberId};
-use crate::template::RevealTo;
 use crate::view::*;
 use crate::Millis;
 
@@ -19,15 +21,15 @@ impl Engine {
                 name: me.name.clone(),
             },
             group: self.group_view(),
-            seq: self.seq,
-            queue: self.queue.clone(),
+            seq: self.out.seq,
+            queue: self.queue.cases().to_vec(),
             meeting: self.meeting_snapshot(Some(member)),
             resumed,
-            open_actions: self.carried_actions.clone(),
+            open_actions: self.record.carried_actions.clone(),
             notes: self
                 .meeting
                 .iter()
-                .flat_map(|m| visible_notes(&m.notes, member))
+                .flat_map(|m| m.notes.visible_to(member))
                 .collect(),
         })
     }
@@ -86,8 +88,12 @@ impl Engine {
         match &run.kind {
             RunKind::Case { case, perspectives } => {
                 let phase = run.current_phase();
-                let may_see = |revealed: &&Revealed| {
-                    revealed.to == RevealTo::Group || viewer == Some(&case.presenter)
+                let may_see = |revealed: &&Revealed| match reveal_audience(
+                    revealed.to,
+                    Some(&case.presenter),
+                ) {
+                    Audience::Everyone => true,
+                    only => viewer.is_some_and(|v| only.includes(v)),
                 };
                 snapshot.case = Some(CaseSnapshot {
                     case_id: case.case_id.clone(),
@@ -136,7 +142,8 @@ impl Engine {
                 presented: &meeting.presented,
             });
         }
-        let archived: &ArchivedMeeting = self.archive.iter().find(|m| &m.id == meeting_id)?;
+        let archived: &ArchivedMeeting =
+            self.record.archive.iter().find(|m| &m.id == meeting_id)?;
         Some(MeetingRecord {
             facilitator: &archived.facilitator,
             opened_at: archived.opened_at,
@@ -180,7 +187,7 @@ impl Engine {
             meeting_id: meeting_id.clone(),
             opened_at: meeting.opened_at,
             member: self.display_name(member),
-            notes: visible_notes(meeting.notes, member).collect(),
+            notes: meeting.notes.visible_to(member).collect(),
             members: self
                 .members
                 .iter()
@@ -198,7 +205,8 @@ impl Engine {
 
     /// Every meeting id this group still holds, newest last.
     pub fn meeting_ids(&self) -> Vec<MeetingId> {
-        self.archive
+        self.record
+            .archive
             .iter()
             .map(|m| m.id.clone())
             .chain(self.meeting.iter().map(|m| m.id.clone()))
@@ -212,15 +220,7 @@ struct MeetingRecord<'a> {
     opened_at: Millis,
     ended_at: Option<Millis>,
     record: &'a [RecordItem],
-    notes: &'a [Note],
+    notes: &'a Notes,
     speaking_ms: &'a std::collections::BTreeMap<MemberId, u64>,
     presented: &'a [CaseView],
-}
-
-/// The notes a member may read: their own, and those written to them as presenter.
-fn visible_notes<'a>(notes: &'a [Note], member: &'a MemberId) -> impl Iterator<Item = Note> + 'a {
-    notes
-        .iter()
-        .filter(move |n| crate::event::note_audience(n).includes(member))
-        .cloned()
 }
