@@ -9,9 +9,10 @@ pub const TEMPLATES_MAX: usize = 20;
 /// Longest grace, in seconds.
 pub const GRACE_S_MAX: u32 = 600;
 
-/// How a group runs its meetings.
+/// How a group runs its meetings. Parsed, not validated after parsing:
+/// settings read from JSON are valid ones (`serde(try_from)`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(try_from = "SettingsFields")]
 pub struct Settings {
     /// How long after a deadline the server ends a turn or phase itself;
     /// `None` means never (the facilitator moves on by hand).
@@ -32,6 +33,47 @@ impl Default for Settings {
             default_template: Name::new("sgs").expect("short literal"),
             templates: Vec::new(),
         }
+    }
+}
+
+/// Settings as sent, before they are checked; a field left out has its default.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingsFields {
+    #[serde(default = "default_grace_s")]
+    grace_s: Option<u32>,
+    #[serde(default = "default_facilitator_absent_s")]
+    facilitator_absent_s: u32,
+    #[serde(default = "default_template")]
+    default_template: Name,
+    #[serde(default)]
+    templates: Vec<Template>,
+}
+
+fn default_grace_s() -> Option<u32> {
+    Settings::default().grace_s
+}
+
+fn default_facilitator_absent_s() -> u32 {
+    Settings::default().facilitator_absent_s
+}
+
+fn default_template() -> Name {
+    Settings::default().default_template
+}
+
+impl TryFrom<SettingsFields> for Settings {
+    type Error = String;
+
+    fn try_from(fields: SettingsFields) -> Result<Settings, String> {
+        let settings = Settings {
+            grace_s: fields.grace_s,
+            facilitator_absent_s: fields.facilitator_absent_s,
+            default_template: fields.default_template,
+            templates: fields.templates,
+        };
+        settings.validate()?;
+        Ok(settings)
     }
 }
 
@@ -63,7 +105,7 @@ fn explicit_null<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<u32>>,
 
 impl Settings {
     /// Checks every field; `Err` names the offending one.
-    pub fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), String> {
         if self.grace_s.is_some_and(|g| g > GRACE_S_MAX) {
             return Err(format!("settings.grace_s must be 0-{GRACE_S_MAX} or null"));
         }
@@ -79,9 +121,6 @@ impl Settings {
                     "settings.templates[{index}].name is a built-in template's name"
                 ));
             }
-            template
-                .validate()
-                .map_err(|e| format!("settings.templates[{index}]: {e}"))?;
         }
         if self.template(&self.default_template).is_none() {
             return Err("settings.default_template names no template".into());
@@ -98,8 +137,9 @@ impl Settings {
             .or_else(|| Template::builtin(name))
     }
 
-    /// The settings with `update` applied (not yet validated).
-    pub fn updated(&self, update: &SettingsUpdate) -> Settings {
+    /// The settings with `update` applied; `Err` names the field that makes
+    /// them invalid together (a default template that is gone, say).
+    pub fn updated(&self, update: &SettingsUpdate) -> Result<Settings, String> {
         let mut next = self.clone();
         if let Some(grace_s) = update.grace_s {
             next.grace_s = grace_s;
@@ -113,7 +153,8 @@ impl Settings {
         if let Some(templates) = &update.templates {
             next.templates = templates.clone();
         }
-        next
+        next.validate()?;
+        Ok(next)
     }
 
     pub fn grace_ms(&self) -> Option<u64> {
@@ -150,13 +191,15 @@ mod tests {
 
     #[test]
     fn default_template_must_exist() {
-        let settings = Settings {
-            default_template: Name::new("nope").unwrap(),
-            ..Settings::default()
-        };
-        assert!(settings
-            .validate()
+        let error = serde_json::from_str::<Settings>(r#"{"default_template":"nope"}"#)
             .unwrap_err()
-            .contains("default_template"));
+            .to_string();
+        assert!(error.contains("default_template"), "{error}");
+        let update = SettingsUpdate {
+            default_template: Some(Name::new("nope").unwrap()),
+            ..SettingsUpdate::default()
+        };
+        let error = Settings::default().updated(&update).unwrap_err();
+        assert!(error.contains("default_template"), "{error}");
     }
 }

@@ -61,25 +61,79 @@ pub struct Phase {
     pub reveal_to: Option<RevealTo>,
 }
 
-/// A named list of phases.
+/// A named list of phases. Parsed, not validated after parsing: a
+/// `Template` read from JSON is a valid one (`serde(try_from)`), and the
+/// error of an invalid one names the field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "TemplateFields")]
 pub struct Template {
     pub name: Name,
     pub phases: Vec<Phase>,
 }
 
+/// A template's fields as sent, before they are checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TemplateFields {
+    name: Name,
+    phases: Vec<Phase>,
+}
+
+impl TryFrom<TemplateFields> for Template {
+    type Error = String;
+
+    fn try_from(fields: TemplateFields) -> Result<Template, String> {
+        let template = Template {
+            name: fields.name,
+            phases: fields.phases,
+        };
+        template.validate()?;
+        Ok(template)
+    }
+}
+
 /// A template as a command names it: by name, or given in place.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum TemplateChoice {
     Named(Name),
     Inline(Template),
 }
 
+/// By hand rather than `untagged`: an untagged enum would replace an inline
+/// template's error, which names the field, with "no variant matched".
+impl<'de> Deserialize<'de> for TemplateChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Choice;
+        impl<'de> serde::de::Visitor<'de> for Choice {
+            type Value = TemplateChoice;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a template's name or a template object")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<TemplateChoice, E> {
+                Name::new(name)
+                    .map(TemplateChoice::Named)
+                    .map_err(E::custom)
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<TemplateChoice, A::Error> {
+                let template =
+                    Template::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(TemplateChoice::Inline(template))
+            }
+        }
+        d.deserialize_any(Choice)
+    }
+}
+
 impl Template {
     /// Checks the template's shape; `Err` names the offending field.
-    pub fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<(), String> {
         if self.name.is_blank() {
             return Err("template.name must not be empty".into());
         }
@@ -249,16 +303,19 @@ mod tests {
     #[test]
     fn invalid_template_names_the_field() {
         let json = r#"{"name":"q","phases":[{"name":"r","kind":"round","turn_s":0}]}"#;
-        let template: Template = serde_json::from_str(json).unwrap();
-        let error = template.validate().unwrap_err();
+        let error = serde_json::from_str::<Template>(json)
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("phases[0].turn_s"), "{error}");
     }
 
     #[test]
     fn presenter_phase_needs_a_duration() {
         let json = r#"{"name":"q","phases":[{"name":"p","kind":"presenter"}]}"#;
-        let template: Template = serde_json::from_str(json).unwrap();
-        assert!(template.validate().unwrap_err().contains("duration_s"));
+        let error = serde_json::from_str::<Template>(json)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("duration_s"), "{error}");
     }
 
     #[test]

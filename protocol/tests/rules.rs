@@ -2,6 +2,7 @@
 
 mod sim;
 
+use rondo_protocol::command::parse_frame;
 use rondo_protocol::event::{Event, TurnEndReason};
 use rondo_protocol::reply::{ErrorCode, Reply};
 use sim::{member, running, start_case, Sim};
@@ -289,7 +290,14 @@ fn rule_9_out_of_turn_out_of_role_and_out_of_state_change_nothing() {
     let bad_template = format!(
         r#"{{"type":"case.start","case_id":"{case}","template":{{"name":"x","phases":[{{"name":"r","kind":"round"}}]}}}}"#
     );
-    sim.refused("Ana", &bad_template, ErrorCode::BadRequest);
+    // An invalid template is refused where the frame is parsed, naming the field.
+    let refusal = parse_frame(&bad_template.replacen('{', r#"{"id":"t-1","#, 1)).unwrap_err();
+    assert_eq!(refusal.rejection.code, ErrorCode::BadRequest);
+    assert!(
+        refusal.rejection.message.contains("phases[0].turn_s"),
+        "{}",
+        refusal.rejection.message
+    );
     sim.refused(
         "Ana",
         &format!(r#"{{"type":"case.start","case_id":"{case}","template":"nope"}}"#),

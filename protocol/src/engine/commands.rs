@@ -289,10 +289,7 @@ impl Engine {
 
     fn resolve_template(&self, choice: Option<TemplateChoice>) -> Result<Template, Rejection> {
         match choice {
-            Some(TemplateChoice::Inline(template)) => {
-                template.validate().map_err(Rejection::bad_request)?;
-                Ok(template)
-            }
+            Some(TemplateChoice::Inline(template)) => Ok(template),
             Some(TemplateChoice::Named(name)) => self
                 .settings
                 .template(&name)
@@ -568,8 +565,10 @@ impl Engine {
         update: crate::settings::SettingsUpdate,
     ) -> Outcome {
         self.as_facilitator(member)?;
-        let settings = self.settings.updated(&update);
-        settings.validate().map_err(Rejection::bad_request)?;
+        let settings = self
+            .settings
+            .updated(&update)
+            .map_err(Rejection::bad_request)?;
         self.settings = settings.clone();
         self.out.emit(Event::SettingsUpdated { settings });
         Ok(())

@@ -130,7 +130,6 @@ impl Engine {
         if config.members.iter().any(|(_, name)| name.is_blank()) {
             return Err(Rejection::bad_request("members[].name must not be empty"));
         }
-        config.settings.validate().map_err(Rejection::bad_request)?;
         Ok(Engine {
             group_id: config.group_id,
             name: config.name,
