@@ -18,7 +18,7 @@ use tokio::sync::watch;
 
 pub struct App {
     /// The only map shared between tasks: group id to its task.
-    pub groups: DashMap<String, GroupHandle>,
+    pub groups: DashMap<GroupId, GroupHandle>,
     pub store: Arc<dyn Store>,
     pub metrics: Arc<Metrics>,
     pub config: Config,
@@ -88,7 +88,7 @@ impl App {
         self.next_conn.fetch_add(1, Ordering::Relaxed)
     }
 
-    pub fn group(&self, group_id: &str) -> Option<GroupHandle> {
+    pub fn group(&self, group_id: &GroupId) -> Option<GroupHandle> {
         self.groups.get(group_id).map(|g| g.clone())
     }
 
@@ -130,10 +130,10 @@ impl App {
         tokens.extend(
             members
                 .iter()
-                .map(|(id, _, token)| (Some(id.to_string()), token_hash(token))),
+                .map(|(id, _, token)| (Some(id.clone()), token_hash(token))),
         );
         let write = Write::CreateGroup {
-            group_id: config.group_id.to_string(),
+            group_id: config.group_id.clone(),
             config_json: serde_json::to_string(&config).expect("configs serialize"),
             tokens,
         };
@@ -145,12 +145,11 @@ impl App {
             self.metrics.clone(),
             self.clock,
         );
-        self.groups
-            .insert(config.group_id.to_string(), task.spawn());
+        self.groups.insert(config.group_id.clone(), task.spawn());
         self.metrics.group_started();
         tracing::info!(group_id = %config.group_id, members = members.len(), "group created");
         Ok(CreatedGroup {
-            group_id: config.group_id.to_string(),
+            group_id: config.group_id,
             convener_token,
             members,
         })
@@ -170,7 +169,7 @@ impl App {
 
 /// A new group's secrets, returned once to its convener.
 pub struct CreatedGroup {
-    pub group_id: String,
+    pub group_id: GroupId,
     pub convener_token: String,
     /// (id, name, token)
     pub members: Vec<(MemberId, String, String)>,

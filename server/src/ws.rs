@@ -13,7 +13,7 @@ use axum::Extension;
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use rondo_protocol::command::{parse_frame, ClientFrame};
-use rondo_protocol::ids::{CommandId, MemberId};
+use rondo_protocol::ids::{CommandId, GroupId, MemberId};
 use rondo_protocol::reply::{ErrorCode, Rejection, Reply};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -182,7 +182,7 @@ async fn hello(
     app: &App,
     sink: &mut Sink,
     stream: &mut SplitStream<WebSocket>,
-) -> Option<(MemberId, String, Option<u64>)> {
+) -> Option<(MemberId, GroupId, Option<u64>)> {
     let first = match tokio::time::timeout(HELLO_TIMEOUT, stream.next()).await {
         Err(_) => {
             close(sink, stream, close::HELLO_TIMEOUT, "no hello within 10 s").await;
@@ -209,10 +209,7 @@ async fn hello(
         return None;
     };
     let owner = app.authenticate(hello.token.as_str()).await;
-    let member = owner
-        .as_ref()
-        .and_then(|o| o.member_id.clone())
-        .and_then(|m| MemberId::new(m).ok());
+    let member = owner.as_ref().and_then(|o| o.member_id.clone());
     match (owner, member) {
         (Some(owner), Some(member)) => Some((member, owner.group_id, hello.resume_from)),
         _ => {

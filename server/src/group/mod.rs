@@ -435,7 +435,7 @@ impl GroupTask {
                 (self.engine.seq(), self.engine.snapshot())
             });
             let write = Write::Append {
-                group_id: self.group_id.to_string(),
+                group_id: self.group_id.clone(),
                 inputs: batch.inputs,
                 events: batch.events,
                 snapshot,

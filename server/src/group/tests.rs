@@ -48,7 +48,7 @@ async fn start(names: &[&str]) -> Harness {
     let store = Arc::new(MemoryStore::default());
     let config_json = serde_json::to_string(&config).unwrap();
     let created = store.write(Write::CreateGroup {
-        group_id: GROUP.into(),
+        group_id: GroupId::new(GROUP).unwrap(),
         config_json,
         tokens: Vec::new(),
     });

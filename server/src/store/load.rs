@@ -5,6 +5,7 @@ use super::schema::{associated, open, row_needed};
 use super::{
     SqliteStore, StoreError, StoredEvent, StoredGroup, StoredInput, STARTUP_REPLAY_WINDOW,
 };
+use rondo_protocol::ids::GroupId;
 use rusqlite::{params, OptionalExtension};
 
 /// prev, first_seq, seq, audiences, sealed inputs, sealed events.
@@ -84,7 +85,8 @@ impl SqliteStore {
             let head: Option<i64> = head_query.query_row(params![g], |r| r.get(0)).optional()?;
             let (inputs, recent_events) = self.walk_back(&mut row_query, &group_id, head, after)?;
             groups.push(StoredGroup {
-                group_id,
+                group_id: GroupId::new(group_id)
+                    .map_err(|_| StoreError::Unreadable("group id".into()))?,
                 config_json,
                 snapshot,
                 inputs,

@@ -16,7 +16,7 @@ impl MemoryStore {
         let groups = self.groups.lock().expect("no test panics holding it");
         groups
             .iter()
-            .filter(|g| g.group_id == group_id)
+            .filter(|g| g.group_id.as_str() == group_id)
             .flat_map(|g| g.recent_events.iter().map(|e| e.json.clone()))
             .collect()
     }

@@ -21,6 +21,7 @@ use schema::{check_key, open, SCHEMA};
 pub(crate) use schema::{create_log, row_needed};
 
 use crate::crypto::DataKey;
+use rondo_protocol::ids::{GroupId, MemberId};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Mutex};
@@ -45,7 +46,7 @@ pub enum StoreError {
     Unreadable(String),
     #[error("group {group_id} cannot be rebuilt: {reason}")]
     Unreplayable {
-        group_id: String,
+        group_id: GroupId,
         reason: crate::group::RecoveryError,
     },
     #[error("the store has stopped")]
@@ -57,9 +58,9 @@ pub enum StoreError {
 /// Who a token belongs to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenOwner {
-    pub group_id: String,
+    pub group_id: GroupId,
     /// `None` for the group's convener.
-    pub member_id: Option<String>,
+    pub member_id: Option<MemberId>,
     pub token_hash: [u8; 32],
 }
 
@@ -83,15 +84,15 @@ pub struct StoredEvent {
 #[derive(Debug)]
 pub enum Write {
     CreateGroup {
-        group_id: String,
+        group_id: GroupId,
         config_json: String,
         /// (member id or `None` for the convener, token hash)
-        tokens: Vec<(Option<String>, [u8; 32])>,
+        tokens: Vec<(Option<MemberId>, [u8; 32])>,
     },
     /// One flush of a group: the inputs to replay (those that changed
     /// something, and commands, whose answers are to be kept) and the events.
     Append {
-        group_id: String,
+        group_id: GroupId,
         inputs: Vec<StoredInput>,
         events: Vec<StoredEvent>,
         /// The engine's state after these inputs, now and then, so start-up
@@ -101,8 +102,8 @@ pub enum Write {
     /// Replaces a member's (or the convener's) tokens with one new one;
     /// `None` as the hash just removes them.
     SetToken {
-        group_id: String,
-        member_id: Option<String>,
+        group_id: GroupId,
+        member_id: Option<MemberId>,
         token_hash: Option<[u8; 32]>,
     },
 }
@@ -110,7 +111,7 @@ pub enum Write {
 /// A group as stored: enough to rebuild its engine.
 #[derive(Clone, Debug)]
 pub struct StoredGroup {
-    pub group_id: String,
+    pub group_id: GroupId,
     pub config_json: String,
     pub snapshot: Option<(u64, String)>,
     pub inputs: Vec<StoredInput>,
@@ -206,7 +207,17 @@ impl Store for SqliteStore {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
             .optional()?;
-        Ok(row.and_then(|(stored, group_id, member_id)| {
+        let Some((stored, group_id, member_id)) = row else {
+            return Ok(None);
+        };
+        // Ids are parsed where they leave the database, like any other input.
+        let unreadable = || StoreError::Unreadable("token owner".into());
+        let group_id = GroupId::new(group_id).map_err(|_| unreadable())?;
+        let member_id = member_id
+            .map(MemberId::new)
+            .transpose()
+            .map_err(|_| unreadable())?;
+        Ok(Some(()).and_then(|()| {
             let stored: [u8; 32] = stored.try_into().ok()?;
             // The index found the row; compare in constant time all the same,
             // so the answer never depends on how much of a hash matched.
@@ -242,9 +253,17 @@ mod tests {
         store.write(write).await.unwrap().unwrap();
     }
 
-    async fn created(store: &SqliteStore, group_id: &str, tokens: Vec<(Option<String>, [u8; 32])>) {
+    fn id(group_id: &str) -> GroupId {
+        GroupId::new(group_id).unwrap()
+    }
+
+    async fn created(
+        store: &SqliteStore,
+        group_id: &str,
+        tokens: Vec<(Option<MemberId>, [u8; 32])>,
+    ) {
         let config_json = "{}".into();
-        let group_id = group_id.into();
+        let group_id = id(group_id);
         written(
             store,
             Write::CreateGroup {
@@ -262,11 +281,16 @@ mod tests {
         let path = dir.path().join("r.db");
         {
             let store = SqliteStore::open(&path, key("ab"), |_| {}).unwrap();
-            created(&store, "g", vec![(Some("m".into()), [7; 32])]).await;
+            created(
+                &store,
+                "g",
+                vec![(Some(MemberId::new("m").unwrap()), [7; 32])],
+            )
+            .await;
             written(
                 &store,
                 Write::Append {
-                    group_id: "g".into(),
+                    group_id: id("g"),
                     inputs: vec![StoredInput {
                         seq: 2,
                         at: 5,
@@ -289,7 +313,7 @@ mod tests {
             )
             .await;
             let owner = store.token_owner(&[7; 32]).unwrap().unwrap();
-            assert_eq!(owner.member_id.as_deref(), Some("m"));
+            assert_eq!(owner.member_id.unwrap().as_str(), "m");
             assert!(store.token_owner(&[8; 32]).unwrap().is_none());
         }
         let store = SqliteStore::open(&path, key("ab"), |_| {}).unwrap();
@@ -337,7 +361,7 @@ mod tests {
                 }];
                 let snapshot = (group_id == "a" && last == 100).then(|| (100, "{}".to_owned()));
                 let write = Write::Append {
-                    group_id: group_id.into(),
+                    group_id: id(group_id),
                     inputs,
                     events,
                     snapshot,
@@ -348,14 +372,14 @@ mod tests {
         drop(store);
         let store = SqliteStore::open(&path, key("ab"), |_| {}).unwrap();
         let groups = store.load_groups().unwrap();
-        let a = groups.iter().find(|g| g.group_id == "a").unwrap();
+        let a = groups.iter().find(|g| g.group_id.as_str() == "a").unwrap();
         let input_seqs: Vec<u64> = a.inputs.iter().map(|i| i.seq).collect();
         assert_eq!(
             input_seqs,
             [150, 200, 250, 300],
             "the inputs after the snapshot"
         );
-        let b = groups.iter().find(|g| g.group_id == "b").unwrap();
+        let b = groups.iter().find(|g| g.group_id.as_str() == "b").unwrap();
         assert_eq!(b.inputs.len(), 6, "no snapshot: every input");
         for group in [a, b] {
             let seqs: Vec<u64> = group.recent_events.iter().map(|e| e.seq).collect();
@@ -380,7 +404,7 @@ mod tests {
                 json: format!("e{seq}"),
             }];
             let write = Write::Append {
-                group_id: "g".into(),
+                group_id: id("g"),
                 inputs: vec![],
                 events,
                 snapshot: None,

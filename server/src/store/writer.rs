@@ -132,6 +132,7 @@ fn commit<'a>(
                 config_json,
                 tokens,
             } => {
+                let group_id = group_id.as_str();
                 let sealed = key.seal(
                     config_json.as_bytes(),
                     &associated("groups", group_id, "config"),
@@ -146,6 +147,7 @@ fn commit<'a>(
                 };
                 changed.insert(group_id, created);
                 for (member_id, hash) in tokens {
+                    let member_id = member_id.as_ref().map(|m| m.as_str());
                     tx.execute(
                         "INSERT INTO tokens (token_hash, group_id, member_id) VALUES (?1, ?2, ?3)",
                         params![&hash[..], group_id, member_id],
@@ -158,11 +160,12 @@ fn commit<'a>(
                 events,
                 snapshot,
             } => {
+                let group_id = group_id.as_str();
                 let mut at = changed
-                    .get(group_id.as_str())
+                    .get(group_id)
                     .or_else(|| group_keys.get(group_id))
                     .copied()
-                    .ok_or_else(|| StoreError::UnknownGroup(group_id.clone()))?;
+                    .ok_or_else(|| StoreError::UnknownGroup(group_id.to_owned()))?;
                 // One row for the flush, however busy the group was. Refused
                 // commands have inputs and no events: their range is empty,
                 // just past the group's seq.
@@ -211,6 +214,8 @@ fn commit<'a>(
                 member_id,
                 token_hash,
             } => {
+                let (group_id, member_id) =
+                    (group_id.as_str(), member_id.as_ref().map(|m| m.as_str()));
                 tx.execute(
                     "DELETE FROM tokens WHERE group_id = ?1 AND member_id IS ?2",
                     params![group_id, member_id],

@@ -1,0 +1,242 @@
+//! The convener's routes: creating a group, its members and their links,
+//! and the agreement.
+
+use super::{
+    ask, bearer, body, group, group_id, link, not_found, unauthorized, ApiError, ApiResult,
+};
+use crate::app::{new_token, token_hash, App};
+use crate::group::GroupMsg;
+use crate::store::Write;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rondo_protocol::command::Date;
+use rondo_protocol::engine::state::GroupConfig;
+use rondo_protocol::engine::Admin;
+use rondo_protocol::ids::{GroupId, MemberId};
+use rondo_protocol::reply::Rejection;
+use rondo_protocol::settings::Settings;
+use rondo_protocol::text::{AgreementText, Name};
+use rondo_protocol::view::Agreement;
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::Arc;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewMember {
+    name: Name,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewAgreement {
+    text: AgreementText,
+    #[serde(default)]
+    review_on: Option<Date>,
+}
+
+/// An agreement as given at creation: its text alone, or text and review date.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum AgreementGiven {
+    Text(AgreementText),
+    Full(NewAgreement),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewGroup {
+    name: Name,
+    members: Vec<NewMember>,
+    #[serde(default)]
+    agreement: Option<AgreementGiven>,
+    #[serde(default)]
+    settings: Option<Settings>,
+}
+
+/// The agreement a group starts with when its convener gives none.
+pub const DEFAULT_AGREEMENT: &str = "\
+Confidentiality: what is said about clients and colleagues stays in the group. \
+Cases are presented without names or details that identify anyone.
+Respect: one person speaks at a time; we listen, we do not interrupt, and the \
+presenter is silent while feedback is given.
+Recording: only the agreed record (areas, actions, decisions, disagreements) is kept; \
+notes are private to whoever writes them.
+Review: we review this agreement together once a year.";
+
+pub(super) async fn create_group(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    raw: axum::body::Bytes,
+) -> ApiResult<Response> {
+    if let Some(admin) = &app.config.admin_token {
+        let given = bearer(&headers).unwrap_or("");
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(
+            given.as_bytes(),
+            admin.as_bytes(),
+        )) {
+            return Err(unauthorized());
+        }
+    }
+    let request: NewGroup = body(&raw)?;
+    let (text, review_on) = match request.agreement {
+        Some(AgreementGiven::Text(text)) => (text, None),
+        Some(AgreementGiven::Full(full)) => (full.text, full.review_on),
+        None => (AgreementText::new(DEFAULT_AGREEMENT).expect("fits"), None),
+    };
+    let config = GroupConfig {
+        group_id: GroupId::new("pending").expect("short"),
+        name: request.name,
+        members: Vec::new(),
+        agreement: Agreement {
+            version: 1,
+            text,
+            review_on,
+        },
+        settings: request.settings.unwrap_or_default(),
+    };
+    let names = request.members.into_iter().map(|m| m.name).collect();
+    let created = app.create_group(config, names).await?;
+    let members: Vec<_> = created
+        .members
+        .iter()
+        .map(|(id, name, token)| json!({"member_id": id, "name": name, "token": token, "link": link(&headers, token)}))
+        .collect();
+    let body = json!({"group_id": created.group_id, "convener_token": created.convener_token, "members": members});
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// The group a path names, where the bearer token is its convener's.
+async fn convener(app: &App, headers: &HeaderMap, raw_group_id: &str) -> ApiResult<GroupId> {
+    let group_id = group_id(raw_group_id)?;
+    let owner = app
+        .authenticate(bearer(headers).ok_or_else(unauthorized)?)
+        .await
+        .ok_or_else(unauthorized)?;
+    if owner.group_id != group_id || owner.member_id.is_some() {
+        return Err(ApiError(Rejection::forbidden(
+            "only the group's convener may do this",
+        )));
+    }
+    Ok(group_id)
+}
+
+async fn admin(app: &App, group_id: &GroupId, admin: Admin) -> ApiResult<()> {
+    let group = group(app, group_id)?;
+    ask(&group, |done| GroupMsg::Admin { admin, done })
+        .await?
+        .map_err(ApiError)
+}
+
+fn member_id(raw: &str) -> ApiResult<MemberId> {
+    MemberId::new(raw).map_err(|_| not_found("no such member"))
+}
+
+pub(super) async fn add_member(
+    State(app): State<Arc<App>>,
+    Path(group_id): Path<String>,
+    headers: HeaderMap,
+    raw: axum::body::Bytes,
+) -> ApiResult<Response> {
+    let group_id = convener(&app, &headers, &group_id).await?;
+    let request: NewMember = body(&raw)?;
+    let member = MemberId::new(uuid::Uuid::new_v4().simple().to_string()).expect("short");
+    let add = Admin::AddMember {
+        member_id: member.clone(),
+        name: request.name,
+    };
+    admin(&app, &group_id, add).await?;
+    let body = issue_token(&app, &headers, &group_id, &member).await?;
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// Gives a member a new token (their old one stops working) and answers with
+/// it and the member's link.
+async fn issue_token(
+    app: &App,
+    headers: &HeaderMap,
+    group_id: &GroupId,
+    member: &MemberId,
+) -> ApiResult<serde_json::Value> {
+    let token = new_token();
+    app.durable(Write::SetToken {
+        group_id: group_id.clone(),
+        member_id: Some(member.clone()),
+        token_hash: Some(token_hash(&token)),
+    })
+    .await?;
+    Ok(json!({"member_id": member, "token": token, "link": link(headers, &token)}))
+}
+
+pub(super) async fn remove_member(
+    State(app): State<Arc<App>>,
+    Path((group_id, member)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    let group_id = convener(&app, &headers, &group_id).await?;
+    let member = member_id(&member)?;
+    // The engine decides first: it may refuse (the two-member minimum), and
+    // then the member must keep their link. Between the two steps their
+    // token still authenticates, but the group refuses a non-member's join.
+    let remove = Admin::RemoveMember {
+        member: member.clone(),
+    };
+    admin(&app, &group_id, remove).await?;
+    app.durable(Write::SetToken {
+        group_id,
+        member_id: Some(member),
+        token_hash: None,
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(super) async fn reissue_token(
+    State(app): State<Arc<App>>,
+    Path((group_id, member)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> ApiResult<Json<serde_json::Value>> {
+    let group_id = convener(&app, &headers, &group_id).await?;
+    let member = member_id(&member)?;
+    let group = group(&app, &group_id)?;
+    // A link is issued only for a member the group knows.
+    let asked = member.clone();
+    if !ask(&group, |reply| GroupMsg::IsMember {
+        member: asked,
+        reply,
+    })
+    .await?
+    {
+        return Err(not_found("no such member"));
+    }
+    let body = issue_token(&app, &headers, &group_id, &member).await?;
+    let close = GroupMsg::CloseMember {
+        member,
+        code: crate::close::UNAUTHORIZED,
+        reason: "a new link was issued",
+    };
+    let _ = group.inbox.send(close).await;
+    Ok(Json(body))
+}
+
+pub(super) async fn update_agreement(
+    State(app): State<Arc<App>>,
+    Path(group_id): Path<String>,
+    headers: HeaderMap,
+    raw: axum::body::Bytes,
+) -> ApiResult<StatusCode> {
+    let group_id = convener(&app, &headers, &group_id).await?;
+    let request: NewAgreement = body(&raw)?;
+    admin(
+        &app,
+        &group_id,
+        Admin::UpdateAgreement {
+            text: request.text,
+            review_on: request.review_on,
+        },
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,84 @@
+//! Members' downloads: a meeting's record and their own notes.
+
+use super::{ask, bearer, group, not_found, unauthorized, ApiResult};
+use crate::app::App;
+use crate::group::{Export, GroupMsg};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
+use rondo_protocol::ids::{MeetingId, MemberId};
+use std::sync::Arc;
+
+/// The member behind a bearer token, and the meeting a file name names.
+async fn member_and_meeting(
+    app: &App,
+    headers: &HeaderMap,
+    file: &str,
+    suffix: &str,
+) -> ApiResult<(MemberId, MeetingId)> {
+    let owner = app
+        .authenticate(bearer(headers).ok_or_else(unauthorized)?)
+        .await
+        .ok_or_else(unauthorized)?;
+    let not_found = || not_found("no such meeting");
+    let meeting = file
+        .strip_suffix(suffix)
+        .and_then(|id| MeetingId::new(id).ok())
+        .ok_or_else(not_found)?;
+    if meeting.group() != Some(owner.group_id) {
+        return Err(not_found());
+    }
+    let member = owner.member_id.ok_or_else(unauthorized)?;
+    Ok((member, meeting))
+}
+
+async fn export(app: &App, meeting: &MeetingId, request: Export) -> ApiResult<String> {
+    let no_meeting = || not_found("no such meeting");
+    let group_id = meeting.group().ok_or_else(no_meeting)?;
+    let group = group(app, &group_id)?;
+    ask(&group, |reply| GroupMsg::Export { request, reply })
+        .await?
+        .ok_or_else(no_meeting)
+}
+
+fn document(content_type: &'static str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub(super) async fn record(
+    State(app): State<Arc<App>>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let as_json = file.ends_with(".json");
+    let suffix = if as_json { ".json" } else { ".md" };
+    let (_, meeting) = member_and_meeting(&app, &headers, &file, suffix).await?;
+    if as_json {
+        let json = export(&app, &meeting, Export::RecordJson(meeting.clone())).await?;
+        return Ok(document("application/json", json));
+    }
+    let markdown = export(&app, &meeting, Export::RecordMarkdown(meeting.clone())).await?;
+    Ok(document("text/markdown; charset=utf-8", markdown))
+}
+
+pub(super) async fn notes(
+    State(app): State<Arc<App>>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let (member, meeting) = member_and_meeting(&app, &headers, &file, ".md").await?;
+    let markdown = export(
+        &app,
+        &meeting,
+        Export::NotesMarkdown(meeting.clone(), member),
+    )
+    .await?;
+    Ok(document("text/markdown; charset=utf-8", markdown))
+}
