@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 /// Why the facilitator changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FacilitatorReason {
     Handover,
@@ -22,6 +23,7 @@ pub enum FacilitatorReason {
 
 /// Why a turn ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TurnEndReason {
     Done,
@@ -33,6 +35,7 @@ pub enum TurnEndReason {
 
 /// Why a phase ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PhaseEndReason {
     Done,
@@ -42,6 +45,7 @@ pub enum PhaseEndReason {
 
 /// Why a case (or a check-in round) ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RunEndReason {
     /// Its last phase ended.
@@ -56,6 +60,7 @@ pub enum RunEndReason {
 
 /// Which clock `timer.extended` moved.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TimerTarget {
     Phase,
@@ -64,6 +69,7 @@ pub enum TimerTarget {
 
 /// Everything that can happen in a group.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type")]
 pub enum Event {
     #[serde(rename = "agreement.accepted")]
@@ -231,6 +237,7 @@ impl Event {
 
 /// An event with its place in the group's history.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EventEnvelope {
     pub seq: u64,
     /// Server time when it happened.
@@ -249,6 +256,7 @@ impl EventEnvelope {
 
 /// Who may receive an event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Audience {
     /// Every member of the group.
@@ -268,6 +276,7 @@ impl Audience {
 
 /// An event and who may receive it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Addressed {
     pub audience: Audience,
     pub event: EventEnvelope,

@@ -10,6 +10,8 @@ pub mod event;
 pub mod export;
 pub mod ids;
 pub mod reply;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod settings;
 pub mod template;
 pub mod text;

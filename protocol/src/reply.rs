@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// The protocol's stable error codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     BadRequest,
@@ -52,6 +53,7 @@ impl ErrorCode {
 /// Why a command was refused. The message is for humans and never carries
 /// confidential text: it names fields, states and roles only.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[error("{code:?}: {message}")]
 pub struct Rejection {
     pub code: ErrorCode,
@@ -90,6 +92,7 @@ impl Rejection {
 
 /// What the server answers to a command (or to a frame it could not read).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Reply {
     Ack {

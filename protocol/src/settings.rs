@@ -12,6 +12,7 @@ pub const GRACE_S_MAX: u32 = 600;
 /// How a group runs its meetings. Parsed, not validated after parsing:
 /// settings read from JSON are valid ones (`serde(try_from)`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "SettingsFields")]
 pub struct Settings {
     /// How long after a deadline the server ends a turn or phase itself;
@@ -38,6 +39,7 @@ impl Default for Settings {
 
 /// Settings as sent, before they are checked; a field left out has its default.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct SettingsFields {
     #[serde(default = "default_grace_s")]
@@ -79,6 +81,7 @@ impl TryFrom<SettingsFields> for Settings {
 
 /// The fields `settings.update` may change; absent fields stay as they are.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SettingsUpdate {
     /// `Some(None)` is an explicit `null`: never end a turn by itself.

@@ -13,6 +13,7 @@ pub const PHASES_MAX: usize = 12;
 
 /// How a phase hands out the floor.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PhaseKind {
     /// Only the presenter holds the floor.
@@ -29,6 +30,7 @@ pub enum PhaseKind {
 
 /// Who sees the contributions of a written phase when it ends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RevealTo {
     #[default]
@@ -38,6 +40,7 @@ pub enum RevealTo {
 
 /// One phase of a template, as it is on the wire.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Phase {
     pub name: Name,
@@ -65,6 +68,7 @@ pub struct Phase {
 /// `Template` read from JSON is a valid one (`serde(try_from)`), and the
 /// error of an invalid one names the field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(try_from = "TemplateFields")]
 pub struct Template {
     pub name: Name,
@@ -73,6 +77,7 @@ pub struct Template {
 
 /// A template's fields as sent, before they are checked.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 struct TemplateFields {
     name: Name,
@@ -94,6 +99,7 @@ impl TryFrom<TemplateFields> for Template {
 
 /// A template as a command names it: by name, or given in place.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum TemplateChoice {
     Named(Name),

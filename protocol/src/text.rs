@@ -37,6 +37,21 @@ impl<'de, const MAX: usize> Deserialize<'de> for Bounded<MAX> {
     }
 }
 
+#[cfg(feature = "schema")]
+impl<const MAX: usize> schemars::JsonSchema for Bounded<MAX> {
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Text{MAX}").into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "maxLength": MAX })
+    }
+}
+
 /// Debug output never shows the text: it may be confidential, and debug
 /// output ends up in logs.
 impl<const MAX: usize> fmt::Debug for Bounded<MAX> {

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 /// The group's ground rules, which every member accepts before taking part.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Agreement {
     /// Goes up by one with each new text; members accept a version.
     pub version: u32,
@@ -21,6 +22,7 @@ pub struct Agreement {
 
 /// A member as the group sees them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MemberView {
     pub member_id: MemberId,
     pub name: Name,
@@ -30,6 +32,7 @@ pub struct MemberView {
 
 /// The group, as `welcome` gives it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GroupView {
     pub group_id: GroupId,
     pub name: Name,
@@ -41,6 +44,7 @@ pub struct GroupView {
 
 /// Where a case is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
     Queued,
@@ -51,6 +55,7 @@ pub enum CaseStatus {
 
 /// A case in the group's queue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CaseView {
     pub case_id: CaseId,
     pub presenter: MemberId,
@@ -63,6 +68,7 @@ pub struct CaseView {
 
 /// A meeting's status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MeetingStatus {
     Lobby,
@@ -73,6 +79,7 @@ pub enum MeetingStatus {
 
 /// The current phase of a case.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PhaseView {
     pub name: Name,
     pub kind: PhaseKind,
@@ -83,6 +90,7 @@ pub struct PhaseView {
 
 /// Who holds the floor, and until when.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TurnView {
     pub member: MemberId,
     pub deadline: Option<Millis>,
@@ -91,6 +99,7 @@ pub struct TurnView {
 
 /// One member's written contribution, once revealed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Contribution {
     pub member: MemberId,
     pub text: ItemText,
@@ -98,6 +107,7 @@ pub struct Contribution {
 
 /// A written phase's texts, revealed when it ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Revealed {
     pub phase_index: usize,
     pub to: RevealTo,
@@ -106,6 +116,7 @@ pub struct Revealed {
 
 /// The active case, as a member sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CaseSnapshot {
     pub case_id: CaseId,
     pub presenter: MemberId,
@@ -129,6 +140,7 @@ pub struct CaseSnapshot {
 
 /// A check-in or check-out round: turns, but no presenter and no case.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RoundSnapshot {
     pub label: Option<Label>,
     pub turn_s: u32,
@@ -138,6 +150,7 @@ pub struct RoundSnapshot {
 
 /// An item of the record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RecordItem {
     pub item_id: ItemId,
     pub meeting_id: MeetingId,
@@ -153,6 +166,7 @@ pub struct RecordItem {
 
 /// A confidential note.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Note {
     pub note_id: NoteId,
     pub author: MemberId,
@@ -166,6 +180,7 @@ pub struct Note {
 
 /// The open meeting, as a member sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MeetingSnapshot {
     pub meeting_id: MeetingId,
     pub status: MeetingStatus,
@@ -185,6 +200,7 @@ pub struct MeetingSnapshot {
 
 /// Who the connection is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Me {
     pub member_id: MemberId,
     pub name: Name,
@@ -192,6 +208,7 @@ pub struct Me {
 
 /// The server's answer to `hello`: everything a member needs to draw the page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Welcome {
     pub protocol: u32,
     pub server_time: Millis,

@@ -130,17 +130,26 @@ pub struct Rotation {
 pub struct Meeting {
     pub id: MeetingId,
     pub status: MeetingStatus,
+    /// Exactly one while the meeting is open (rule 1).
     pub facilitator: MemberId,
-    /// When the facilitator was given the role.
+    /// When the facilitator was given the role: a facilitator who never came
+    /// is absent from then on, so the role still passes on.
     pub facilitator_since: Millis,
     pub opened_at: Millis,
     pub started_at: Option<Millis>,
+    /// Set while paused; every deadline moves later by the pause on resume.
     pub paused_at: Option<Millis>,
+    /// The case or check-in round running now, if any.
     pub run: Option<Run>,
+    /// Raised hands in the order they were raised; each member at most once.
     pub hands: Vec<MemberId>,
+    /// The minutes of this meeting, seen by its members.
     pub record: Vec<RecordItem>,
     pub notes: Notes,
+    /// How long each member held the floor, pauses left out, so the record
+    /// shows whether time was shared fairly.
     pub speaking_ms: BTreeMap<MemberId, u64>,
+    /// Cases that ran in this meeting, for its record and its notes' export.
     pub presented: Vec<CaseView>,
 }
 
