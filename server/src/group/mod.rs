@@ -18,7 +18,6 @@ use crate::clock::Clock;
 use crate::close;
 use crate::metrics::Metrics;
 use crate::store::{Store, StoredEvent, StoredInput, Write, REPLAY_WINDOW};
-use axum::extract::ws::Utf8Bytes;
 use conns::Conns;
 use recovery::{snapshot_offset, SNAPSHOT_EVERY};
 use replay::{Replay, Sent};
@@ -31,6 +30,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 /// Inputs a group handles between two disk flushes, at most.
 const INPUTS_PER_FLUSH_MAX: usize = 128;

@@ -3,13 +3,13 @@
 
 use crate::metrics::Metrics;
 use crate::store::{StoredEvent, REPLAY_WINDOW};
-use axum::extract::ws::Utf8Bytes;
 use rondo_protocol::engine::Engine;
 use rondo_protocol::event::Audience;
 use rondo_protocol::ids::MemberId;
 use rondo_protocol::Millis;
 use std::collections::VecDeque;
 use std::sync::Arc;
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 
 /// An event as sent: its seq, who may see it, and its JSON.
 pub struct Sent {

@@ -1,0 +1,303 @@
+//! One task per member connection: `hello`, then read a frame, parse it,
+//! hand it to the group's task, and write what comes back. It only moves
+//! bytes and time; every frame it writes goes through the socket's one
+//! writer, with the write timeout.
+
+use super::socket::{self, Fault, Incoming, Reader, Writer, Ws};
+use crate::app::App;
+use crate::close;
+use crate::group::{GroupMsg, Outbound, OUTBOX_CAPACITY};
+use crate::listen::Ticket;
+use rondo_protocol::command::{parse_frame, ClientFrame};
+use rondo_protocol::ids::{GroupId, MemberId};
+use rondo_protocol::reply::{ErrorCode, Rejection};
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+use tracing::Instrument;
+
+const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+const PING_EVERY: Duration = Duration::from_secs(15);
+const SILENT_MAX: Duration = Duration::from_secs(45);
+/// Most bytes of queued frames written with one flush: the socket's write
+/// buffer grows to the largest batch and keeps that size, so batches stay
+/// small enough for idle members to stay cheap.
+const WRITE_BATCH_BYTES_MAX: usize = 4 * 1024;
+/// Refusals for rate in a row after which the connection is closed.
+const RATE_REFUSALS_MAX: u32 = 100;
+
+/// How a connection ends, and why (for the log).
+enum End {
+    /// The client left, or can no longer be written to.
+    Gone(&'static str),
+    /// The server closes it with a code.
+    Close(u16, Cow<'static, str>, &'static str),
+    /// A websocket-level fault.
+    Fail(Fault),
+}
+
+/// `ticket` holds this connection's places in the per-address caps for as
+/// long as the socket lives.
+pub async fn connection(app: Arc<App>, ws: Ws, ticket: Arc<Ticket>) {
+    app.open_sockets
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let (mut reader, mut writer) = socket::split(ws);
+    let end = live(&app, &mut reader, &mut writer, &ticket).await;
+    let why = finish(&app, reader, writer, end).await;
+    tracing::debug!(why, "connection ended");
+    app.open_sockets
+        .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+async fn finish(app: &App, reader: Reader, writer: Writer, end: End) -> &'static str {
+    match end {
+        End::Gone(why) => why,
+        End::Close(code, reason, why) => {
+            socket::close(reader, writer, code, &reason).await;
+            why
+        }
+        End::Fail(fault) => {
+            if fault == Fault::TooLarge {
+                app.metrics.count_error(ErrorCode::TooLarge);
+            }
+            socket::fail(reader, writer, fault, app.config.frame_max_bytes).await;
+            fault.reason()
+        }
+    }
+}
+
+async fn live(app: &Arc<App>, reader: &mut Reader, writer: &mut Writer, ticket: &Ticket) -> End {
+    // Boxed: the handshake's state is needed only briefly, and an unboxed
+    // future would make every connection's task as large as it for good.
+    let handshake = Box::pin(hello(app, reader, writer));
+    let (member, group_id, resume_from) = match handshake.await {
+        Ok(hello) => hello,
+        Err(end) => return end,
+    };
+    ticket.authenticated();
+    let Some(group) = app.group(&group_id) else {
+        return End::Close(close::UNAUTHORIZED, "unknown group".into(), "unknown group");
+    };
+    let conn = app.next_conn_id();
+    let span = tracing::info_span!("connection", conn, group_id = %group_id, member_id = %member);
+    async move {
+        let (outbox, outbound) = mpsc::channel(OUTBOX_CAPACITY);
+        let join = GroupMsg::Join {
+            conn,
+            member: member.clone(),
+            outbox,
+            resume_from,
+        };
+        if group.inbox.send(join).await.is_err() {
+            return End::Close(close::GOING_AWAY, "group stopped".into(), "group stopped");
+        }
+        tracing::info!("joined");
+        let end = serve(app, &group.inbox, conn, &member, reader, writer, outbound).await;
+        tracing::info!(reason = why(&end), "closed");
+        let _ = group.inbox.send(GroupMsg::Leave { conn }).await;
+        end
+    }
+    .instrument(span)
+    .await
+}
+
+fn why(end: &End) -> &'static str {
+    match end {
+        End::Gone(why) | End::Close(_, _, why) => why,
+        End::Fail(fault) => fault.reason(),
+    }
+}
+
+/// Reads the `hello`; anything else is answered and ends the connection.
+async fn hello(
+    app: &App,
+    reader: &mut Reader,
+    writer: &mut Writer,
+) -> Result<(MemberId, GroupId, Option<u64>), End> {
+    let first = match tokio::time::timeout(HELLO_TIMEOUT, reader.next()).await {
+        Err(_) => {
+            let reason = "no hello within 10 s";
+            return Err(End::Close(close::HELLO_TIMEOUT, reason.into(), "no hello"));
+        }
+        Ok(Ok(Incoming::Gone)) => return Err(End::Gone("left before hello")),
+        Ok(Err(fault)) => return Err(End::Fail(fault)),
+        Ok(Ok(first)) => first,
+    };
+    let hello = match &first {
+        Incoming::Text(text) => match parse_frame(text.as_str()) {
+            Ok(ClientFrame::Hello(hello)) => Some(hello),
+            _ => None,
+        },
+        _ => None,
+    };
+    let unauthorized = |message: &'static str| async move {
+        app.metrics.count_error(ErrorCode::Unauthorized);
+        let refusal = Rejection::new(ErrorCode::Unauthorized, message);
+        if !writer.refuse(None, refusal).await {
+            return End::Gone("write failed");
+        }
+        End::Close(close::UNAUTHORIZED, "unauthorized".into(), message)
+    };
+    let Some(hello) = hello else {
+        return Err(unauthorized("the first frame must be hello").await);
+    };
+    let owner = app.authenticate(hello.token.as_str()).await;
+    match owner.and_then(|o| Some((o.member_id?, o.group_id))) {
+        Some((member, group_id)) => Ok((member, group_id, hello.resume_from)),
+        None => Err(unauthorized("unknown token").await),
+    }
+}
+
+/// A token bucket: `rate_per_s` sustained, `burst` at once.
+struct RateLimit {
+    tokens: f64,
+    last: Instant,
+    rate_per_s: f64,
+    burst: f64,
+}
+
+impl RateLimit {
+    fn allow(&mut self) -> bool {
+        let now = Instant::now();
+        let refill = now.duration_since(self.last).as_secs_f64() * self.rate_per_s;
+        self.tokens = (self.tokens + refill).min(self.burst);
+        self.last = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+/// The connection's life after `welcome`; returns how it ends.
+async fn serve(
+    app: &App,
+    inbox: &mpsc::Sender<GroupMsg>,
+    conn: u64,
+    member: &MemberId,
+    reader: &mut Reader,
+    writer: &mut Writer,
+    mut outbound: mpsc::Receiver<Outbound>,
+) -> End {
+    let mut shutdown = app.shutdown.clone();
+    let mut limit = RateLimit {
+        tokens: app.config.rate_burst,
+        last: Instant::now(),
+        rate_per_s: app.config.rate_per_s,
+        burst: app.config.rate_burst,
+    };
+    let mut refusals = 0;
+    let mut last_heard = Instant::now();
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.tick().await;
+    loop {
+        tokio::select! {
+            out = outbound.recv() => match out {
+                Some(Outbound::Text(text)) => {
+                    // Everything already queued goes out with one flush: one
+                    // write for a command's events and its ack.
+                    let mut batch_bytes = text.len();
+                    let mut frames = vec![Message::Text(text)];
+                    let mut close_after = None;
+                    while batch_bytes < WRITE_BATCH_BYTES_MAX {
+                        match outbound.try_recv() {
+                            Ok(Outbound::Text(text)) => {
+                                batch_bytes += text.len();
+                                frames.push(Message::Text(text));
+                            }
+                            Ok(Outbound::Close(code, reason)) => {
+                                close_after = Some((code, reason));
+                                break;
+                            }
+                            Err(_) => break,
+                        }
+                    }
+                    if !writer.send_all(frames).await {
+                        return End::Gone("write failed or timed out");
+                    }
+                    if let Some((code, reason)) = close_after {
+                        return End::Close(code, reason, "closed by the server");
+                    }
+                }
+                Some(Outbound::Close(code, reason)) => {
+                    return End::Close(code, reason, "closed by the server");
+                }
+                None => {
+                    let reason = "too slow to keep up; resume";
+                    return End::Close(close::TOO_SLOW, reason.into(), "too slow");
+                }
+            },
+            incoming = reader.next() => {
+                let text = match incoming {
+                    Ok(Incoming::Text(text)) => text,
+                    Ok(Incoming::Binary) => {
+                        last_heard = Instant::now();
+                        app.metrics.count_error(ErrorCode::BadRequest);
+                        let refusal = Rejection::bad_request("binary frames are not accepted; send JSON text");
+                        if !writer.refuse(None, refusal).await {
+                            return End::Gone("write failed");
+                        }
+                        continue;
+                    }
+                    Ok(Incoming::Gone) => return End::Gone("client went away"),
+                    Err(fault) => return End::Fail(fault),
+                };
+                last_heard = Instant::now();
+                if !limit.allow() {
+                    refusals += 1;
+                    app.metrics.count_error(ErrorCode::RateLimited);
+                    if refusals > RATE_REFUSALS_MAX {
+                        return End::Close(close::POLICY, "too many commands".into(), "flood");
+                    }
+                    let refusal = Rejection::new(ErrorCode::RateLimited, "too many commands; slow down");
+                    let re = match parse_frame(text.as_str()) {
+                        Ok(ClientFrame::Command(envelope)) => Some(envelope.id),
+                        _ => None,
+                    };
+                    if !writer.refuse(re, refusal).await {
+                        return End::Gone("write failed");
+                    }
+                    continue;
+                }
+                refusals = 0;
+                match parse_frame(text.as_str()) {
+                    Ok(ClientFrame::Command(envelope)) => {
+                        let command = GroupMsg::Command { conn, member: member.clone(), envelope: Box::new(envelope), received: Instant::now() };
+                        if inbox.send(command).await.is_err() {
+                            return End::Close(close::GOING_AWAY, "group stopped".into(), "group stopped");
+                        }
+                    }
+                    Ok(ClientFrame::Hello(_)) => {
+                        app.metrics.count_error(ErrorCode::BadRequest);
+                        let refusal = Rejection::bad_request("hello was already said on this connection");
+                        if !writer.refuse(None, refusal).await {
+                            return End::Gone("write failed");
+                        }
+                    }
+                    Err(error) => {
+                        app.metrics.count_error(error.rejection.code);
+                        tracing::debug!(code = error.rejection.code.as_str(), "unreadable frame");
+                        if !writer.refuse(error.re, error.rejection).await {
+                            return End::Gone("write failed");
+                        }
+                    }
+                }
+            }
+            _ = ping.tick() => {
+                if last_heard.elapsed() > SILENT_MAX {
+                    return End::Close(close::GOING_AWAY, "no answer to pings".into(), "silent");
+                }
+                if !writer.send(Message::Ping(Default::default())).await {
+                    return End::Gone("ping failed");
+                }
+            }
+            _ = shutdown.changed() => {
+                return End::Close(close::GOING_AWAY, "server shutting down".into(), "shutdown");
+            }
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! A websocket as every connection uses it, members' and the compliance
+//! echo's alike: one reader with the limits, one writer with the write
+//! timeout, and one way to fail a connection that breaks the protocol —
+//! the close frame RFC 6455 §7.1.7 asks for, then the rest of what the
+//! client sends read and dropped, so the close is not lost to a reset.
+
+use crate::close;
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use hyper_util::rt::TokioIo;
+use rondo_protocol::reply::{Rejection, Reply};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError};
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
+use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
+use tokio_tungstenite::WebSocketStream;
+
+/// A write that takes longer belongs to a client that stopped reading.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a closing connection waits for the client's side to end.
+const CLOSE_ANSWER_WAIT: Duration = Duration::from_secs(2);
+/// Most bytes read and dropped after a fault: a client still pushing an
+/// oversized frame is cut off after this much.
+const DRAIN_BYTES_MAX: usize = 32 * 1024 * 1024;
+/// A pause this long in what a failed client sends means it has stopped.
+const DRAIN_QUIET: Duration = Duration::from_millis(200);
+
+pub type Ws = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
+
+/// The websocket settings of every socket: small buffers (frames are
+/// small, and every idle member holds them), and messages and frames
+/// capped at the frame limit, so the library stops reading an oversized
+/// one at its header instead of buffering it.
+pub fn config(frame_max_bytes: usize) -> WebSocketConfig {
+    WebSocketConfig::default()
+        .read_buffer_size(1024)
+        .write_buffer_size(2 * 1024)
+        .max_message_size(Some(frame_max_bytes))
+        .max_frame_size(Some(frame_max_bytes))
+}
+
+/// What the reader hands on.
+pub enum Incoming {
+    Text(Utf8Bytes),
+    Binary,
+    /// The client closed, or the connection ended.
+    Gone,
+}
+
+/// A websocket-level fault that ends the connection, with the close code
+/// it is answered with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// A frame or message over the limit: `too_large`, then 1009.
+    TooLarge,
+    /// Text that is not UTF-8: 1007.
+    InvalidUtf8,
+    /// Anything else against RFC 6455 (reserved bits, unknown opcodes,
+    /// fragmented or oversized control frames…): 1002.
+    Protocol,
+}
+
+impl Fault {
+    pub fn code(self) -> u16 {
+        match self {
+            Fault::TooLarge => close::TOO_LARGE,
+            Fault::InvalidUtf8 => close::INVALID_UTF8,
+            Fault::Protocol => close::PROTOCOL_ERROR,
+        }
+    }
+
+    pub fn reason(self) -> &'static str {
+        match self {
+            Fault::TooLarge => "frame too large",
+            Fault::InvalidUtf8 => "invalid UTF-8",
+            Fault::Protocol => "protocol error",
+        }
+    }
+}
+
+pub struct Reader {
+    stream: SplitStream<Ws>,
+}
+
+pub struct Writer {
+    sink: SplitSink<Ws, Message>,
+}
+
+pub fn split(ws: Ws) -> (Reader, Writer) {
+    let (sink, stream) = ws.split();
+    (Reader { stream }, Writer { sink })
+}
+
+impl Reader {
+    /// The next data frame; pings and pongs are answered by the library.
+    pub async fn next(&mut self) -> Result<Incoming, Fault> {
+        loop {
+            return match self.stream.next().await {
+                Some(Ok(Message::Text(text))) => Ok(Incoming::Text(text)),
+                Some(Ok(Message::Binary(_))) => Ok(Incoming::Binary),
+                Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => continue,
+                Some(Ok(Message::Close(_))) | None => Ok(Incoming::Gone),
+                Some(Err(error)) => match fault(&error) {
+                    Some(fault) => Err(fault),
+                    None => Ok(Incoming::Gone),
+                },
+            };
+        }
+    }
+}
+
+/// The fault behind a read error; `None` when the connection just ended.
+fn fault(error: &WsError) -> Option<Fault> {
+    match error {
+        WsError::Capacity(CapacityError::MessageTooLong { .. }) => Some(Fault::TooLarge),
+        WsError::Capacity(_) => Some(Fault::Protocol),
+        WsError::Utf8(_) => Some(Fault::InvalidUtf8),
+        WsError::Protocol(_) => Some(Fault::Protocol),
+        _ => None,
+    }
+}
+
+impl Writer {
+    /// Writes frames with one flush, within the write timeout; `false` when
+    /// the client is gone or stopped reading.
+    pub async fn send_all(&mut self, frames: impl IntoIterator<Item = Message>) -> bool {
+        let written = tokio::time::timeout(WRITE_TIMEOUT, async {
+            for frame in frames {
+                self.sink.feed(frame).await?;
+            }
+            self.sink.flush().await
+        })
+        .await;
+        matches!(written, Ok(Ok(())))
+    }
+
+    pub async fn send(&mut self, frame: Message) -> bool {
+        self.send_all([frame]).await
+    }
+
+    /// Sends an `error` reply.
+    pub async fn refuse(
+        &mut self,
+        re: Option<rondo_protocol::ids::CommandId>,
+        rejection: Rejection,
+    ) -> bool {
+        self.send(error_frame(re, rejection)).await
+    }
+}
+
+pub fn text(json: String) -> Message {
+    Message::Text(Utf8Bytes::from(json))
+}
+
+pub fn error_frame(re: Option<rondo_protocol::ids::CommandId>, rejection: Rejection) -> Message {
+    text(serde_json::to_string(&Reply::error(re, rejection)).expect("replies serialize"))
+}
+
+fn close_frame(code: u16, reason: &str) -> Message {
+    Message::Close(Some(CloseFrame {
+        code: code.into(),
+        reason: Utf8Bytes::from(reason),
+    }))
+}
+
+/// Closes the connection from the server's side: the close frame, then
+/// reads until the client's close answers it (or a moment passes), since
+/// dropping a socket with unread bytes resets it, and a reset can swallow
+/// the close frame before the client reads it.
+pub async fn close(mut reader: Reader, mut writer: Writer, code: u16, reason: &str) {
+    if !writer.send(close_frame(code, reason)).await {
+        return;
+    }
+    let answered = async {
+        while let Some(Ok(message)) = reader.stream.next().await {
+            if matches!(message, Message::Close(_)) {
+                return;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(CLOSE_ANSWER_WAIT, answered).await;
+}
+
+/// Fails the connection for a websocket-level fault: `too_large` first
+/// where the protocol asks for it, the close frame with the fault's code,
+/// then the end of our side, and what the client still sends is read and
+/// dropped (the library can no longer parse it) until it stops.
+pub async fn fail(reader: Reader, mut writer: Writer, fault: Fault, frame_max_bytes: usize) {
+    if fault == Fault::TooLarge {
+        let refusal = Rejection::too_large(format!("frames are at most {frame_max_bytes} bytes"));
+        if !writer.refuse(None, refusal).await {
+            return;
+        }
+    }
+    if !writer.send(close_frame(fault.code(), fault.reason())).await {
+        return;
+    }
+    let Ok(mut ws) = reader.stream.reunite(writer.sink) else {
+        return;
+    };
+    let io = ws.get_mut();
+    let drained = async {
+        let _ = io.shutdown().await;
+        let mut buffer = [0u8; 8 * 1024];
+        let mut dropped = 0;
+        while dropped < DRAIN_BYTES_MAX {
+            match tokio::time::timeout(DRAIN_QUIET, io.read(&mut buffer)).await {
+                Ok(Ok(n)) if n > 0 => dropped += n,
+                _ => return,
+            }
+        }
+    };
+    let _ = tokio::time::timeout(CLOSE_ANSWER_WAIT, drained).await;
+}
