@@ -17,9 +17,11 @@ mkdir -p "$OUT"
 ulimit -n 20000
 
 serve() { # serve DIR PORT: starts rondo, prints its pid
-  # The load generator opens thousands of sockets from a few addresses.
+  # The load generator opens thousands of sockets, and creates a thousand
+  # groups, from a few addresses.
   "$BIN/rondo" serve --addr "127.0.0.1:$2" --db "$1/rondo.db" --data-key "$(printf 'ab%.0s' {1..32})" \
-    --max-conns-per-ip 20000 --max-unauthenticated-per-ip 20000 >"$1/out" 2>"$1/log" &
+    --max-conns-per-ip 20000 --max-unauthenticated-per-ip 20000 --groups-per-hour-per-ip 1000000 \
+    >"$1/out" 2>"$1/log" &
   echo $!
 }
 

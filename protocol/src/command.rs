@@ -314,111 +314,88 @@ pub struct SettingsChange {
     pub settings: SettingsUpdate,
 }
 
-/// Every command of the protocol, by its `type`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "type")]
-pub enum Command {
-    #[serde(rename = "agreement.accept")]
-    AgreementAccept(AgreementAccept),
-    #[serde(rename = "meeting.open")]
-    MeetingOpen(MeetingOpen),
-    #[serde(rename = "meeting.start")]
-    MeetingStart(NoFields),
-    #[serde(rename = "meeting.pause")]
-    MeetingPause(NoFields),
-    #[serde(rename = "meeting.resume")]
-    MeetingResume(NoFields),
-    #[serde(rename = "meeting.end")]
-    MeetingEnd(NoFields),
-    #[serde(rename = "facilitator.handover")]
-    FacilitatorHandover(MemberField),
-    #[serde(rename = "case.propose")]
-    CasePropose(CasePropose),
-    #[serde(rename = "case.withdraw")]
-    CaseWithdraw(CaseRef),
-    #[serde(rename = "case.reorder")]
-    CaseReorder(CaseReorder),
-    #[serde(rename = "case.start")]
-    CaseStart(CaseStart),
-    #[serde(rename = "case.end")]
-    CaseEnd(NoFields),
-    #[serde(rename = "phase.next")]
-    PhaseNext(NoFields),
-    #[serde(rename = "phase.extend")]
-    PhaseExtend(Extend),
-    #[serde(rename = "turn.extend")]
-    TurnExtend(Extend),
-    #[serde(rename = "turn.done")]
-    TurnDone(NoFields),
-    #[serde(rename = "turn.pass")]
-    TurnPass(NoFields),
-    #[serde(rename = "turn.skip")]
-    TurnSkip(NoFields),
-    #[serde(rename = "hand.raise")]
-    HandRaise(NoFields),
-    #[serde(rename = "hand.lower")]
-    HandLower(NoFields),
-    #[serde(rename = "floor.give")]
-    FloorGive(FloorGive),
-    #[serde(rename = "note.save")]
-    NoteSave(NoteSave),
-    #[serde(rename = "note.delete")]
-    NoteDelete(NoteRef),
-    #[serde(rename = "record.add")]
-    RecordAdd(RecordAdd),
-    #[serde(rename = "record.edit")]
-    RecordEdit(RecordEdit),
-    #[serde(rename = "record.done")]
-    RecordDone(ItemRef),
-    #[serde(rename = "contribution.submit")]
-    ContributionSubmit(ContributionSubmit),
-    #[serde(rename = "perspective.assign")]
-    PerspectiveAssign(PerspectiveAssign),
-    #[serde(rename = "round.start")]
-    RoundStart(RoundStart),
-    #[serde(rename = "settings.update")]
-    SettingsUpdate(SettingsChange),
-    #[serde(rename = "ping")]
-    Ping(NoFields),
+/// Declares the commands once: the enum, each one's wire `type`, and how a
+/// payload's error is found again with its path.
+macro_rules! commands {
+    ($($wire:literal => $variant:ident($payload:ty),)*) => {
+        /// Every command of the protocol, by its `type`.
+        #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+        #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+        #[serde(tag = "type")]
+        pub enum Command {
+            $(#[serde(rename = $wire)] $variant($payload),)*
+        }
+
+        impl Command {
+            /// The command's wire `type`, for logs and metrics.
+            pub fn kind(&self) -> &'static str {
+                match self {
+                    $(Command::$variant(_) => $wire,)*
+                }
+            }
+        }
+
+        /// The error of a command's fields read on their own: serde reads an
+        /// internally tagged enum through a buffer that loses the path, so a
+        /// refused command's fields are read again to name the field.
+        fn payload_error(kind: &str, fields: serde_json::Value) -> Option<String> {
+            match kind {
+                $($wire => from_value::<$payload>(fields).err(),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+commands! {
+    "agreement.accept" => AgreementAccept(AgreementAccept),
+    "meeting.open" => MeetingOpen(MeetingOpen),
+    "meeting.start" => MeetingStart(NoFields),
+    "meeting.pause" => MeetingPause(NoFields),
+    "meeting.resume" => MeetingResume(NoFields),
+    "meeting.end" => MeetingEnd(NoFields),
+    "facilitator.handover" => FacilitatorHandover(MemberField),
+    "case.propose" => CasePropose(CasePropose),
+    "case.withdraw" => CaseWithdraw(CaseRef),
+    "case.reorder" => CaseReorder(CaseReorder),
+    "case.start" => CaseStart(CaseStart),
+    "case.end" => CaseEnd(NoFields),
+    "phase.next" => PhaseNext(NoFields),
+    "phase.extend" => PhaseExtend(Extend),
+    "turn.extend" => TurnExtend(Extend),
+    "turn.done" => TurnDone(NoFields),
+    "turn.pass" => TurnPass(NoFields),
+    "turn.skip" => TurnSkip(NoFields),
+    "hand.raise" => HandRaise(NoFields),
+    "hand.lower" => HandLower(NoFields),
+    "floor.give" => FloorGive(FloorGive),
+    "note.save" => NoteSave(NoteSave),
+    "note.delete" => NoteDelete(NoteRef),
+    "record.add" => RecordAdd(RecordAdd),
+    "record.edit" => RecordEdit(RecordEdit),
+    "record.done" => RecordDone(ItemRef),
+    "contribution.submit" => ContributionSubmit(ContributionSubmit),
+    "perspective.assign" => PerspectiveAssign(PerspectiveAssign),
+    "round.start" => RoundStart(RoundStart),
+    "settings.update" => SettingsUpdate(SettingsChange),
+    "ping" => Ping(NoFields),
 }
 
 impl Command {
-    /// The command's wire `type`, for logs and metrics.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Command::AgreementAccept(_) => "agreement.accept",
-            Command::MeetingOpen(_) => "meeting.open",
-            Command::MeetingStart(_) => "meeting.start",
-            Command::MeetingPause(_) => "meeting.pause",
-            Command::MeetingResume(_) => "meeting.resume",
-            Command::MeetingEnd(_) => "meeting.end",
-            Command::FacilitatorHandover(_) => "facilitator.handover",
-            Command::CasePropose(_) => "case.propose",
-            Command::CaseWithdraw(_) => "case.withdraw",
-            Command::CaseReorder(_) => "case.reorder",
-            Command::CaseStart(_) => "case.start",
-            Command::CaseEnd(_) => "case.end",
-            Command::PhaseNext(_) => "phase.next",
-            Command::PhaseExtend(_) => "phase.extend",
-            Command::TurnExtend(_) => "turn.extend",
-            Command::TurnDone(_) => "turn.done",
-            Command::TurnPass(_) => "turn.pass",
-            Command::TurnSkip(_) => "turn.skip",
-            Command::HandRaise(_) => "hand.raise",
-            Command::HandLower(_) => "hand.lower",
-            Command::FloorGive(_) => "floor.give",
-            Command::NoteSave(_) => "note.save",
-            Command::NoteDelete(_) => "note.delete",
-            Command::RecordAdd(_) => "record.add",
-            Command::RecordEdit(_) => "record.edit",
-            Command::RecordDone(_) => "record.done",
-            Command::ContributionSubmit(_) => "contribution.submit",
-            Command::PerspectiveAssign(_) => "perspective.assign",
-            Command::RoundStart(_) => "round.start",
-            Command::SettingsUpdate(_) => "settings.update",
-            Command::Ping(_) => "ping",
-        }
+    /// Whether the command may add text to what the group keeps (and so to
+    /// its stored state), as opposed to moving the meeting on or removing.
+    pub fn adds_text(&self) -> bool {
+        matches!(
+            self,
+            Command::CasePropose(_)
+                | Command::NoteSave(_)
+                | Command::RecordAdd(_)
+                | Command::RecordEdit(_)
+                | Command::ContributionSubmit(_)
+                | Command::PerspectiveAssign(_)
+                | Command::RoundStart(_)
+                | Command::SettingsUpdate(_)
+        )
     }
 }
 
@@ -438,69 +415,126 @@ pub fn parse_frame(text: &str) -> Result<ClientFrame, FrameError> {
         re: None,
         rejection: Rejection::bad_request(message),
     };
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|e| unreadable(format!("not JSON: {}", describe(&e))))?;
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|_| unreadable("the frame is not valid JSON".into()))?;
     let serde_json::Value::Object(mut map) = value else {
         return Err(unreadable("a frame must be a JSON object".into()));
     };
     if map.get("type").and_then(|t| t.as_str()) == Some("hello") {
         map.remove("type");
-        let hello = serde_json::from_value(serde_json::Value::Object(map))
-            .map_err(|e| unreadable(format!("hello: {}", describe(&e))))?;
+        let hello = from_value(serde_json::Value::Object(map))
+            .map_err(|e| unreadable(format!("hello: {e}")))?;
         return Ok(ClientFrame::Hello(hello));
     }
     let id = match map.remove("id") {
         Some(serde_json::Value::String(id)) => CommandId::new(id).map_err(unreadable)?,
         Some(_) => return Err(unreadable("id must be a string".into())),
-        None => return Err(unreadable("missing field `id`".into())),
+        None => return Err(unreadable("id is missing".into())),
     };
-    match serde_json::from_value::<Command>(serde_json::Value::Object(map)) {
+    let kind = map.get("type").and_then(|t| t.as_str()).map(str::to_owned);
+    match from_value::<Command>(serde_json::Value::Object(map.clone())) {
         Ok(command) => Ok(ClientFrame::Command(CommandEnvelope { id, command })),
-        Err(e) => Err(FrameError {
-            re: Some(id),
-            rejection: Rejection::bad_request(describe(&e)),
-        }),
-    }
-}
-
-/// A serde error's text with any value the client sent cut out.
-///
-/// serde quotes values in double quotes (`invalid type: string "…"`) and names
-/// in backticks (`unknown field `x``). Quoted values are dropped; a backticked
-/// name is kept only when it looks like a protocol name (lowercase letters,
-/// dots and underscores), since the client may have put anything there.
-pub fn describe(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    let mut out = String::with_capacity(text.len());
-    let mut parts = text.split('"');
-    // Even parts are outside double quotes, odd parts inside.
-    let mut inside = false;
-    for part in parts.by_ref() {
-        if inside {
-            out.push_str("\"…\"");
-        } else {
-            out.push_str(&redact_backticks(part));
+        Err(message) => {
+            map.remove("type");
+            let named = kind.and_then(|k| payload_error(&k, serde_json::Value::Object(map)));
+            Err(FrameError {
+                re: Some(id),
+                rejection: Rejection::bad_request(named.unwrap_or(message)),
+            })
         }
-        inside = !inside;
     }
-    out.chars().take(300).collect()
 }
 
-fn redact_backticks(text: &str) -> String {
-    let looks_like_a_name = |name: &str| {
-        (1..=40).contains(&name.len())
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_')
+/// Reads JSON into `T`; the error says where and what kind of problem it
+/// was (see [`describe`]).
+pub fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, String> {
+    let mut json = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut json)
+        .map_err(|e| describe(&e.path().to_string(), e.inner()))?;
+    json.end().map_err(|e| describe("", &e))?;
+    Ok(value)
+}
+
+fn from_value<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> Result<T, String> {
+    serde_path_to_error::deserialize(value).map_err(|e| describe(&e.path().to_string(), e.inner()))
+}
+
+/// What was wrong with a frame or a body, built from where it was (the
+/// path of field names and indices) and the kind of error, never from
+/// serde's own text about the value: serde quotes what was sent (with
+/// `{:?}`, so no cut at a quote or backtick can be trusted), and what was
+/// sent may be confidential. Messages of this crate's own — a bound, a
+/// date, a template's field — say nothing of the value either and are kept.
+pub fn describe(path: &str, error: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let problem = match error.classify() {
+        Category::Syntax | Category::Eof | Category::Io => "is not valid JSON".to_owned(),
+        Category::Data => data_problem(error),
     };
-    text.split('`')
-        .enumerate()
-        .map(|(i, part)| match i % 2 {
-            1 if looks_like_a_name(part) => format!("`{part}`"),
-            1 => "`…`".to_owned(),
-            _ => part.to_owned(),
-        })
-        .collect()
+    let mut segments: Vec<&str> = path.split('.').collect();
+    // The key of an unknown field is the client's, not the protocol's.
+    if error.to_string().starts_with("unknown field") {
+        segments.pop();
+    }
+    // Every other key matched a field of the protocol; still, keep only
+    // what looks like one (`phases[0]`, `turn_s`).
+    let path: Vec<&str> = segments
+        .into_iter()
+        .take_while(|segment| looks_like_a_field(segment))
+        .collect();
+    if path.is_empty() {
+        return format!("the frame {problem}");
+    }
+    // Our own messages name the field already.
+    if let Some(own) = problem.strip_prefix("is not valid: ") {
+        if own.starts_with(path[0]) {
+            return own.to_owned();
+        }
+    }
+    format!("{} {problem}", path.join("."))
+}
+
+fn looks_like_a_field(segment: &str) -> bool {
+    let name = segment.split('[').next().unwrap_or("");
+    let indices = &segment[name.len()..];
+    (1..=40).contains(&name.len())
+        && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+        && indices
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'[' || b == b']')
+}
+
+/// serde's data errors by kind; anything else is a message of this crate's.
+fn data_problem(error: &serde_json::Error) -> String {
+    const SERDE_KINDS: [(&str, &str); 7] = [
+        ("invalid type", "has the wrong type"),
+        ("invalid value", "has an invalid value"),
+        ("invalid length", "has the wrong number of items"),
+        ("unknown variant", "is not one of the values allowed here"),
+        ("unknown field", "has a field that is not allowed here"),
+        ("duplicate field", "has a field given twice"),
+        (
+            "data did not match",
+            "matches none of the forms allowed here",
+        ),
+    ];
+    let text = error.to_string();
+    if let Some((_, problem)) = SERDE_KINDS.iter().find(|(kind, _)| text.starts_with(kind)) {
+        return (*problem).to_owned();
+    }
+    // `missing field `x``: the name is the type's own, not the client's.
+    if let Some(field) = text
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.split('`').next())
+    {
+        return format!("is missing the field {field}");
+    }
+    // Our own messages, without serde_json's position.
+    let own = match text.rfind(" at line ") {
+        Some(at) => &text[..at],
+        None => &text,
+    };
+    format!("is not valid: {own}")
 }
 
 #[cfg(test)]
@@ -551,7 +585,10 @@ mod tests {
         let error = rejected(r#"{"id":"c-1","type":"hand.raise","x":1}"#);
         assert_eq!(error.re.as_ref().unwrap().as_str(), "c-1");
         assert!(
-            error.rejection.message.contains("unknown field"),
+            error
+                .rejection
+                .message
+                .contains("field that is not allowed"),
             "{error:?}"
         );
         rejected(r#"{"id":"c-1","type":"turn.extend","seconds":3,"extra":true}"#);

@@ -4,6 +4,7 @@
 //! engine the current time and the members' commands, and gets back the events
 //! to persist and send, the reply, and when it wants to be woken next.
 
+pub mod api;
 pub mod command;
 pub mod engine;
 pub mod event;

@@ -3,6 +3,7 @@
 //! contract the server keeps. Published under `protocol/schema/`; a test
 //! checks the files match these.
 
+use crate::api::{NewAgreement, NewGroup, NewMember};
 use crate::command::{CommandEnvelope, Hello};
 use crate::event::EventEnvelope;
 use crate::reply::Reply;
@@ -18,6 +19,9 @@ pub fn schemas() -> Vec<(&'static str, Value)> {
         ("reply.json", plain::<Reply>()),
         ("welcome.json", typed::<Welcome>("welcome")),
         ("event.json", plain::<EventEnvelope>()),
+        ("api-new-group.json", plain::<NewGroup>()),
+        ("api-new-member.json", plain::<NewMember>()),
+        ("api-new-agreement.json", plain::<NewAgreement>()),
     ]
 }
 

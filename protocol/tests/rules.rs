@@ -424,3 +424,20 @@ fn removing_a_member_takes_them_out_of_everything() {
     assert!(output.admin.unwrap().is_err(), "two members at least");
     sim.check_invariants();
 }
+
+#[test]
+fn a_members_notes_have_a_character_budget_a_meeting() {
+    let mut sim = running(3);
+    let text = "n".repeat(20_000);
+    let save = format!(r#"{{"type":"note.save","visibility":"private","text":"{text}"}}"#);
+    for _ in 0..5 {
+        sim.ok("Bo", &save);
+    }
+    // 100 000 characters kept: one more is too many, for Bo alone.
+    sim.refused(
+        "Bo",
+        r#"{"type":"note.save","visibility":"private","text":"one more"}"#,
+        ErrorCode::TooLarge,
+    );
+    sim.ok("Cy", &save);
+}

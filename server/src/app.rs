@@ -26,6 +26,8 @@ pub struct App {
     pub shutdown: watch::Receiver<bool>,
     /// The time every group's engine is given.
     pub clock: Clock,
+    /// Groups created per address, when anyone may create them.
+    pub group_creations: crate::rate::PerAddress,
     next_conn: AtomicU64,
     /// Websockets still open, so shutdown can wait for their close frames.
     pub open_sockets: std::sync::atomic::AtomicUsize,
@@ -51,6 +53,7 @@ impl App {
         config: Config,
         shutdown: watch::Receiver<bool>,
     ) -> Result<Arc<App>, StoreError> {
+        let group_creations = crate::rate::PerAddress::new(config.groups_per_hour_per_ip);
         let app = Arc::new(App {
             groups: DashMap::new(),
             store: store.clone(),
@@ -58,6 +61,7 @@ impl App {
             config,
             shutdown,
             clock: Clock::start(),
+            group_creations,
             next_conn: AtomicU64::new(1),
             open_sockets: std::sync::atomic::AtomicUsize::new(0),
         });
@@ -71,17 +75,21 @@ impl App {
                 group_id: stored.group_id.clone(),
                 reason,
             })?;
-            let task = GroupTask::new(
-                engine,
-                stored.recent_events,
-                store.clone(),
-                metrics.clone(),
-                app.clock,
-            );
+            let task = GroupTask::new(engine, stored.recent_events, app.shared());
             app.groups.insert(stored.group_id, task.spawn());
             metrics.group_started();
         }
         Ok(app)
+    }
+
+    /// What a group task is given of the server's.
+    fn shared(&self) -> group::Shared {
+        group::Shared {
+            store: self.store.clone(),
+            metrics: self.metrics.clone(),
+            clock: self.clock,
+            snapshot_max_bytes: self.config.snapshot_max_bytes,
+        }
     }
 
     pub fn next_conn_id(&self) -> u64 {
@@ -138,13 +146,7 @@ impl App {
             tokens,
         };
         self.durable(write).await?;
-        let task = GroupTask::new(
-            engine,
-            Vec::new(),
-            self.store.clone(),
-            self.metrics.clone(),
-            self.clock,
-        );
+        let task = GroupTask::new(engine, Vec::new(), self.shared());
         self.groups.insert(config.group_id.clone(), task.spawn());
         self.metrics.group_started();
         tracing::info!(group_id = %config.group_id, members = members.len(), "group created");

@@ -75,6 +75,17 @@ pub struct Config {
     /// Commands a connection may send in a burst.
     #[arg(long, env = "RONDO_RATE_BURST", default_value_t = 40.0)]
     pub rate_burst: f64,
+    /// Groups one address may create per hour without the admin token
+    /// (as a burst, then spread over the hour).
+    #[arg(long, env = "RONDO_GROUPS_PER_HOUR_PER_IP", default_value_t = 10.0)]
+    pub groups_per_hour_per_ip: f64,
+    /// Groups this server holds at most.
+    #[arg(long, env = "RONDO_GROUPS_MAX", default_value_t = 10_000)]
+    pub groups_max: usize,
+    /// A group whose stored state (its snapshot) grows past this refuses
+    /// commands that add text (`too_large`) until it shrinks.
+    #[arg(long, env = "RONDO_SNAPSHOT_MAX_BYTES", default_value_t = 8 * 1024 * 1024)]
+    pub snapshot_max_bytes: usize,
 }
 
 impl Config {

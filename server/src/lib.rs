@@ -10,6 +10,7 @@ pub mod group;
 pub mod http;
 pub mod listen;
 pub mod metrics;
+pub mod rate;
 pub mod store;
 pub mod web;
 pub mod ws;

@@ -74,6 +74,11 @@ impl Admission {
 }
 
 impl Ticket {
+    /// The address the connection came from.
+    pub fn ip(&self) -> IpAddr {
+        self.ip
+    }
+
     /// The connection proved who it is: it no longer counts as unauthenticated.
     pub fn authenticated(&self) {
         let mut pending = self

@@ -55,6 +55,8 @@ pub struct Metrics {
     /// Stored events left out of a replay window because their audience
     /// could not be read (never widened to everyone).
     unreadable_audiences: AtomicU64,
+    /// The largest snapshot measured since start, in bytes.
+    snapshot_bytes_max: AtomicU64,
     pub ack_latency: Histogram,
     pub store_flush: Histogram,
 }
@@ -74,6 +76,9 @@ impl Metrics {
     }
     pub fn connection_refused(&self) {
         self.refused_connections.fetch_add(1, Relaxed);
+    }
+    pub fn observe_snapshot(&self, bytes: usize) {
+        self.snapshot_bytes_max.fetch_max(bytes as u64, Relaxed);
     }
     pub fn unreadable_audience(&self) {
         self.unreadable_audiences.fetch_add(1, Relaxed);
@@ -154,6 +159,12 @@ impl Metrics {
             "rondo_refused_connections_total",
             "Connections refused for the per-address caps.",
             self.refused_connections.load(Relaxed),
+        );
+        gauge(
+            &mut out,
+            "rondo_snapshot_bytes_max",
+            "The largest group snapshot measured since start, in bytes.",
+            self.snapshot_bytes_max.load(Relaxed) as i64,
         );
         counter(
             &mut out,

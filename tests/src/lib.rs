@@ -125,8 +125,37 @@ pub async fn http(
     bearer: Option<&str>,
     body: Option<&Value>,
 ) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).await.expect("connect");
     let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let response = http_raw(addr, method, path, bearer, &body).await;
+    (response.status, response.body)
+}
+
+/// An HTTP response: its status, its header lines, its body.
+pub struct HttpResponse {
+    pub status: u16,
+    pub head: String,
+    pub body: String,
+}
+
+impl HttpResponse {
+    /// A header's value, by its name in any case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name).then(|| value.trim())
+        })
+    }
+}
+
+/// A bare HTTP/1.1 request with any body, read whole.
+pub async fn http_raw(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    bearer: Option<&str>,
+    body: &str,
+) -> HttpResponse {
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
     let auth = bearer
         .map(|t| format!("Authorization: Bearer {t}\r\n"))
         .unwrap_or_default();
@@ -142,9 +171,9 @@ pub async fn http(
         .get(9..12)
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
-    let body = response
+    let (head, body) = response
         .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
+        .map(|(h, b)| (h.to_owned(), b.to_owned()))
         .unwrap_or_default();
     // The server may answer chunked; the tests only read small JSON or text bodies.
     let body = if response
@@ -155,7 +184,7 @@ pub async fn http(
     } else {
         body
     };
-    (status, body)
+    HttpResponse { status, head, body }
 }
 
 fn dechunk(body: &str) -> String {

@@ -1,6 +1,6 @@
 //! Connection abuse: slow headers, silent sockets, floods of connections.
 
-use rondo_tests::{create_group, http, Member, Server};
+use rondo_tests::{create_group, http, http_raw, Member, Server};
 use serde_json::json;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -96,4 +96,61 @@ async fn a_flood_of_connections_leaves_members_events_flowing() {
         "the cap of 64 unauthenticated sockets per address held ({refused} refused)"
     );
     drop(flood);
+}
+
+#[tokio::test]
+async fn creating_groups_is_rate_limited_per_address_and_capped() {
+    let dir = tempfile::tempdir().unwrap();
+    let limits = ["--groups-per-hour-per-ip", "3", "--groups-max", "5"];
+    let server = Server::start_with(dir.path(), &limits);
+    let body = json!({"name": "G", "members": [{"name": "A"}, {"name": "B"}]}).to_string();
+    let create = || http_raw(server.addr, "POST", "/api/groups", None, &body);
+    for _ in 0..3 {
+        assert_eq!(create().await.status, 201);
+    }
+    let refused = create().await;
+    assert_eq!(refused.status, 429, "{}", refused.body);
+    let wait: u64 = refused.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=1200).contains(&wait), "one more group in {wait} s");
+    let error: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
+    assert_eq!(error["code"], "rate_limited");
+    // Another address has a bucket of its own, until the server is full.
+    let other = SocketAddr::new(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 7)), 0);
+    let from_other = || async {
+        let socket = TcpSocket::new_v4().unwrap();
+        socket.bind(other).unwrap();
+        let mut stream = socket.connect(server.addr).await.unwrap();
+        let request = format!(
+            "POST /api/groups HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            server.addr,
+            body.len()
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).await.unwrap();
+        response[9..12].parse::<u16>().unwrap()
+    };
+    assert_eq!(from_other().await, 201);
+    assert_eq!(from_other().await, 201);
+    assert_eq!(from_other().await, 429, "the server holds at most 5 groups");
+}
+
+#[tokio::test]
+async fn request_bodies_over_the_limit_are_refused_too_large() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let huge = format!(
+        r#"{{"name":"G","members":[{{"name":"A"}},{{"name":"B"}}],"agreement":"{}"}}"#,
+        "x".repeat(300 * 1024)
+    );
+    let refused = http_raw(server.addr, "POST", "/api/groups", None, &huge).await;
+    assert_eq!(refused.status, 413, "{}", refused.body);
+    let error: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
+    assert_eq!(error["code"], "too_large");
+    // A bad body names the field, never the value.
+    let bad = r#"{"name":"G","members":[{"name":"A","CANARY":1}],"agreement":{"text":"t","review_on":"CANARY"}}"#;
+    let refused = http_raw(server.addr, "POST", "/api/groups", None, bad).await;
+    assert_eq!(refused.status, 400);
+    assert!(!refused.body.contains("CANARY"), "{}", refused.body);
+    assert!(refused.body.contains("members[0]"), "{}", refused.body);
 }

@@ -3,7 +3,7 @@
 
 use super::audience::note_audience;
 use super::emitter::Emitter;
-use super::state::NOTES_PER_MEMBER_MAX;
+use super::state::{NOTES_PER_MEMBER_MAX, NOTE_CHARS_PER_MEMBER_MAX};
 use crate::command::Visibility;
 use crate::event::Event;
 use crate::ids::{CaseId, MemberId, NoteId};
@@ -61,6 +61,17 @@ impl Notes {
         new_id: impl FnOnce() -> NoteId,
         out: &mut Emitter,
     ) -> Outcome {
+        let kept: usize = self
+            .notes
+            .iter()
+            .filter(|n| n.author == saving.author && Some(&n.note_id) != saving.note_id.as_ref())
+            .map(|n| n.text.chars().count())
+            .sum();
+        if kept + saving.text.chars().count() > NOTE_CHARS_PER_MEMBER_MAX {
+            return Err(Rejection::too_large(format!(
+                "a member's notes hold at most {NOTE_CHARS_PER_MEMBER_MAX} characters a meeting"
+            )));
+        }
         let note = match &saving.note_id {
             Some(note_id) => {
                 let existing = self.authored(&saving.author, note_id)?;

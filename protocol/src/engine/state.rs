@@ -16,6 +16,9 @@ pub const QUEUE_LEN_MAX: usize = 50;
 pub const RECORD_LEN_MAX: usize = 500;
 /// Most notes one member keeps in one meeting.
 pub const NOTES_PER_MEMBER_MAX: usize = 200;
+/// Most characters of notes one member keeps in one meeting, all notes
+/// together: 200 notes of 20 000 characters each would be 4 million.
+pub const NOTE_CHARS_PER_MEMBER_MAX: usize = 100_000;
 /// Ended meetings kept for export.
 pub const ARCHIVE_LEN_MAX: usize = 12;
 /// Open actions carried from earlier meetings.

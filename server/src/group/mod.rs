@@ -25,7 +25,7 @@ use rondo_protocol::command::CommandEnvelope;
 use rondo_protocol::engine::{Admin, Engine, Input};
 use rondo_protocol::event::Audience;
 use rondo_protocol::ids::{GroupId, MeetingId, MemberId};
-use rondo_protocol::reply::Rejection;
+use rondo_protocol::reply::{Rejection, Reply};
 use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::Instant;
@@ -142,6 +142,19 @@ struct Batch {
     deliveries: Vec<Delivery>,
 }
 
+/// What every group task shares with the others.
+#[derive(Clone)]
+pub struct Shared {
+    pub store: Arc<dyn Store>,
+    pub metrics: Arc<Metrics>,
+    pub clock: Clock,
+    /// A group whose snapshot is larger refuses commands that add text.
+    pub snapshot_max_bytes: usize,
+}
+
+/// How often a group over its size budget measures itself again.
+const BUDGET_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
+
 pub struct GroupTask {
     group_id: GroupId,
     engine: Engine,
@@ -151,27 +164,27 @@ pub struct GroupTask {
     conns: Conns,
     replay: Replay,
     inputs_since_snapshot: usize,
+    snapshot_max_bytes: usize,
+    /// Whether the last measured snapshot was over the budget, and when it
+    /// was measured: text-adding commands are refused until it shrinks.
+    over_budget: Option<tokio::time::Instant>,
 }
 
 impl GroupTask {
     /// A task for an engine rebuilt from the store; `recent` are its last events.
-    pub fn new(
-        engine: Engine,
-        recent: Vec<StoredEvent>,
-        store: Arc<dyn Store>,
-        metrics: Arc<Metrics>,
-        clock: Clock,
-    ) -> GroupTask {
+    pub fn new(engine: Engine, recent: Vec<StoredEvent>, shared: Shared) -> GroupTask {
         let group_id = engine.group_id().clone();
         GroupTask {
             inputs_since_snapshot: snapshot_offset(group_id.as_str()),
             group_id,
             engine,
-            store,
-            replay: Replay::from_stored(recent, &metrics),
-            conns: Conns::new(metrics.clone()),
-            metrics,
-            clock,
+            store: shared.store,
+            replay: Replay::from_stored(recent, &shared.metrics),
+            conns: Conns::new(shared.metrics.clone()),
+            metrics: shared.metrics,
+            clock: shared.clock,
+            snapshot_max_bytes: shared.snapshot_max_bytes,
+            over_budget: None,
         }
     }
 
@@ -303,21 +316,21 @@ impl GroupTask {
                 envelope,
                 received,
             } => {
+                if envelope.command.adds_text() && self.still_over_budget() {
+                    let refusal = Rejection::too_large(
+                        "this group keeps as much as it may; delete notes or end the meeting first",
+                    );
+                    let reply = Reply::error(Some(envelope.id), refusal);
+                    self.reply(conn, &reply, received, batch);
+                    return;
+                }
                 let input = Input::Command {
                     member,
                     envelope: *envelope,
                 };
                 let output = self.apply(input, batch);
                 if let Some(reply) = output.reply {
-                    self.metrics.count_reply(&reply);
-                    let json = serde_json::to_string(&reply)
-                        .expect("replies serialize")
-                        .into();
-                    batch.deliveries.push(Delivery::Reply {
-                        conn,
-                        json,
-                        received,
-                    });
+                    self.reply(conn, &reply, received, batch);
                 }
             }
             GroupMsg::Join {
@@ -360,6 +373,36 @@ impl GroupTask {
                 let _ = reply.send(self.export(request));
             }
         }
+    }
+
+    fn reply(&self, conn: ConnId, reply: &Reply, received: Instant, batch: &mut Batch) {
+        self.metrics.count_reply(reply);
+        let json = serde_json::to_string(reply)
+            .expect("replies serialize")
+            .into();
+        batch.deliveries.push(Delivery::Reply {
+            conn,
+            json,
+            received,
+        });
+    }
+
+    /// Whether the group is over its size budget; while it is, it measures
+    /// itself again now and then, so deleting notes lets it take text again.
+    fn still_over_budget(&mut self) -> bool {
+        let Some(measured) = self.over_budget else {
+            return false;
+        };
+        if measured.elapsed() >= BUDGET_CHECK_EVERY {
+            self.measure(self.engine.snapshot().len());
+        }
+        self.over_budget.is_some()
+    }
+
+    fn measure(&mut self, snapshot_bytes: usize) {
+        self.metrics.observe_snapshot(snapshot_bytes);
+        self.over_budget =
+            (snapshot_bytes > self.snapshot_max_bytes).then(tokio::time::Instant::now);
     }
 
     fn join(
@@ -434,6 +477,9 @@ impl GroupTask {
                 self.inputs_since_snapshot = 0;
                 (self.engine.seq(), self.engine.snapshot())
             });
+            if let Some((_, json)) = &snapshot {
+                self.measure(json.len());
+            }
             let write = Write::Append {
                 group_id: self.group_id.clone(),
                 inputs: batch.inputs,

@@ -31,6 +31,10 @@ fn member(name: &str) -> MemberId {
 }
 
 async fn start(names: &[&str]) -> Harness {
+    start_with_budget(names, 64 * 1024 * 1024).await
+}
+
+async fn start_with_budget(names: &[&str], snapshot_max_bytes: usize) -> Harness {
     let config = GroupConfig {
         group_id: GroupId::new(GROUP).unwrap(),
         name: Name::new("Test group").unwrap(),
@@ -55,7 +59,13 @@ async fn start(names: &[&str]) -> Harness {
     created.await.unwrap().unwrap();
     let engine = Engine::new(config).unwrap();
     let metrics = Arc::new(Metrics::default());
-    let task = GroupTask::new(engine, Vec::new(), store.clone(), metrics, Clock::start());
+    let shared = Shared {
+        store: store.clone(),
+        metrics,
+        clock: Clock::start(),
+        snapshot_max_bytes,
+    };
+    let task = GroupTask::new(engine, Vec::new(), shared);
     Harness {
         inbox: task.spawn().inbox,
         store,
@@ -297,4 +307,77 @@ async fn a_turn_times_out_in_paused_time() {
         .collect();
     assert_eq!(ended.len(), 1, "{frames:?}");
     assert_eq!(ended[0]["reason"], "timeout");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_group_over_its_size_budget_refuses_text_until_it_shrinks() {
+    let mut group = start_with_budget(&["ana", "bo"], 64 * 1024).await;
+    let mut ana = group.join("ana").await;
+    let open = serde_json::json!({"id": "open", "type": "meeting.open"});
+    group.command(&ana, open).await;
+    // Enough notes to pass the budget, and enough inputs for a snapshot
+    // (fewer than the engine's own 200 notes a member).
+    let mut replies = Vec::new();
+    for n in 0..190 {
+        let save = serde_json::json!({"id": format!("n{n}"), "type": "note.save",
+                                      "visibility": "private", "text": "x".repeat(500)});
+        group.command(&ana, save).await;
+        if n % 32 == 0 {
+            group.settled().await;
+            replies.extend(ana.frames());
+        }
+    }
+    for n in 0..200 {
+        group
+            .command(
+                &ana,
+                serde_json::json!({"id": format!("h{n}"), "type": "hand.lower"}),
+            )
+            .await;
+        if n % 32 == 0 {
+            group.settled().await;
+            replies.extend(ana.frames());
+        }
+    }
+    let late = serde_json::json!({"id": "late", "type": "note.save", "visibility": "private", "text": "y"});
+    group.command(&ana, late).await;
+    group.settled().await;
+    replies.extend(ana.frames());
+    let late = replies.iter().find(|f| f["re"] == "late").unwrap();
+    assert_eq!(late["code"], "too_large", "the budget was reached: {late}");
+    // Moving the meeting on is still possible.
+    let raise = serde_json::json!({"id": "start", "type": "meeting.start"});
+    group.command(&ana, raise).await;
+    group.settled().await;
+    assert!(ana
+        .frames()
+        .iter()
+        .any(|f| f["type"] == "ack" && f["re"] == "start"));
+    // Deleting the notes brings the group under its budget again.
+    let saved: Vec<String> = group
+        .store
+        .events(GROUP)
+        .iter()
+        .map(|json| serde_json::from_str::<Value>(json).unwrap())
+        .filter(|e| e["type"] == "note.saved")
+        .map(|e| e["note"]["note_id"].as_str().unwrap().to_owned())
+        .collect();
+    for (n, note_id) in saved.iter().enumerate() {
+        let delete =
+            serde_json::json!({"id": format!("d{n}"), "type": "note.delete", "note_id": note_id});
+        group.command(&ana, delete).await;
+        if n % 32 == 0 {
+            group.settled().await;
+            ana.frames();
+        }
+    }
+    group.settled().await;
+    ana.frames();
+    tokio::time::sleep(BUDGET_CHECK_EVERY).await;
+    let save = serde_json::json!({"id": "again", "type": "note.save", "visibility": "private", "text": "x"});
+    group.command(&ana, save).await;
+    group.settled().await;
+    let again = ana.frames();
+    let answer = again.iter().find(|f| f["re"] == "again").unwrap();
+    assert_eq!(answer["type"], "ack", "{answer}");
 }

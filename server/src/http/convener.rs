@@ -2,59 +2,28 @@
 //! and the agreement.
 
 use super::{
-    ask, bearer, body, group, group_id, link, not_found, unauthorized, ApiError, ApiResult,
+    ask, bearer, group, group_id, link, not_found, unauthorized, ApiError, ApiResult, JsonBody,
 };
 use crate::app::{new_token, token_hash, App};
 use crate::group::GroupMsg;
+use crate::listen::Ticket;
 use crate::store::Write;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
-use rondo_protocol::command::Date;
+use axum::{Extension, Json};
+use rondo_protocol::api::{AgreementGiven, NewAgreement, NewGroup, NewMember};
 use rondo_protocol::engine::state::GroupConfig;
 use rondo_protocol::engine::Admin;
 use rondo_protocol::ids::{GroupId, MemberId};
 use rondo_protocol::reply::Rejection;
-use rondo_protocol::settings::Settings;
-use rondo_protocol::text::{AgreementText, Name};
+use rondo_protocol::text::AgreementText;
 use rondo_protocol::view::Agreement;
-use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewMember {
-    name: Name,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewAgreement {
-    text: AgreementText,
-    #[serde(default)]
-    review_on: Option<Date>,
-}
-
-/// An agreement as given at creation: its text alone, or text and review date.
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum AgreementGiven {
-    Text(AgreementText),
-    Full(NewAgreement),
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct NewGroup {
-    name: Name,
-    members: Vec<NewMember>,
-    #[serde(default)]
-    agreement: Option<AgreementGiven>,
-    #[serde(default)]
-    settings: Option<Settings>,
-}
+/// When a full server suggests trying again.
+const GROUPS_FULL_RETRY: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// The agreement a group starts with when its convener gives none.
 pub const DEFAULT_AGREEMENT: &str = "\
@@ -68,19 +37,29 @@ Review: we review this agreement together once a year.";
 
 pub(super) async fn create_group(
     State(app): State<Arc<App>>,
+    Extension(ticket): Extension<Arc<Ticket>>,
     headers: HeaderMap,
-    raw: axum::body::Bytes,
+    JsonBody(request): JsonBody<NewGroup>,
 ) -> ApiResult<Response> {
-    if let Some(admin) = &app.config.admin_token {
-        let given = bearer(&headers).unwrap_or("");
-        if !bool::from(subtle::ConstantTimeEq::ct_eq(
-            given.as_bytes(),
-            admin.as_bytes(),
-        )) {
-            return Err(unauthorized());
+    match &app.config.admin_token {
+        Some(admin) => {
+            let given = bearer(&headers).unwrap_or("");
+            if !bool::from(subtle::ConstantTimeEq::ct_eq(
+                given.as_bytes(),
+                admin.as_bytes(),
+            )) {
+                return Err(unauthorized());
+            }
         }
+        // Anyone may create groups, but not without end.
+        None => app.group_creations.take(ticket.ip()).map_err(|wait| {
+            ApiError::rate_limited("too many groups created from this address; try later", wait)
+        })?,
     }
-    let request: NewGroup = body(&raw)?;
+    if app.groups.len() >= app.config.groups_max {
+        let full = "this server holds as many groups as it may";
+        return Err(ApiError::rate_limited(full, GROUPS_FULL_RETRY));
+    }
     let (text, review_on) = match request.agreement {
         Some(AgreementGiven::Text(text)) => (text, None),
         Some(AgreementGiven::Full(full)) => (full.text, full.review_on),
@@ -116,7 +95,7 @@ async fn convener(app: &App, headers: &HeaderMap, raw_group_id: &str) -> ApiResu
         .await
         .ok_or_else(unauthorized)?;
     if owner.group_id != group_id || owner.member_id.is_some() {
-        return Err(ApiError(Rejection::forbidden(
+        return Err(ApiError::from(Rejection::forbidden(
             "only the group's convener may do this",
         )));
     }
@@ -127,7 +106,7 @@ async fn admin(app: &App, group_id: &GroupId, admin: Admin) -> ApiResult<()> {
     let group = group(app, group_id)?;
     ask(&group, |done| GroupMsg::Admin { admin, done })
         .await?
-        .map_err(ApiError)
+        .map_err(ApiError::from)
 }
 
 fn member_id(raw: &str) -> ApiResult<MemberId> {
@@ -138,10 +117,9 @@ pub(super) async fn add_member(
     State(app): State<Arc<App>>,
     Path(group_id): Path<String>,
     headers: HeaderMap,
-    raw: axum::body::Bytes,
+    JsonBody(request): JsonBody<NewMember>,
 ) -> ApiResult<Response> {
     let group_id = convener(&app, &headers, &group_id).await?;
-    let request: NewMember = body(&raw)?;
     let member = MemberId::new(uuid::Uuid::new_v4().simple().to_string()).expect("short");
     let add = Admin::AddMember {
         member_id: member.clone(),
@@ -225,10 +203,9 @@ pub(super) async fn update_agreement(
     State(app): State<Arc<App>>,
     Path(group_id): Path<String>,
     headers: HeaderMap,
-    raw: axum::body::Bytes,
+    JsonBody(request): JsonBody<NewAgreement>,
 ) -> ApiResult<StatusCode> {
     let group_id = convener(&app, &headers, &group_id).await?;
-    let request: NewAgreement = body(&raw)?;
     admin(
         &app,
         &group_id,

@@ -44,18 +44,35 @@ pub fn router(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-/// A refusal as an HTTP response: the protocol's code and a message.
-pub(crate) struct ApiError(Rejection);
+/// A refusal as an HTTP response: the protocol's code and a message, and
+/// for a refusal that passes, when to try again (`Retry-After`).
+pub(crate) struct ApiError {
+    rejection: Rejection,
+    retry_after: Option<std::time::Duration>,
+}
 
 impl From<Rejection> for ApiError {
     fn from(rejection: Rejection) -> Self {
-        ApiError(rejection)
+        ApiError {
+            rejection,
+            retry_after: None,
+        }
+    }
+}
+
+impl ApiError {
+    /// `429`, with when to try again.
+    fn rate_limited(message: &'static str, retry_after: std::time::Duration) -> ApiError {
+        ApiError {
+            rejection: Rejection::new(ErrorCode::RateLimited, message),
+            retry_after: Some(retry_after),
+        }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = match self.0.code {
+        let status = match self.rejection.code {
             ErrorCode::BadRequest => StatusCode::BAD_REQUEST,
             ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorCode::Forbidden => StatusCode::FORBIDDEN,
@@ -67,19 +84,27 @@ impl IntoResponse for ApiError {
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         };
-        let body = json!({"code": self.0.code, "message": self.0.message});
-        (status, Json(body)).into_response()
+        let body = json!({"code": self.rejection.code, "message": self.rejection.message});
+        let mut response = (status, Json(body)).into_response();
+        if let Some(wait) = self.retry_after {
+            // Whole seconds, rounded up: never earlier than the bucket refills.
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, seconds.max(1).into());
+        }
+        response
     }
 }
 
 type ApiResult<T> = Result<T, ApiError>;
 
 fn not_found(what: &'static str) -> ApiError {
-    ApiError(Rejection::not_found(what))
+    ApiError::from(Rejection::not_found(what))
 }
 
 fn unauthorized() -> ApiError {
-    ApiError(Rejection::new(
+    ApiError::from(Rejection::new(
         ErrorCode::Unauthorized,
         "a valid bearer token is needed",
     ))
@@ -93,13 +118,29 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .strip_prefix("Bearer ")
 }
 
-/// Reads a JSON body into `T`, refusing with `bad_request` and no echo of values.
-fn body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        ApiError(Rejection::bad_request(rondo_protocol::command::describe(
-            &e,
-        )))
-    })
+/// Largest request body the API reads: a new group with a 20 000-character
+/// agreement and twenty templates fits several times over.
+pub const BODY_MAX_BYTES: usize = 256 * 1024;
+
+/// A JSON body, read up to [`BODY_MAX_BYTES`] (`too_large` past it) and
+/// parsed like a frame: `bad_request` naming the field, never the value.
+pub(crate) struct JsonBody<T>(T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, _: &S) -> ApiResult<Self> {
+        let bytes = axum::body::to_bytes(request.into_body(), BODY_MAX_BYTES)
+            .await
+            .map_err(|_| {
+                ApiError::from(Rejection::too_large(format!(
+                    "request bodies are at most {BODY_MAX_BYTES} bytes"
+                )))
+            })?;
+        rondo_protocol::command::from_json(&bytes)
+            .map(JsonBody)
+            .map_err(|e| ApiError::from(Rejection::bad_request(e)))
+    }
 }
 
 /// The group a path names; one that does not parse is not found.
@@ -119,7 +160,7 @@ async fn ask<T>(
     message: impl FnOnce(oneshot::Sender<T>) -> GroupMsg,
 ) -> ApiResult<T> {
     let (reply, answer) = oneshot::channel();
-    let stopped = || ApiError(Rejection::new(ErrorCode::Internal, "the group stopped"));
+    let stopped = || ApiError::from(Rejection::new(ErrorCode::Internal, "the group stopped"));
     group
         .inbox
         .send(message(reply))

@@ -8,6 +8,7 @@ use crate::app::App;
 use crate::close;
 use crate::group::{GroupMsg, Outbound, OUTBOX_CAPACITY};
 use crate::listen::Ticket;
+use crate::rate::TokenBucket;
 use rondo_protocol::command::{parse_frame, ClientFrame};
 use rondo_protocol::ids::{GroupId, MemberId};
 use rondo_protocol::reply::{ErrorCode, Rejection};
@@ -150,29 +151,6 @@ async fn hello(
     }
 }
 
-/// A token bucket: `rate_per_s` sustained, `burst` at once.
-struct RateLimit {
-    tokens: f64,
-    last: Instant,
-    rate_per_s: f64,
-    burst: f64,
-}
-
-impl RateLimit {
-    fn allow(&mut self) -> bool {
-        let now = Instant::now();
-        let refill = now.duration_since(self.last).as_secs_f64() * self.rate_per_s;
-        self.tokens = (self.tokens + refill).min(self.burst);
-        self.last = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
-}
-
 /// The connection's life after `welcome`; returns how it ends.
 async fn serve(
     app: &App,
@@ -184,12 +162,7 @@ async fn serve(
     mut outbound: mpsc::Receiver<Outbound>,
 ) -> End {
     let mut shutdown = app.shutdown.clone();
-    let mut limit = RateLimit {
-        tokens: app.config.rate_burst,
-        last: Instant::now(),
-        rate_per_s: app.config.rate_per_s,
-        burst: app.config.rate_burst,
-    };
+    let mut limit = TokenBucket::new(app.config.rate_per_s, app.config.rate_burst);
     let mut refusals = 0;
     let mut last_heard = Instant::now();
     let mut ping = tokio::time::interval(PING_EVERY);
@@ -247,7 +220,7 @@ async fn serve(
                     Err(fault) => return End::Fail(fault),
                 };
                 last_heard = Instant::now();
-                if !limit.allow() {
+                if limit.take().is_err() {
                     refusals += 1;
                     app.metrics.count_error(ErrorCode::RateLimited);
                     if refusals > RATE_REFUSALS_MAX {
