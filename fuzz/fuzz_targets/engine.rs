@@ -49,6 +49,7 @@ const COMMANDS: &[&str] = &[
     r#"{"type":"round.start","turn_s":4}"#,
     r#"{"type":"settings.update","settings":{"grace_s":null}}"#,
     r#"{"type":"settings.update","settings":{"grace_s":2}}"#,
+    r#"{"type":"agreement.accept","version":1}"#,
 ];
 
 fn member(n: usize) -> MemberId {
@@ -60,8 +61,9 @@ fuzz_target!(|data: &[u8]| {
         group_id: GroupId::new("g").expect("short"),
         name: Name::new("g").expect("short"),
         members: (0..MEMBERS).map(|n| (member(n), Name::new(format!("M{n}")).expect("short"))).collect(),
-        agreement: Agreement { version: 1, text: AgreementText::new("a").expect("short"), review_on: None },
+        agreement: Agreement { version: 1, text: AgreementText::new("a").expect("short"), review_on: None, published_at: 0 },
         settings: Default::default(),
+        language: Default::default(),
     };
     let mut engine = Engine::new(config).expect("a valid group");
     let mut now = 1_700_000_000_000u64;
@@ -84,8 +86,15 @@ fuzz_target!(|data: &[u8]| {
                 Input::Command { member: who, envelope }
             }
         };
+        // Who may see confidential events as this input comes (rule 11).
+        let gated: Vec<MemberId> = (0..MEMBERS).map(member).filter(|m| !engine.has_accepted(m)).collect();
         let output = engine.handle(now, input);
         for addressed in &output.events {
+            if !addressed.event.event.is_public() {
+                for m in &gated {
+                    assert!(!addressed.audience.includes(m), "{} went to {m}, who had not accepted", addressed.event.event.kind());
+                }
+            }
             if let Event::NoteSaved { note } = &addressed.event.event {
                 // Rule 5: a note is addressed to its author and presenter only.
                 let allowed = |m: &MemberId| *m == note.author || note.presenter.as_ref() == Some(m);

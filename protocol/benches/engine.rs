@@ -90,8 +90,10 @@ fn group() -> Engine {
             version: 1,
             text: AgreementText::new("x").unwrap(),
             review_on: None,
+            published_at: 0,
         },
         settings: Settings::default(),
+        language: Default::default(),
     };
     let mut engine = Engine::new(config).unwrap();
     for n in 0..MEMBERS {

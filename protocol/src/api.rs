@@ -44,4 +44,7 @@ pub struct NewGroup {
     pub agreement: Option<AgreementGiven>,
     #[serde(default)]
     pub settings: Option<Settings>,
+    /// `en`, `de` or `nl`: the group's exports and calendar texts.
+    #[serde(default)]
+    pub language: Option<crate::schedule::Language>,
 }

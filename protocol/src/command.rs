@@ -187,6 +187,26 @@ pub enum Tag {
 pub struct Date(String);
 
 impl Date {
+    /// The UTC calendar date of an instant.
+    pub fn of_epoch_ms(ms: crate::Millis) -> Date {
+        // Howard Hinnant's days-to-civil: exact for every day since 1970.
+        let days = (ms / 86_400_000) as i64 + 719_468;
+        let era = days.div_euclid(146_097);
+        let day_of_era = days.rem_euclid(146_097);
+        let year_of_era =
+            (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+        let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+        let month_index = (5 * day_of_year + 2) / 153;
+        let day = day_of_year - (153 * month_index + 2) / 5 + 1;
+        let month = if month_index < 10 {
+            month_index + 3
+        } else {
+            month_index - 9
+        };
+        let year = year_of_era + era * 400 + i64::from(month <= 2);
+        Date(format!("{year:04}-{month:02}-{day:02}"))
+    }
+
     pub fn new(text: &str) -> Result<Self, String> {
         let invalid = || {
             format!(

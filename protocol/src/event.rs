@@ -1,11 +1,12 @@
 //! Events: what happened, in order, with a per-group seq.
 
 use crate::ids::{CaseId, ItemId, MeetingId, MemberId, NoteId};
+use crate::schedule::{Language, Occurrence, Schedule};
 use crate::settings::Settings;
 use crate::template::{Phase, RevealTo};
 use crate::text::{Label, Name};
 use crate::view::{
-    Agreement, CaseView, Contribution, MeetingSnapshot, MemberView, Note, PhaseView, RecordItem,
+    AgreementView, CaseView, Contribution, MeetingSnapshot, MemberView, Note, PhaseView, RecordItem,
 };
 use crate::Millis;
 use serde::{Deserialize, Serialize};
@@ -75,7 +76,15 @@ pub enum Event {
     #[serde(rename = "agreement.accepted")]
     AgreementAccepted { member: MemberId, version: u32 },
     #[serde(rename = "agreement.updated")]
-    AgreementUpdated { agreement: Agreement },
+    AgreementUpdated { agreement: AgreementView },
+    /// The group's language changed.
+    #[serde(rename = "group.updated")]
+    GroupUpdated { language: Language },
+    #[serde(rename = "schedule.updated")]
+    ScheduleUpdated {
+        schedule: Option<Schedule>,
+        next_meetings: Vec<Occurrence>,
+    },
     #[serde(rename = "member.added")]
     MemberAdded { member: MemberView },
     #[serde(rename = "member.removed")]
@@ -192,11 +201,32 @@ pub enum Event {
 }
 
 impl Event {
+    /// Whether a member who has not accepted the agreement in force may
+    /// receive it: the roster, the agreement and the meeting's status.
+    pub fn is_public(&self) -> bool {
+        matches!(
+            self,
+            Event::AgreementAccepted { .. }
+                | Event::AgreementUpdated { .. }
+                | Event::MemberAdded { .. }
+                | Event::MemberRemoved { .. }
+                | Event::MemberPresence { .. }
+                | Event::MeetingOpened { .. }
+                | Event::MeetingStarted { .. }
+                | Event::MeetingPaused { .. }
+                | Event::MeetingResumed { .. }
+                | Event::MeetingEnded { .. }
+                | Event::FacilitatorChanged { .. }
+        )
+    }
+
     /// The event's wire `type`, for logs and metrics.
     pub fn kind(&self) -> &'static str {
         match self {
             Event::AgreementAccepted { .. } => "agreement.accepted",
             Event::AgreementUpdated { .. } => "agreement.updated",
+            Event::GroupUpdated { .. } => "group.updated",
+            Event::ScheduleUpdated { .. } => "schedule.updated",
             Event::MemberAdded { .. } => "member.added",
             Event::MemberRemoved { .. } => "member.removed",
             Event::MemberPresence { .. } => "member.presence",

@@ -11,6 +11,7 @@ pub mod event;
 pub mod export;
 pub mod ids;
 pub mod reply;
+pub mod schedule;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod settings;

@@ -18,10 +18,12 @@ pub enum ErrorCode {
     TooLarge,
     RateLimited,
     Internal,
+    /// The member has not accepted the agreement version in force.
+    AgreementRequired,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 10] = [
+    pub const ALL: [ErrorCode; 11] = [
         ErrorCode::BadRequest,
         ErrorCode::Unauthorized,
         ErrorCode::Forbidden,
@@ -32,6 +34,7 @@ impl ErrorCode {
         ErrorCode::TooLarge,
         ErrorCode::RateLimited,
         ErrorCode::Internal,
+        ErrorCode::AgreementRequired,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,6 +49,7 @@ impl ErrorCode {
             ErrorCode::TooLarge => "too_large",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::Internal => "internal",
+            ErrorCode::AgreementRequired => "agreement_required",
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::command::{Date, ItemKind, Tag, Visibility};
 use crate::ids::{CaseId, GroupId, ItemId, MeetingId, MemberId, NoteId};
+use crate::schedule::{Language, Occurrence, Schedule};
 use crate::settings::Settings;
 use crate::template::{PhaseKind, RevealTo};
 use crate::text::{AgreementText, ItemText, Label, Name, NoteText, Question, Title};
@@ -18,6 +19,44 @@ pub struct Agreement {
     pub text: AgreementText,
     /// When the group means to review the agreement.
     pub review_on: Option<Date>,
+    /// When this version was published (0: before versions were dated).
+    #[serde(default)]
+    pub published_at: Millis,
+}
+
+/// The agreement as members see it: the latest version, and whether its
+/// review is due.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AgreementView {
+    pub version: u32,
+    pub text: AgreementText,
+    pub review_on: Option<Date>,
+    pub published_at: Millis,
+    /// True from the review date on.
+    pub review_due: bool,
+    /// The version members must have accepted to take part now: the latest,
+    /// or the one before while a meeting that was open when it was
+    /// published runs on.
+    pub in_force: u32,
+}
+
+/// One published version, in the agreement's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PublishedAgreement {
+    pub version: u32,
+    pub published_at: Millis,
+    pub review_on: Option<Date>,
+}
+
+/// A member's acceptance of a version, kept for good.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Acceptance {
+    pub member_id: MemberId,
+    pub version: u32,
+    pub at: Millis,
 }
 
 /// A member as the group sees them.
@@ -27,7 +66,11 @@ pub struct MemberView {
     pub member_id: MemberId,
     pub name: Name,
     pub present: bool,
+    /// Accepted the version in force.
     pub agreement_accepted: bool,
+    /// The version they accepted last, and when.
+    pub agreement_version: Option<u32>,
+    pub accepted_at: Option<Millis>,
 }
 
 /// The group, as `welcome` gives it.
@@ -38,8 +81,33 @@ pub struct GroupView {
     pub name: Name,
     pub members: Vec<MemberView>,
     pub rotation: Vec<MemberId>,
-    pub agreement: Agreement,
+    pub agreement: AgreementView,
     pub settings: Settings,
+    pub language: Language,
+    pub schedule: Option<Schedule>,
+    /// The next three meetings. Expanding a schedule needs a time-zone
+    /// database, which the engine has not: the server fills this in.
+    pub next_meetings: Vec<Occurrence>,
+}
+
+/// The group as its convener manages it (`GET /api/groups/{id}`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ConvenerView {
+    pub group_id: GroupId,
+    pub name: Name,
+    pub language: Language,
+    pub members: Vec<MemberView>,
+    pub agreement: AgreementView,
+    /// Every version published, oldest first.
+    pub agreements: Vec<PublishedAgreement>,
+    /// Every acceptance kept, oldest first.
+    pub acceptances: Vec<Acceptance>,
+    pub schedule: Option<Schedule>,
+    /// The next three meetings (filled in by the server, as in `welcome`).
+    pub next_meetings: Vec<Occurrence>,
+    /// Whether a meeting is open now.
+    pub meeting_open: bool,
 }
 
 /// Where a case is in its life.
@@ -221,6 +289,10 @@ pub struct Welcome {
     pub resumed: bool,
     pub open_actions: Vec<RecordItem>,
     pub notes: Vec<Note>,
+    /// The member has not accepted the agreement version in force: they see
+    /// the agreement, the roster and the meeting's status, nothing else,
+    /// until their `agreement.accept` brings a fresh welcome.
+    pub agreement_required: bool,
 }
 
 impl Welcome {

@@ -1,6 +1,7 @@
 //! The `rondo` server: the meeting engine on the network.
 
 pub mod app;
+pub mod calendar;
 pub mod clock;
 pub mod close;
 pub mod compact;
@@ -11,6 +12,7 @@ pub mod http;
 pub mod listen;
 pub mod metrics;
 pub mod rate;
+pub mod schedule;
 pub mod store;
 pub mod web;
 pub mod ws;
@@ -100,8 +102,10 @@ async fn print_demo_links(app: &App, addr: std::net::SocketAddr) -> Result<(), S
             version: 1,
             text: AgreementText::new(http::DEFAULT_AGREEMENT).expect("fits"),
             review_on: None,
+            published_at: app.clock.now_ms(),
         },
         settings: Default::default(),
+        language: Default::default(),
     };
     let names = DEMO_MEMBERS
         .iter()

@@ -276,7 +276,28 @@ pub struct Member {
 pub const WAIT: Duration = Duration::from_secs(15);
 
 impl Member {
+    /// Connects and, as a member does on first joining, accepts the
+    /// agreement in force when asked, taking the fresh welcome that follows.
     pub async fn connect(addr: SocketAddr, token: &str, resume_from: Option<u64>) -> Member {
+        let mut member = Member::connect_as_is(addr, token, resume_from).await;
+        if member.welcome["agreement_required"] == true {
+            member.accept().await;
+        }
+        member
+    }
+
+    /// Accepts the latest agreement version and takes the fresh welcome.
+    pub async fn accept(&mut self) {
+        let version = self.welcome["group"]["agreement"]["version"].clone();
+        self.ok(json!({"type": "agreement.accept", "version": version}))
+            .await;
+        self.welcome = self.until("welcome").await;
+        self.events.clear();
+        self.cursor = 0;
+    }
+
+    /// Connects and says hello, and nothing more.
+    pub async fn connect_as_is(addr: SocketAddr, token: &str, resume_from: Option<u64>) -> Member {
         let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
             .await
             .expect("ws connect");

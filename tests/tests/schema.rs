@@ -89,8 +89,10 @@ fn a_real_meetings_frames_pass_the_schemas() {
             version: 1,
             text: AgreementText::new("Be kind.").unwrap(),
             review_on: None,
+            published_at: 0,
         },
         settings: Default::default(),
+        language: Default::default(),
     })
     .unwrap();
     let (event, reply, welcome) = (
@@ -107,6 +109,9 @@ fn a_real_meetings_frames_pass_the_schemas() {
         engine.handle(now, input);
     }
     let script = [
+        ("ana", json!({"type": "agreement.accept", "version": 1})),
+        ("bo", json!({"type": "agreement.accept", "version": 1})),
+        ("cy", json!({"type": "agreement.accept", "version": 1})),
         (
             "ana",
             json!({"type": "case.propose", "title": "T", "question": "Q", "minutes": 20}),

@@ -6,8 +6,9 @@ use crate::command::Date;
 use crate::event::{Event, FacilitatorReason, RunEndReason, TurnEndReason};
 use crate::ids::MemberId;
 use crate::reply::Rejection;
+use crate::schedule::{Language, Occurrence, Schedule};
 use crate::text::{AgreementText, Name};
-use crate::view::{Agreement, MemberView};
+use crate::view::MemberView;
 use serde::{Deserialize, Serialize};
 
 /// A convener's change to the group.
@@ -24,6 +25,15 @@ pub enum Admin {
         text: AgreementText,
         review_on: Option<Date>,
     },
+    SetLanguage {
+        language: Language,
+    },
+    /// A new schedule (or none), with its next meetings as the server
+    /// expanded them when the change was made.
+    SetSchedule {
+        schedule: Option<Schedule>,
+        next_meetings: Vec<Occurrence>,
+    },
 }
 
 impl Engine {
@@ -32,13 +42,31 @@ impl Engine {
             Admin::AddMember { member_id, name } => self.add_member(member_id, name),
             Admin::RemoveMember { member } => self.remove_member(&member),
             Admin::UpdateAgreement { text, review_on } => {
-                self.agreement = Agreement {
-                    version: self.agreement.version + 1,
-                    text,
-                    review_on,
-                };
-                let agreement = self.agreement.clone();
-                self.out.emit(Event::AgreementUpdated { agreement });
+                self.publish_agreement(text, review_on);
+                Ok(())
+            }
+            Admin::SetLanguage { language } => {
+                if language != self.language {
+                    self.language = language;
+                    self.out.emit(Event::GroupUpdated { language });
+                }
+                Ok(())
+            }
+            Admin::SetSchedule {
+                mut schedule,
+                next_meetings,
+            } => {
+                // Every change raises the sequence, so calendars that
+                // subscribed take the new times over the old.
+                let sequence = self.schedule.as_ref().map_or(0, |s| s.sequence) + 1;
+                if let Some(schedule) = schedule.as_mut() {
+                    schedule.sequence = sequence;
+                }
+                self.schedule = schedule.clone();
+                self.out.emit(Event::ScheduleUpdated {
+                    schedule,
+                    next_meetings,
+                });
                 Ok(())
             }
         }
@@ -60,6 +88,7 @@ impl Engine {
             id: member_id.clone(),
             name: name.clone(),
             accepted_version: None,
+            accepted_at: None,
             present: false,
             absent_since: None,
         });
@@ -69,6 +98,8 @@ impl Engine {
                 name,
                 present: false,
                 agreement_accepted: false,
+                agreement_version: None,
+                accepted_at: None,
             },
         });
         Ok(())

@@ -89,26 +89,6 @@ impl Engine {
 
     // ----- agreement and meeting lifecycle -----
 
-    fn accept_agreement(&mut self, member: &MemberId, version: u32) -> Outcome {
-        if version != self.agreement.version {
-            return Err(Rejection::conflict(format!(
-                "the current agreement is version {}",
-                self.agreement.version
-            )));
-        }
-        let entry = self.members.iter_mut().find(|m| &m.id == member);
-        let Some(entry) = entry else { return Ok(()) };
-        if entry.accepted_version == Some(version) {
-            return Ok(());
-        }
-        entry.accepted_version = Some(version);
-        self.out.emit(Event::AgreementAccepted {
-            member: member.clone(),
-            version,
-        });
-        Ok(())
-    }
-
     fn open_meeting(&mut self, facilitator: Option<MemberId>) -> Outcome {
         if self.meeting.is_some() {
             return Err(Rejection::conflict("a meeting is already open"));
@@ -204,6 +184,7 @@ impl Engine {
             speaking_ms: meeting.speaking_ms.clone(),
         });
         self.out.meeting_id = None;
+        self.enforce_latest_agreement();
         self.last_facilitator = Some(meeting.facilitator.clone());
         self.record.archive(meeting, self.out.now);
         Ok(())

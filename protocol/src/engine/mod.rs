@@ -7,6 +7,7 @@
 //! in microseconds by jumping to the next deadline.
 
 mod admin;
+mod agreement;
 mod audience;
 mod commands;
 mod emitter;
@@ -36,7 +37,7 @@ use record::Record;
 use replies::RecentAnswers;
 use serde::{Deserialize, Serialize};
 use state::{GroupConfig, Meeting, Member};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 /// Something that happens to a group.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,6 +69,9 @@ pub struct Output {
     /// acknowledged without a change, its answer is kept so that re-sent
     /// after a restart it gets its first answer again.
     pub logged: bool,
+    /// Members who came to have accepted the agreement in force, or ceased
+    /// to: what they may see changed, so they are sent a fresh welcome.
+    pub gate_changed: Vec<MemberId>,
 }
 
 /// One group's state and rules.
@@ -79,9 +83,26 @@ pub struct Engine {
     /// created (later ones appended). Rounds, the facilitator's rotation and
     /// the role's passing on an absence all follow it.
     pub(crate) members: Vec<Member>,
-    /// The version in force; members accept a version, so a new text asks
+    /// The latest version; members accept a version, so a new text asks
     /// everyone again.
     pub(crate) agreement: crate::view::Agreement,
+    /// The version enforced, when it is not the latest: a version published
+    /// during a meeting is enforced from that meeting's end. `None` (as in
+    /// state stored before versions were enforced): the latest.
+    #[serde(default)]
+    pub(crate) in_force: Option<u32>,
+    /// Every version published, oldest first; never rewritten.
+    #[serde(default)]
+    pub(crate) agreements: VecDeque<crate::view::PublishedAgreement>,
+    /// Every acceptance (member, version, time), oldest first; never rewritten.
+    #[serde(default)]
+    pub(crate) acceptances: VecDeque<crate::view::Acceptance>,
+    /// The language of the group's exports and calendar texts.
+    #[serde(default)]
+    pub(crate) language: crate::schedule::Language,
+    /// When the group meets, if it has said so.
+    #[serde(default)]
+    pub(crate) schedule: Option<crate::schedule::Schedule>,
     pub(crate) settings: crate::settings::Settings,
     /// Counter behind case, note and record item ids: ids are short and
     /// unique within the group, and the same on every replay.
@@ -140,11 +161,17 @@ impl Engine {
                     id,
                     name,
                     accepted_version: None,
+                    accepted_at: None,
                     present: false,
                     absent_since: None,
                 })
                 .collect(),
             agreement: config.agreement,
+            in_force: None,
+            agreements: VecDeque::new(),
+            acceptances: VecDeque::new(),
+            language: config.language,
+            schedule: None,
             settings: config.settings,
             ids_issued: 0,
             meetings_opened: 0,
@@ -166,6 +193,8 @@ impl Engine {
     pub fn handle(&mut self, now: Millis, input: Input) -> Output {
         self.out
             .begin(now, self.meeting.as_ref().map(|m| m.id.clone()));
+        // Who may not see confidential events, as the input comes.
+        let gated = self.gated();
         self.fire_due_timers();
         let mut output = Output {
             logged: matches!(&input, Input::Command { envelope, .. } if !matches!(envelope.command, Command::Ping(_))),
@@ -180,6 +209,13 @@ impl Engine {
             Input::Admin(admin) => output.admin = Some(self.handle_admin(admin)),
         }
         output.events = self.out.take();
+        let members: Vec<MemberId> = self.member_ids().cloned().collect();
+        agreement::withhold(&mut output.events, &gated, &members);
+        let now_gated = self.gated();
+        output.gate_changed = members
+            .into_iter()
+            .filter(|m| gated.contains(m) != now_gated.contains(m))
+            .collect();
         output.logged |= !output.events.is_empty();
         output
     }
@@ -225,7 +261,19 @@ impl Engine {
             return answer_to_reply(id, answer.clone());
         }
         let events_before = self.out.emitted();
-        let result = self.apply_command(&member, command);
+        let gate_closed = !self.has_accepted(&member)
+            && !matches!(command, Command::AgreementAccept(_) | Command::Ping(_));
+        let result = if gate_closed {
+            Err(Rejection::new(
+                crate::reply::ErrorCode::AgreementRequired,
+                format!(
+                    "accept the agreement (version {}) first",
+                    self.agreement.version
+                ),
+            ))
+        } else {
+            self.apply_command(&member, command)
+        };
         let answer = match result {
             Ok(()) => Answer::Ack((self.out.emitted() > events_before).then_some(self.out.seq)),
             Err(rejection) => {

@@ -76,8 +76,10 @@ mod tests {
                 version: 1,
                 text: AgreementText::new("Be kind.").unwrap(),
                 review_on: None,
+                published_at: 0,
             },
             settings: Default::default(),
+            language: Default::default(),
         })
         .unwrap()
     }

@@ -36,8 +36,10 @@ pub const EXTEND_S_MAX: u32 = 1800;
 pub struct Member {
     pub id: MemberId,
     pub name: Name,
-    /// The agreement version this member accepted last.
+    /// The agreement version this member accepted last, and when.
     pub accepted_version: Option<u32>,
+    #[serde(default)]
+    pub accepted_at: Option<Millis>,
     pub present: bool,
     /// Since when the member has been away; drives the facilitator's handover.
     pub absent_since: Option<Millis>,
@@ -52,6 +54,8 @@ pub struct GroupConfig {
     pub members: Vec<(MemberId, Name)>,
     pub agreement: Agreement,
     pub settings: Settings,
+    #[serde(default)]
+    pub language: crate::schedule::Language,
 }
 
 /// A running case or check-in round.

@@ -11,16 +11,20 @@ use crate::Millis;
 
 impl Engine {
     /// The `welcome` for a member; `None` if they are not in the group.
+    ///
+    /// A member who has not accepted the agreement in force is shown the
+    /// agreement, the roster and the meeting's status, and nothing of the
+    /// cases, the record, the notes or the contributions.
     pub fn welcome(&self, member: &MemberId, now: Millis, resumed: bool) -> Option<Welcome> {
         let me = self.member(member)?;
-        Some(Welcome {
+        let welcome = Welcome {
             protocol: crate::PROTOCOL_VERSION,
             server_time: now,
             me: Me {
                 member_id: me.id.clone(),
                 name: me.name.clone(),
             },
-            group: self.group_view(),
+            group: self.group_view(now),
             seq: self.out.seq,
             queue: self.queue.cases().to_vec(),
             meeting: self.meeting_snapshot(Some(member)),
@@ -31,10 +35,47 @@ impl Engine {
                 .iter()
                 .flat_map(|m| m.notes.visible_to(member))
                 .collect(),
+            agreement_required: false,
+        };
+        if self.has_accepted(member) {
+            return Some(welcome);
+        }
+        Some(Welcome {
+            queue: Vec::new(),
+            meeting: welcome.meeting.map(|meeting| MeetingSnapshot {
+                case: None,
+                round: None,
+                hands: Vec::new(),
+                record: Vec::new(),
+                presented: Vec::new(),
+                ..meeting
+            }),
+            open_actions: Vec::new(),
+            notes: Vec::new(),
+            agreement_required: true,
+            ..welcome
         })
     }
 
-    pub fn group_view(&self) -> GroupView {
+    /// The group as its convener manages it, at `now`.
+    pub fn convener_view(&self, now: Millis) -> ConvenerView {
+        let group = self.group_view(now);
+        ConvenerView {
+            group_id: group.group_id,
+            name: group.name,
+            language: group.language,
+            members: group.members,
+            agreement: group.agreement,
+            agreements: self.agreement_history(),
+            acceptances: self.acceptances().iter().cloned().collect(),
+            schedule: group.schedule,
+            next_meetings: Vec::new(),
+            meeting_open: self.meeting.is_some(),
+        }
+    }
+
+    /// The group as members see it at `now` (whether the review is due).
+    pub fn group_view(&self, now: Millis) -> GroupView {
         GroupView {
             group_id: self.group_id.clone(),
             name: self.name.clone(),
@@ -45,12 +86,17 @@ impl Engine {
                     member_id: m.id.clone(),
                     name: m.name.clone(),
                     present: m.present,
-                    agreement_accepted: m.accepted_version == Some(self.agreement.version),
+                    agreement_accepted: self.has_accepted(&m.id),
+                    agreement_version: m.accepted_version,
+                    accepted_at: m.accepted_at,
                 })
                 .collect(),
             rotation: self.members.iter().map(|m| m.id.clone()).collect(),
-            agreement: self.agreement.clone(),
+            agreement: self.agreement_view(now),
             settings: self.settings.clone(),
+            language: self.language,
+            schedule: self.schedule.clone(),
+            next_meetings: Vec::new(),
         }
     }
 

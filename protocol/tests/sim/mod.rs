@@ -51,11 +51,13 @@ impl Sim {
                 text: rondo_protocol::text::AgreementText::new("We keep what is said here.")
                     .unwrap(),
                 review_on: None,
+                published_at: 0,
             },
             settings,
+            language: Default::default(),
         };
         let engine = Engine::new(config.clone()).unwrap();
-        Sim {
+        let mut sim = Sim {
             engine,
             now: T0,
             streams: names.iter().map(|n| (n.clone(), Vec::new())).collect(),
@@ -63,7 +65,16 @@ impl Sim {
             log: Vec::new(),
             config,
             next_command: 0,
+        };
+        // Everyone has accepted the agreement, as members do before taking
+        // part; the scenarios start from there (the log keeps it, for replay).
+        for name in sim.names.clone() {
+            sim.ok(&name, r#"{"type":"agreement.accept","version":1}"#);
         }
+        for stream in sim.streams.values_mut() {
+            stream.clear();
+        }
+        sim
     }
 
     /// Everyone joins.

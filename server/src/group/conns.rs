@@ -121,6 +121,15 @@ impl Conns {
         inputs
     }
 
+    /// A member's connections.
+    pub fn of_member(&self, member: &MemberId) -> Vec<ConnId> {
+        self.conns
+            .iter()
+            .filter(|(_, c)| &c.member == member)
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
     /// The connections an event goes to: its audience, welcomed before it.
     pub fn recipients(&self, seq: u64, audience: &Audience) -> Vec<ConnId> {
         self.conns

@@ -85,6 +85,10 @@ pub enum GroupMsg {
         code: u16,
         reason: &'static str,
     },
+    /// The group as its convener manages it, next meetings included.
+    Overview {
+        reply: oneshot::Sender<rondo_protocol::view::ConvenerView>,
+    },
     /// Whether the engine knows `member` as a member of the group.
     IsMember {
         member: MemberId,
@@ -121,6 +125,14 @@ enum Delivery {
     Welcome {
         conn: ConnId,
         frames: Vec<Utf8Bytes>,
+    },
+    /// A fresh welcome for a member whose view changed (they accepted the
+    /// agreement, or a new version came into force), covering events up to
+    /// `seq`: the events before it still go out first, as planned.
+    Rewelcome {
+        conn: ConnId,
+        frame: Utf8Bytes,
+        seq: u64,
     },
     /// Connections already taken out of the group: a close frame each.
     Close {
@@ -195,7 +207,7 @@ impl GroupTask {
         tokio::spawn(async move {
             let mut startup: Vec<Input> = self
                 .engine
-                .group_view()
+                .group_view(self.clock.now_ms())
                 .members
                 .into_iter()
                 .filter(|m| m.present)
@@ -332,6 +344,7 @@ impl GroupTask {
                 if let Some(reply) = output.reply {
                     self.reply(conn, &reply, received, batch);
                 }
+                self.rewelcome(&output.gate_changed, batch);
             }
             GroupMsg::Join {
                 conn,
@@ -350,6 +363,7 @@ impl GroupTask {
                     _ => None,
                 };
                 let output = self.apply(Input::Admin(admin), batch);
+                self.rewelcome(&output.gate_changed, batch);
                 let result = output.admin.unwrap_or(Ok(()));
                 if let (Some(member), Ok(())) = (removed, &result) {
                     self.close_member(
@@ -366,6 +380,12 @@ impl GroupTask {
                 code,
                 reason,
             } => self.close_member(&member, code, reason, batch),
+            GroupMsg::Overview { reply } => {
+                let now = self.clock.now_ms();
+                let mut view = self.engine.convener_view(now);
+                view.next_meetings = crate::schedule::upcoming(view.schedule.as_ref(), now);
+                let _ = reply.send(view);
+            }
             GroupMsg::IsMember { member, reply } => {
                 let _ = reply.send(self.engine.is_member(&member));
             }
@@ -385,6 +405,23 @@ impl GroupTask {
             json,
             received,
         });
+    }
+
+    /// Sends the members whose view changed a fresh welcome.
+    fn rewelcome(&mut self, members: &[MemberId], batch: &mut Batch) {
+        let now = self.clock.now_ms();
+        for member in members {
+            let Some(welcome) = replay::fresh_welcome(&self.engine, member, now) else {
+                continue;
+            };
+            for conn in self.conns.of_member(member) {
+                batch.deliveries.push(Delivery::Rewelcome {
+                    conn,
+                    frame: welcome.clone(),
+                    seq: self.engine.seq(),
+                });
+            }
+        }
     }
 
     /// Whether the group is over its size budget; while it is, it measures
@@ -529,6 +566,11 @@ impl GroupTask {
                         self.conns
                             .queue(conn, Outbound::Text(frame), OUTBOX_CAPACITY);
                     }
+                }
+                Delivery::Rewelcome { conn, frame, seq } => {
+                    self.conns
+                        .queue(conn, Outbound::Text(frame), OUTBOX_LEN_MAX);
+                    self.conns.welcomed(conn, seq);
                 }
                 Delivery::Close {
                     outboxes,

@@ -6,6 +6,7 @@ use crate::store::{StoredEvent, REPLAY_WINDOW};
 use rondo_protocol::engine::Engine;
 use rondo_protocol::event::Audience;
 use rondo_protocol::ids::MemberId;
+use rondo_protocol::view::Welcome;
 use rondo_protocol::Millis;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -69,7 +70,7 @@ impl Replay {
         let seq = engine.seq();
         let oldest_kept = self.recent.front().map_or(seq + 1, |e| e.seq);
         let resumed = resume_from.is_some_and(|from| from <= seq && from + 1 >= oldest_kept);
-        let welcome = engine.welcome(member, now, resumed)?;
+        let welcome = with_next_meetings(engine.welcome(member, now, resumed)?, now);
         let mut frames: Vec<Utf8Bytes> = vec![welcome.to_json().into()];
         if let (true, Some(from)) = (resumed, resume_from) {
             frames.extend(
@@ -81,6 +82,18 @@ impl Replay {
         }
         Some(frames)
     }
+}
+
+/// A fresh `welcome` (not resumed) as its frame.
+pub fn fresh_welcome(engine: &Engine, member: &MemberId, now: Millis) -> Option<Utf8Bytes> {
+    let welcome = with_next_meetings(engine.welcome(member, now, false)?, now);
+    Some(welcome.to_json().into())
+}
+
+/// A welcome with the next meetings the engine cannot expand itself.
+fn with_next_meetings(mut welcome: Welcome, now: Millis) -> Welcome {
+    welcome.group.next_meetings = crate::schedule::upcoming(welcome.group.schedule.as_ref(), now);
+    welcome
 }
 
 #[cfg(test)]

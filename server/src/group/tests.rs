@@ -46,8 +46,10 @@ async fn start_with_budget(names: &[&str], snapshot_max_bytes: usize) -> Harness
             version: 1,
             text: AgreementText::new("Be kind.").unwrap(),
             review_on: None,
+            published_at: 0,
         },
         settings: Settings::default(),
+        language: Default::default(),
     };
     let store = Arc::new(MemoryStore::default());
     let config_json = serde_json::to_string(&config).unwrap();
@@ -57,7 +59,21 @@ async fn start_with_budget(names: &[&str], snapshot_max_bytes: usize) -> Harness
         tokens: Vec::new(),
     });
     created.await.unwrap().unwrap();
-    let engine = Engine::new(config).unwrap();
+    let mut engine = Engine::new(config).unwrap();
+    // Every member has accepted the agreement, as members do before taking part.
+    for name in names {
+        let accept = r#"{"id":"accept","type":"agreement.accept","version":1}"#;
+        let Ok(ClientFrame::Command(envelope)) = parse_frame(accept) else {
+            unreachable!("a valid command")
+        };
+        engine.handle(
+            0,
+            Input::Command {
+                member: member(name),
+                envelope,
+            },
+        );
+    }
     let metrics = Arc::new(Metrics::default());
     let shared = Shared {
         store: store.clone(),

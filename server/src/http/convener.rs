@@ -2,7 +2,8 @@
 //! and the agreement.
 
 use super::{
-    ask, bearer, group, group_id, link, not_found, unauthorized, ApiError, ApiResult, JsonBody,
+    ask, bearer, convener_link, group, group_id, link, not_found, unauthorized, ApiError,
+    ApiResult, JsonBody,
 };
 use crate::app::{new_token, token_hash, App};
 use crate::group::GroupMsg;
@@ -73,8 +74,10 @@ pub(super) async fn create_group(
             version: 1,
             text,
             review_on,
+            published_at: app.clock.now_ms(),
         },
         settings: request.settings.unwrap_or_default(),
+        language: request.language.unwrap_or_default(),
     };
     let names = request.members.into_iter().map(|m| m.name).collect();
     let created = app.create_group(config, names).await?;
@@ -83,12 +86,21 @@ pub(super) async fn create_group(
         .iter()
         .map(|(id, name, token)| json!({"member_id": id, "name": name, "token": token, "link": link(&headers, token)}))
         .collect();
-    let body = json!({"group_id": created.group_id, "convener_token": created.convener_token, "members": members});
+    let body = json!({
+        "group_id": created.group_id,
+        "convener_token": created.convener_token,
+        "convener_link": convener_link(&headers, &created.convener_token),
+        "members": members,
+    });
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
 /// The group a path names, where the bearer token is its convener's.
-async fn convener(app: &App, headers: &HeaderMap, raw_group_id: &str) -> ApiResult<GroupId> {
+pub(super) async fn convener(
+    app: &App,
+    headers: &HeaderMap,
+    raw_group_id: &str,
+) -> ApiResult<GroupId> {
     let group_id = group_id(raw_group_id)?;
     let owner = app
         .authenticate(bearer(headers).ok_or_else(unauthorized)?)
@@ -102,7 +114,7 @@ async fn convener(app: &App, headers: &HeaderMap, raw_group_id: &str) -> ApiResu
     Ok(group_id)
 }
 
-async fn admin(app: &App, group_id: &GroupId, admin: Admin) -> ApiResult<()> {
+pub(super) async fn admin(app: &App, group_id: &GroupId, admin: Admin) -> ApiResult<()> {
     let group = group(app, group_id)?;
     ask(&group, |done| GroupMsg::Admin { admin, done })
         .await?
@@ -215,5 +227,39 @@ pub(super) async fn update_agreement(
         },
     )
     .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/groups/{id}`: the group as its convener manages it.
+pub(super) async fn overview(
+    State(app): State<Arc<App>>,
+    Path(group_id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Json<rondo_protocol::view::ConvenerView>> {
+    let group_id = convener(&app, &headers, &group_id).await?;
+    let group = group(&app, &group_id)?;
+    Ok(Json(
+        ask(&group, |reply| GroupMsg::Overview { reply }).await?,
+    ))
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct LanguageChange {
+    language: rondo_protocol::schedule::Language,
+}
+
+/// `PUT /api/groups/{id}/language`.
+pub(super) async fn set_language(
+    State(app): State<Arc<App>>,
+    Path(group_id): Path<String>,
+    headers: HeaderMap,
+    JsonBody(request): JsonBody<LanguageChange>,
+) -> ApiResult<StatusCode> {
+    let group_id = convener(&app, &headers, &group_id).await?;
+    let change = Admin::SetLanguage {
+        language: request.language,
+    };
+    admin(&app, &group_id, change).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,6 +2,7 @@
 //! exports for members (`exports.rs`), health and metrics for the operator,
 //! and the web client.
 
+mod calendar;
 mod convener;
 pub use convener::DEFAULT_AGREEMENT;
 mod exports;
@@ -13,7 +14,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
-use rondo_protocol::ids::GroupId;
+use rondo_protocol::ids::{GroupId, MemberId};
 use rondo_protocol::reply::{ErrorCode, Rejection};
 use serde_json::json;
 use std::sync::Arc;
@@ -35,6 +36,22 @@ pub fn router(app: Arc<App>) -> Router {
             "/api/groups/{group_id}/agreement",
             put(convener::update_agreement),
         )
+        .route("/api/groups/{group_id}", get(convener::overview))
+        .route(
+            "/api/groups/{group_id}/language",
+            put(convener::set_language),
+        )
+        .route(
+            "/api/groups/{group_id}/schedule",
+            put(calendar::set_schedule),
+        )
+        .route(
+            "/api/groups/{group_id}/schedule/{date}",
+            put(calendar::change_occurrence),
+        )
+        .route("/api/groups/{group_id}/schedule.ics", get(calendar::series))
+        .route("/api/calendar", post(calendar::new_feed))
+        .route("/api/calendar/{file}", get(calendar::feed))
         .route("/api/record/{file}", get(exports::record))
         .route("/api/notes/{file}", get(exports::notes))
         .route("/healthz", get(health))
@@ -75,7 +92,7 @@ impl IntoResponse for ApiError {
         let status = match self.rejection.code {
             ErrorCode::BadRequest => StatusCode::BAD_REQUEST,
             ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
-            ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+            ErrorCode::Forbidden | ErrorCode::AgreementRequired => StatusCode::FORBIDDEN,
             ErrorCode::NotFound => StatusCode::NOT_FOUND,
             ErrorCode::Conflict | ErrorCode::InvalidState | ErrorCode::NotYourTurn => {
                 StatusCode::CONFLICT
@@ -171,6 +188,16 @@ async fn ask<T>(
 
 /// The member link for a token, on the host the request came to.
 fn link(headers: &HeaderMap, token: &str) -> String {
+    format!("{}#t={token}", app_url(headers))
+}
+
+/// The convener's link: it opens the console.
+fn convener_link(headers: &HeaderMap, token: &str) -> String {
+    format!("{}#c={token}", app_url(headers))
+}
+
+/// The app's address on the host the request came to.
+fn app_url(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
@@ -180,7 +207,19 @@ fn link(headers: &HeaderMap, token: &str) -> String {
         .and_then(|p| p.to_str().ok())
         .filter(|p| *p == "https")
         .unwrap_or("http");
-    format!("{scheme}://{host}/#t={token}")
+    format!("{scheme}://{host}/")
+}
+
+/// The member of a group behind a bearer token.
+async fn member(app: &App, headers: &HeaderMap) -> ApiResult<(GroupId, MemberId)> {
+    let owner = app
+        .authenticate(bearer(headers).ok_or_else(unauthorized)?)
+        .await
+        .ok_or_else(unauthorized)?;
+    let member = owner
+        .member_id
+        .ok_or_else(|| ApiError::from(Rejection::forbidden("a member's token is needed")))?;
+    Ok((owner.group_id, member))
 }
 
 async fn health(State(app): State<Arc<App>>) -> Response {

@@ -2,6 +2,7 @@
 //! once, and what was written can be read back as start-up would.
 
 use super::{Store, StoreError, StoredGroup, TokenOwner, Write};
+use rondo_protocol::ids::{GroupId, MemberId};
 use std::sync::{Arc, Mutex};
 use tokio::sync::oneshot;
 
@@ -52,13 +53,17 @@ impl Store for MemoryStore {
                     }
                 }
             }
-            Write::SetToken { .. } => {}
+            Write::SetToken { .. } | Write::SetFeed { .. } => {}
         }
         let _ = done.send(Ok(()));
         receiver
     }
 
     fn token_owner(&self, _: &[u8; 32]) -> Result<Option<TokenOwner>, StoreError> {
+        Ok(None)
+    }
+
+    fn feed_owner(&self, _: &[u8; 32]) -> Result<Option<(GroupId, MemberId)>, StoreError> {
         Ok(None)
     }
 

@@ -100,11 +100,18 @@ pub enum Write {
         snapshot: Option<(u64, String)>,
     },
     /// Replaces a member's (or the convener's) tokens with one new one;
-    /// `None` as the hash just removes them.
+    /// `None` as the hash just removes them. A member's calendar feed goes
+    /// with their old link.
     SetToken {
         group_id: GroupId,
         member_id: Option<MemberId>,
         token_hash: Option<[u8; 32]>,
+    },
+    /// Replaces a member's calendar feed token with a new one.
+    SetFeed {
+        group_id: GroupId,
+        member_id: MemberId,
+        token_hash: [u8; 32],
     },
 }
 
@@ -124,6 +131,8 @@ pub trait Store: Send + Sync {
     fn write(&self, write: Write) -> oneshot::Receiver<Result<(), Arc<StoreError>>>;
     /// Looks a token's hash up (blocking).
     fn token_owner(&self, token_hash: &[u8; 32]) -> Result<Option<TokenOwner>, StoreError>;
+    /// Whose calendar feed a token's hash opens (blocking).
+    fn feed_owner(&self, token_hash: &[u8; 32]) -> Result<Option<(GroupId, MemberId)>, StoreError>;
     /// Every group, for start-up (blocking).
     fn load_groups(&self) -> Result<Vec<StoredGroup>, StoreError>;
     /// Answers when the database does (blocking).
@@ -228,6 +237,26 @@ impl Store for SqliteStore {
                 token_hash: stored,
             })
         }))
+    }
+
+    fn feed_owner(&self, token_hash: &[u8; 32]) -> Result<Option<(GroupId, MemberId)>, StoreError> {
+        let conn = self.reader.lock().map_err(|_| StoreError::Stopped)?;
+        let row: Option<(Vec<u8>, String, String)> = conn
+            .prepare_cached(
+                "SELECT token_hash, group_id, member_id FROM feeds WHERE token_hash = ?1",
+            )?
+            .query_row(params![&token_hash[..]], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        let Some((stored, group_id, member_id)) = row else {
+            return Ok(None);
+        };
+        let same: bool = subtle::ConstantTimeEq::ct_eq(&stored[..], &token_hash[..]).into();
+        let unreadable = || StoreError::Unreadable("feed owner".into());
+        let group_id = GroupId::new(group_id).map_err(|_| unreadable())?;
+        let member_id = MemberId::new(member_id).map_err(|_| unreadable())?;
+        Ok(same.then_some((group_id, member_id)))
     }
 
     fn load_groups(&self) -> Result<Vec<StoredGroup>, StoreError> {

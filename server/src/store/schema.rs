@@ -29,6 +29,12 @@ CREATE TABLE IF NOT EXISTS tokens (
     member_id TEXT
 );
 CREATE INDEX IF NOT EXISTS tokens_by_member ON tokens (group_id, member_id);
+CREATE TABLE IF NOT EXISTS feeds (
+    token_hash BLOB PRIMARY KEY,
+    group_id TEXT NOT NULL,
+    member_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS feeds_by_member ON feeds (group_id, member_id);
 CREATE TABLE IF NOT EXISTS heads (g INTEGER PRIMARY KEY, last INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS snapshots (
     g INTEGER PRIMARY KEY, seq INTEGER NOT NULL, row INTEGER NOT NULL, payload BLOB NOT NULL

@@ -209,6 +209,21 @@ fn commit<'a>(
                     )?;
                 }
             }
+            Write::SetFeed {
+                group_id,
+                member_id,
+                token_hash,
+            } => {
+                let (group_id, member_id) = (group_id.as_str(), member_id.as_str());
+                tx.execute(
+                    "DELETE FROM feeds WHERE group_id = ?1 AND member_id = ?2",
+                    params![group_id, member_id],
+                )?;
+                tx.execute(
+                    "INSERT INTO feeds (token_hash, group_id, member_id) VALUES (?1, ?2, ?3)",
+                    params![&token_hash[..], group_id, member_id],
+                )?;
+            }
             Write::SetToken {
                 group_id,
                 member_id,
@@ -218,6 +233,10 @@ fn commit<'a>(
                     (group_id.as_str(), member_id.as_ref().map(|m| m.as_str()));
                 tx.execute(
                     "DELETE FROM tokens WHERE group_id = ?1 AND member_id IS ?2",
+                    params![group_id, member_id],
+                )?;
+                tx.execute(
+                    "DELETE FROM feeds WHERE group_id = ?1 AND member_id IS ?2",
                     params![group_id, member_id],
                 )?;
                 if let Some(hash) = token_hash {

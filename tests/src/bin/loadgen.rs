@@ -289,12 +289,17 @@ async fn member(
     };
     let (mut sink, mut stream) = ws.split();
     let hello = json!({"type": "hello", "token": token, "client": "rondo-loadgen/1"});
-    if sink
-        .send(Message::Text(hello.to_string().into()))
-        .await
-        .is_err()
-    {
-        return;
+    // Members accept the group's agreement (version 1) before taking part;
+    // the fresh welcome that follows counts as their joining.
+    let accept = json!({"id": "accept", "type": "agreement.accept", "version": 1});
+    for frame in [hello, accept] {
+        if sink
+            .send(Message::Text(frame.to_string().into()))
+            .await
+            .is_err()
+        {
+            return;
+        }
     }
     stats.counters.connections.fetch_add(1, Relaxed);
     let view = Arc::new(Mutex::new(View::default()));

@@ -1,0 +1,264 @@
+//! Calendars of a group's schedule, written with an iCalendar library: a
+//! member's feed (one event per meeting, from three months back to twelve
+//! ahead) and a one-off download of the series. They name the group and
+//! link to the app; they carry no token, no member and nothing of a case.
+
+use crate::schedule::{self, instant};
+use chrono::{NaiveDateTime, Offset, TimeZone, Utc};
+use chrono_tz::{OffsetComponents, OffsetName, Tz};
+use icalendar::parser::{Component as Raw, Property as RawProperty};
+use icalendar::{
+    Calendar, CalendarComponent, CalendarDateTime, Component, EventLike, EventStatus, Property,
+};
+use rondo_protocol::ids::GroupId;
+use rondo_protocol::schedule::{Language, Occurrence, OccurrenceStatus, Schedule};
+use rondo_protocol::text::Name;
+
+const DAY_MS: u64 = 86_400_000;
+/// How often subscribers are asked to fetch the feed again.
+const REFRESH: &str = "PT6H";
+
+/// What every calendar of a group says about it.
+pub struct About<'a> {
+    pub group_id: &'a GroupId,
+    pub name: &'a Name,
+    pub language: Language,
+    /// The app's address, without a token: members open their own link.
+    pub app_url: &'a str,
+}
+
+fn describe(language: Language) -> &'static str {
+    match language {
+        Language::En => "Peer supervision meeting. Open Rondo from your own link.",
+        Language::De => {
+            "Treffen der Kollegialen Beratung. Öffnen Sie Rondo über Ihren eigenen Link."
+        }
+        Language::Nl => "Intervisiebijeenkomst. Open Rondo via je eigen link.",
+    }
+}
+
+fn calendar(about: &About, zone: Tz, from_ms: u64, to_ms: u64) -> Calendar {
+    let mut calendar = Calendar::new();
+    calendar
+        .name(about.name.as_str())
+        .append_property(Property::new("PRODID", "-//Rondo//Peer supervision//EN"))
+        .append_property(Property::new("METHOD", "PUBLISH"))
+        .append_property(
+            Property::new("REFRESH-INTERVAL", REFRESH)
+                .add_parameter("VALUE", "DURATION")
+                .done(),
+        )
+        .append_property(Property::new("X-PUBLISHED-TTL", REFRESH));
+    calendar.push(CalendarComponent::Other(
+        vtimezone(zone, from_ms, to_ms).into(),
+    ));
+    calendar
+}
+
+fn local(zone: Tz, ms: u64) -> CalendarDateTime {
+    let at = zone
+        .timestamp_millis_opt(ms as i64)
+        .single()
+        .expect("an instant has one local time");
+    CalendarDateTime::WithTimezone {
+        date_time: at.naive_local(),
+        tzid: zone.name().to_owned(),
+    }
+}
+
+fn stamp(event: &mut icalendar::Event, about: &About, now_ms: u64) {
+    let now = Utc
+        .timestamp_millis_opt(now_ms as i64)
+        .single()
+        .unwrap_or_default();
+    event
+        .timestamp(now)
+        .summary(about.name.as_str())
+        .description(describe(about.language))
+        .url(about.app_url);
+}
+
+/// A member's feed: every meeting from three months back to twelve ahead,
+/// cancelled ones kept as such, each with a UID that stays the same.
+pub fn feed(about: &About, schedule: Option<&Schedule>, now_ms: u64) -> String {
+    let from = now_ms.saturating_sub(92 * DAY_MS);
+    let to = now_ms + 366 * DAY_MS;
+    let Some((schedule, zone)) =
+        schedule.and_then(|s| Some((s, schedule::zone(&s.recurrence.time_zone).ok()?)))
+    else {
+        return calendar(about, chrono_tz::UTC, from, to).to_string();
+    };
+    let mut calendar = calendar(about, zone, from, to);
+    for meeting in schedule::occurrences(schedule, from, to) {
+        calendar.push(occurrence(about, zone, schedule.sequence, &meeting, now_ms));
+    }
+    calendar.to_string()
+}
+
+fn occurrence(
+    about: &About,
+    zone: Tz,
+    sequence: u32,
+    meeting: &Occurrence,
+    now_ms: u64,
+) -> icalendar::Event {
+    let mut event = icalendar::Event::new();
+    stamp(&mut event, about, now_ms);
+    event
+        .uid(&format!(
+            "{}-{}@rondo",
+            about.group_id,
+            meeting.date.as_str()
+        ))
+        .sequence(sequence)
+        .starts(local(zone, meeting.start))
+        .ends(local(zone, meeting.end))
+        .status(match meeting.status {
+            OccurrenceStatus::Cancelled => EventStatus::Cancelled,
+            _ => EventStatus::Confirmed,
+        });
+    event.done()
+}
+
+/// The series as one event: its rule, cancelled and moved meetings left out
+/// (EXDATE), moved ones added at their new time (RDATE).
+pub fn series(about: &About, schedule: &Schedule, now_ms: u64) -> String {
+    let Ok(zone) = schedule::zone(&schedule.recurrence.time_zone) else {
+        return String::new();
+    };
+    let Ok(start) = instant(zone, &schedule.recurrence.start, "start") else {
+        return String::new();
+    };
+    let start_ms = start.timestamp_millis().max(0) as u64;
+    let duration_ms = u64::from(schedule.recurrence.duration_min) * 60_000;
+    let mut calendar = calendar(
+        about,
+        zone,
+        start_ms,
+        now_ms.max(start_ms) + 2 * 366 * DAY_MS,
+    );
+    let mut event = icalendar::Event::new();
+    stamp(&mut event, about, now_ms);
+    event
+        .uid(&format!("{}-series@rondo", about.group_id))
+        .sequence(schedule.sequence)
+        .starts(local(zone, start_ms))
+        .ends(local(zone, start_ms + duration_ms))
+        .add_property("RRULE", schedule.recurrence.rrule.as_str());
+    let when = |ms: u64| {
+        zone.timestamp_millis_opt(ms as i64)
+            .single()
+            .map(|t| t.naive_local().format("%Y%m%dT%H%M%S").to_string())
+    };
+    let dated = |name: &str, value: String| {
+        Property::new(name, value)
+            .add_parameter("TZID", zone.name())
+            .done()
+    };
+    let changed: Vec<Occurrence> = schedule::occurrences(schedule, start_ms, u64::MAX / 4)
+        .into_iter()
+        .filter(|m| m.status != OccurrenceStatus::Planned)
+        .collect();
+    for meeting in changed {
+        let original = schedule::occurrences(
+            &Schedule {
+                changes: Vec::new(),
+                ..schedule.clone()
+            },
+            meeting.start.saturating_sub(400 * DAY_MS),
+            meeting.start + 400 * DAY_MS,
+        )
+        .into_iter()
+        .find(|m| m.date == meeting.date);
+        if let Some(original) = original.and_then(|m| when(m.start)) {
+            event.append_multi_property(dated("EXDATE", original));
+        }
+        if meeting.status == OccurrenceStatus::Moved {
+            if let Some(moved) = when(meeting.start) {
+                event.append_multi_property(dated("RDATE", moved));
+            }
+        }
+    }
+    calendar.push(event.done());
+    calendar.to_string()
+}
+
+/// The zone's definition (RFC 5545 §3.6.5): one STANDARD or DAYLIGHT part
+/// per change of offset between `from_ms` and `to_ms`, found by looking at
+/// the offset day by day and narrowing each change down to the minute.
+fn vtimezone(zone: Tz, from_ms: u64, to_ms: u64) -> Raw<'static> {
+    let offset_at = |ms: i64| {
+        zone.offset_from_utc_datetime(
+            &Utc.timestamp_millis_opt(ms)
+                .single()
+                .unwrap_or_default()
+                .naive_utc(),
+        )
+    };
+    let seconds = |offset: &<Tz as TimeZone>::Offset| offset.fix().local_minus_utc();
+    let mut parts = Vec::new();
+    let (from, to) = (from_ms as i64 - DAY_MS as i64, to_ms as i64 + DAY_MS as i64);
+    let mut day = from;
+    while day < to {
+        let next = day + DAY_MS as i64;
+        if seconds(&offset_at(day)) != seconds(&offset_at(next)) {
+            // The last minute with the old offset, then the first with the new.
+            let (mut before, mut after) = (day, next);
+            while after - before > 60_000 {
+                let middle = before + (after - before) / 2;
+                if seconds(&offset_at(middle)) == seconds(&offset_at(day)) {
+                    before = middle;
+                } else {
+                    after = middle;
+                }
+            }
+            parts.push(part(&offset_at(day), &offset_at(after), after));
+        }
+        day = next;
+    }
+    if parts.is_empty() {
+        // No change in the window: one part that holds throughout.
+        let offset = offset_at(from);
+        parts.push(part(&offset, &offset, 0));
+    }
+    Raw {
+        name: "VTIMEZONE".into(),
+        properties: vec![RawProperty::new_ref("TZID", zone.name())],
+        components: parts,
+    }
+}
+
+fn part(old: &chrono_tz::TzOffset, new: &chrono_tz::TzOffset, at_ms: i64) -> Raw<'static> {
+    let utc_offset = |offset: &chrono_tz::TzOffset| {
+        let minutes = offset.fix().local_minus_utc() / 60;
+        let sign = if minutes < 0 { '-' } else { '+' };
+        format!("{sign}{:02}{:02}", minutes.abs() / 60, minutes.abs() % 60)
+    };
+    // The onset in the local time that held until then.
+    let onset: NaiveDateTime = Utc
+        .timestamp_millis_opt(at_ms)
+        .single()
+        .unwrap_or_default()
+        .naive_utc()
+        + chrono::Duration::seconds(i64::from(old.fix().local_minus_utc()));
+    let kind = if new.dst_offset().is_zero() {
+        "STANDARD"
+    } else {
+        "DAYLIGHT"
+    };
+    let property = |name: &'static str, value: String| RawProperty {
+        name: name.into(),
+        val: value.into(),
+        params: Vec::new(),
+    };
+    Raw {
+        name: kind.into(),
+        properties: vec![
+            property("DTSTART", onset.format("%Y%m%dT%H%M%S").to_string()),
+            property("TZOFFSETFROM", utc_offset(old)),
+            property("TZOFFSETTO", utc_offset(new)),
+            property("TZNAME", new.abbreviation().unwrap_or("").to_owned()),
+        ],
+        components: Vec::new(),
+    }
+}

@@ -1,0 +1,176 @@
+//! The schedule (the convener's) and the calendars (members').
+
+use super::convener::{admin, convener};
+use super::{app_url, ask, group, member, not_found, ApiError, ApiResult, JsonBody};
+use crate::app::{new_token, token_hash, App};
+use crate::calendar::{self, About};
+use crate::group::GroupMsg;
+use crate::schedule::{self, Invalid};
+use crate::store::Write;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rondo_protocol::command::Date;
+use rondo_protocol::engine::Admin;
+use rondo_protocol::ids::GroupId;
+use rondo_protocol::reply::Rejection;
+use rondo_protocol::schedule::{OccurrenceEdit, Recurrence, Schedule};
+use rondo_protocol::view::ConvenerView;
+use serde_json::json;
+use std::sync::Arc;
+
+fn refused(invalid: Invalid) -> ApiError {
+    let rejection = if invalid.not_found {
+        Rejection::not_found(invalid.message())
+    } else {
+        Rejection::bad_request(invalid.message())
+    };
+    ApiError::from(rejection)
+}
+
+async fn overview(app: &App, group_id: &GroupId) -> ApiResult<ConvenerView> {
+    let group = group(app, group_id)?;
+    ask(&group, |reply| GroupMsg::Overview { reply }).await
+}
+
+async fn set(app: &App, group_id: &GroupId, schedule: Option<Schedule>) -> ApiResult<()> {
+    let next_meetings = schedule::upcoming(schedule.as_ref(), app.clock.now_ms());
+    let change = Admin::SetSchedule {
+        schedule,
+        next_meetings,
+    };
+    admin(app, group_id, change).await
+}
+
+/// `PUT /api/groups/{id}/schedule`: a recurrence, or `null` for none.
+pub(super) async fn set_schedule(
+    State(app): State<Arc<App>>,
+    Path(group_id): Path<String>,
+    headers: HeaderMap,
+    JsonBody(recurrence): JsonBody<Option<Recurrence>>,
+) -> ApiResult<StatusCode> {
+    let group_id = convener(&app, &headers, &group_id).await?;
+    if let Some(recurrence) = &recurrence {
+        schedule::check(recurrence).map_err(refused)?;
+    }
+    let schedule = recurrence.map(|recurrence| Schedule {
+        recurrence,
+        changes: Vec::new(),
+        sequence: 0,
+    });
+    set(&app, &group_id, schedule).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `PUT /api/groups/{id}/schedule/{date}`: one meeting, by its original
+/// local date, cancelled, moved, or back as planned (`{}`).
+pub(super) async fn change_occurrence(
+    State(app): State<Arc<App>>,
+    Path((group_id, date)): Path<(String, String)>,
+    headers: HeaderMap,
+    JsonBody(edit): JsonBody<OccurrenceEdit>,
+) -> ApiResult<StatusCode> {
+    let group_id = convener(&app, &headers, &group_id).await?;
+    let date = Date::new(&date)
+        .map_err(|_| ApiError::from(Rejection::bad_request("date must be YYYY-MM-DD")))?;
+    let current = overview(&app, &group_id)
+        .await?
+        .schedule
+        .ok_or_else(|| not_found("schedule: the group has none"))?;
+    let changed = schedule::change(&current, &date, edit).map_err(refused)?;
+    set(&app, &group_id, Some(changed)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn ics(body: String, file: &str) -> Response {
+    let disposition = format!("inline; filename=\"{file}\"");
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /api/groups/{id}/schedule.ics`: the series, for a member to import once.
+pub(super) async fn series(
+    State(app): State<Arc<App>>,
+    Path(group_id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let (own_group, _) = member(&app, &headers).await?;
+    if own_group.as_str() != group_id {
+        return Err(not_found("no such group"));
+    }
+    let view = overview(&app, &own_group).await?;
+    let schedule = view
+        .schedule
+        .ok_or_else(|| not_found("schedule: the group has none"))?;
+    let url = app_url(&headers);
+    let about = About {
+        group_id: &view.group_id,
+        name: &view.name,
+        language: view.language,
+        app_url: &url,
+    };
+    let body = calendar::series(&about, &schedule, app.clock.now_ms());
+    Ok(ics(body, "rondo-series.ics"))
+}
+
+/// `POST /api/calendar`: a new private feed for the member; their previous
+/// feed stops working.
+pub(super) async fn new_feed(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+    let (group_id, member_id) = member(&app, &headers).await?;
+    let token = new_token();
+    app.durable(Write::SetFeed {
+        group_id,
+        member_id,
+        token_hash: token_hash(&token),
+    })
+    .await?;
+    let url = format!("{}api/calendar/{token}.ics", app_url(&headers));
+    Ok((StatusCode::CREATED, Json(json!({ "url": url }))))
+}
+
+/// `GET /api/calendar/{token}.ics`: the feed itself; the URL is the secret.
+pub(super) async fn feed(
+    State(app): State<Arc<App>>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let no_feed = || not_found("no such calendar");
+    let token = file.strip_suffix(".ics").ok_or_else(no_feed)?;
+    let hash = token_hash(token);
+    let store = app.store.clone();
+    let owner = tokio::task::spawn_blocking(move || store.feed_owner(&hash))
+        .await
+        .ok()
+        .and_then(Result::ok)
+        .flatten()
+        .ok_or_else(no_feed)?;
+    let (group_id, member_id) = owner;
+    let view = overview(&app, &group_id).await.map_err(|_| no_feed())?;
+    // A member removed since keeps no calendar of the group.
+    if !view.members.iter().any(|m| m.member_id == member_id) {
+        return Err(no_feed());
+    }
+    let url = app_url(&headers);
+    let about = About {
+        group_id: &view.group_id,
+        name: &view.name,
+        language: view.language,
+        app_url: &url,
+    };
+    let body = calendar::feed(&about, view.schedule.as_ref(), app.clock.now_ms());
+    Ok(ics(body, "rondo.ics"))
+}
