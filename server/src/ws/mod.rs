@@ -47,7 +47,7 @@ pub async fn echo(State(frame_max_bytes): State<usize>, request: Request) -> Res
         loop {
             let reply = match reader.next().await {
                 Ok(Incoming::Text(text)) => Message::Text(text),
-                Ok(Incoming::Binary) => continue,
+                Ok(Incoming::Binary(data)) => Message::Binary(data),
                 Ok(Incoming::Gone) => return,
                 Err(fault) => return socket::fail(reader, writer, fault, frame_max_bytes).await,
             };

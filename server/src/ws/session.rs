@@ -207,7 +207,7 @@ async fn serve(
             incoming = reader.next() => {
                 let text = match incoming {
                     Ok(Incoming::Text(text)) => text,
-                    Ok(Incoming::Binary) => {
+                    Ok(Incoming::Binary(_)) => {
                         last_heard = Instant::now();
                         app.metrics.count_error(ErrorCode::BadRequest);
                         let refusal = Rejection::bad_request("binary frames are not accepted; send JSON text");

@@ -43,7 +43,7 @@ pub fn config(frame_max_bytes: usize) -> WebSocketConfig {
 /// What the reader hands on.
 pub enum Incoming {
     Text(Utf8Bytes),
-    Binary,
+    Binary(tokio_tungstenite::tungstenite::Bytes),
     /// The client closed, or the connection ended.
     Gone,
 }
@@ -98,9 +98,15 @@ impl Reader {
         loop {
             return match self.stream.next().await {
                 Some(Ok(Message::Text(text))) => Ok(Incoming::Text(text)),
-                Some(Ok(Message::Binary(_))) => Ok(Incoming::Binary),
+                Some(Ok(Message::Binary(data))) => Ok(Incoming::Binary(data)),
                 Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => continue,
-                Some(Ok(Message::Close(_))) | None => Ok(Incoming::Gone),
+                // The library queued its answer to the client's close: reading
+                // on sends it and completes the closing handshake.
+                Some(Ok(Message::Close(_))) => {
+                    while let Some(Ok(_)) = self.stream.next().await {}
+                    Ok(Incoming::Gone)
+                }
+                None => Ok(Incoming::Gone),
                 Some(Err(error)) => match fault(&error) {
                     Some(fault) => Err(fault),
                     None => Ok(Incoming::Gone),
