@@ -155,7 +155,9 @@ pub fn series(about: &About, schedule: &Schedule, now_ms: u64) -> String {
             .add_parameter("TZID", zone.name())
             .done()
     };
-    let changed: Vec<Occurrence> = schedule::occurrences(schedule, start_ms, u64::MAX / 4)
+    // Changes are kept for at most a few hundred meetings; ten years covers them.
+    let horizon = now_ms.max(start_ms) + 10 * 366 * DAY_MS;
+    let changed: Vec<Occurrence> = schedule::occurrences(schedule, start_ms, horizon)
         .into_iter()
         .filter(|m| m.status != OccurrenceStatus::Planned)
         .collect();
