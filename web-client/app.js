@@ -3,9 +3,11 @@
 
 import { Connection } from './connection.js';
 import { apply, fromWelcome, nameOf } from './model.js';
+import { linkField, startConsole } from './console.js';
 
 const $ = (id) => document.getElementById(id);
 const TOKEN_KEY = 'rondo.token';
+const CONVENER_KEY = 'rondo.convener';
 const BUILTIN_TEMPLATES = ['sgs', 'incident', 'balint', 'open', 'peers'];
 const TEMPLATE_NAMES = { sgs: 'Structured Group Supervision', incident: 'Incident method', balint: 'Balint', open: 'Open discussion', peers: 'PEERS (individual)' };
 const DEFAULT_AGREEMENT = [
@@ -63,6 +65,9 @@ function startPage() {
     const response = await fetch('/api/groups', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     const result = await response.json();
     if (!response.ok) { $('create-error').textContent = result.message || 'The group could not be created.'; return; }
+    $('convener-link').replaceChildren(linkField('Convener link', result.convener_link));
+    $('open-console').href = result.convener_link;
+    $('open-console').addEventListener('click', () => { setTimeout(() => location.reload(), 0); });
     $('links').replaceChildren(...result.members.map((m) => {
       const item = el('li');
       const link = el('input');
@@ -88,11 +93,19 @@ function render() {
   if (!model) return;
   const me = model.group.members.find((m) => m.member_id === model.me.member_id);
   $('group-name').textContent = `— ${model.group.name}`;
-  const needsAgreement = me && !me.agreement_accepted;
-  show('agreement-view', needsAgreement);
-  show('meeting-view', !needsAgreement);
-  $('agreement-version').textContent = `Version ${model.group.agreement.version}` + (model.group.agreement.review_on ? `, to be reviewed on ${model.group.agreement.review_on}` : '');
-  $('agreement-text').replaceChildren(...model.group.agreement.text.split('\n').map((line) => el('p', line)));
+  const agreement = model.group.agreement;
+  // Required: nothing else until accepted. Newer but not yet in force (it
+  // was published during this meeting): asked beside the meeting.
+  const required = model.agreementRequired;
+  const newer = me && (me.agreement_version || 0) < agreement.version;
+  show('agreement-view', required || newer);
+  show('meeting-view', !required);
+  $('agreement-ask').hidden = required || !newer;
+  $('agreement-ask').textContent = newer && !required
+    ? `A new version of the agreement was published. It applies from the end of this meeting; please read and accept it.` : '';
+  $('agreement-version').textContent = `Version ${agreement.version}` + (agreement.review_on ? `, to be reviewed on ${agreement.review_on}` : '');
+  $('agreement-text').replaceChildren(...agreement.text.split('\n').map((line) => el('p', line)));
+  renderNext();
   renderCase();
   renderControls();
   renderRoster();
@@ -100,6 +113,24 @@ function render() {
   renderNotes();
   renderRecord();
   tick();
+}
+
+const sameYear = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
+const otherYear = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+/// A meeting's start in the member's own time zone; the year only when it is not this one.
+const meetingTime = { format: (date) => (date.getFullYear() === new Date().getFullYear() ? sameYear : otherYear).format(date) };
+
+/// The next meeting in the member's own time, and whether the review is due.
+function renderNext() {
+  const upcoming = (model.group.next_meetings || []).filter((m) => m.status !== 'cancelled');
+  const cancelled = (model.group.next_meetings || []).filter((m) => m.status === 'cancelled');
+  const next = upcoming[0];
+  $('next-meeting').textContent = next
+    ? `${meetingTime.format(new Date(next.start))}${next.status === 'moved' ? ' (moved)' : ''}.`
+      + (cancelled.length ? ` Cancelled: ${cancelled.map((m) => meetingTime.format(new Date(m.start))).join(', ')}.` : '')
+    : 'No meeting is scheduled yet.';
+  $('review-due').hidden = !model.group.agreement.review_due;
+  $('calendar-series').hidden = !model.group.schedule;
 }
 
 function renderCase() {
@@ -408,6 +439,16 @@ function wire() {
     $('note-state').textContent = 'Saving…';
     noteTimer = setTimeout(saveNote, 800);
   });
+  $('calendar-feed').addEventListener('click', async () => {
+    const response = await fetch('/api/calendar', { method: 'POST', headers: { Authorization: `Bearer ${connection.token}` } });
+    if (!response.ok) { $('error').textContent = 'The calendar feed could not be made.'; return; }
+    const { url } = await response.json();
+    $('calendar-link').replaceChildren(
+      el('p', 'Add this address to your calendar as a subscription. It is yours alone; asking again makes a new one and stops this one.', 'muted'),
+      linkField('Calendar address', url),
+    );
+  });
+  $('calendar-series').addEventListener('click', () => download(`/api/groups/${model.group.group_id}/schedule.ics`, 'rondo-meetings.ics'));
   $('export-record').addEventListener('click', () => download(`/api/record/${model.lastMeetingId}.md`, 'record.md'));
   $('export-notes').addEventListener('click', () => download(`/api/notes/${model.lastMeetingId}.md`, 'my-notes.md'));
   document.addEventListener('keydown', (event) => {
@@ -445,11 +486,18 @@ async function download(path, filename) {
 }
 
 function main() {
-  const fromHash = new URLSearchParams(location.hash.slice(1)).get('t');
-  if (fromHash) {
-    sessionStorage.setItem(TOKEN_KEY, fromHash);
-    history.replaceState(null, '', location.pathname);
+  const hash = new URLSearchParams(location.hash.slice(1));
+  // A link's key leaves the address bar at once, and is kept for this tab.
+  if (hash.get('t')) {
+    sessionStorage.setItem(TOKEN_KEY, hash.get('t'));
+    sessionStorage.removeItem(CONVENER_KEY);
+  } else if (hash.get('c')) {
+    sessionStorage.setItem(CONVENER_KEY, hash.get('c'));
+    sessionStorage.removeItem(TOKEN_KEY);
   }
+  if (hash.get('t') || hash.get('c')) history.replaceState(null, '', location.pathname);
+  const convener = sessionStorage.getItem(CONVENER_KEY);
+  if (convener) { startConsole(convener); return; }
   const token = sessionStorage.getItem(TOKEN_KEY);
   if (!token) { startPage(); return; }
   wire();

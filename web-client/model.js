@@ -11,6 +11,7 @@ export function fromWelcome(welcome) {
     openActions: welcome.open_actions,
     notes: welcome.notes,
     lastMeetingId: welcome.meeting ? welcome.meeting.meeting_id : null,
+    agreementRequired: welcome.agreement_required,
   };
 }
 
@@ -32,8 +33,20 @@ function shift(holder, ms) {
 }
 
 const reducers = {
-  'agreement.accepted': (m, e) => { const x = member(m, e.member); if (x && e.version === m.group.agreement.version) x.agreement_accepted = true; },
-  'agreement.updated': (m, e) => { m.group.agreement = e.agreement; m.group.members.forEach((x) => { x.agreement_accepted = false; }); },
+  'agreement.accepted': (m, e) => {
+    const x = member(m, e.member);
+    if (!x) return;
+    x.agreement_version = e.version;
+    x.accepted_at = e.at;
+    x.agreement_accepted = e.version >= m.group.agreement.in_force;
+  },
+  // A new version is in force at once, or from the end of the open meeting.
+  'agreement.updated': (m, e) => {
+    m.group.agreement = e.agreement;
+    m.group.members.forEach((x) => { x.agreement_accepted = (x.agreement_version || 0) >= e.agreement.in_force; });
+  },
+  'group.updated': (m, e) => { m.group.language = e.language; },
+  'schedule.updated': (m, e) => { m.group.schedule = e.schedule; m.group.next_meetings = e.next_meetings; },
   'member.added': (m, e) => { m.group.members.push(e.member); m.group.rotation.push(e.member.member_id); },
   'member.removed': (m, e) => {
     m.group.members = m.group.members.filter((x) => x.member_id !== e.member);

@@ -29,6 +29,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../web-client/model.js"),
     ),
     (
+        "/console.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../web-client/console.js"),
+    ),
+    (
         "/connection.js",
         "text/javascript; charset=utf-8",
         include_str!("../../web-client/connection.js"),

@@ -320,3 +320,181 @@ async fn the_facilitators_page_comes_back_after_a_server_restart() {
     wait_text(&ana, "#meeting-status", "Meeting running").await;
     ana.close().await.unwrap();
 }
+
+/// The value of an input, read from the page.
+async fn value_of(page: &Client, css: &str) -> String {
+    let script = format!("return document.querySelector('{css}')?.value || ''");
+    let value = page.execute(&script, vec![]).await.expect("read a value");
+    value.as_str().unwrap_or("").to_owned()
+}
+
+/// Waits until an input has a value, and returns it.
+async fn wait_value(page: &Client, css: &str) -> String {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let value = value_of(page, css).await;
+        if !value.is_empty() {
+            return value;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{css} never had a value"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_convener_manages_the_group_from_the_console() {
+    let Some(driver) = chromedriver() else {
+        eprintln!("browser test skipped: chromedriver is not installed");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let base = format!("http://{}/", server.addr);
+    let convener = browser(&driver, &dir.path().join("profile-convener")).await;
+    convener.goto(&base).await.unwrap();
+    fill(&convener, "#create-name", "Thursday group").await;
+    fill(&convener, "#create-members", "Ana\nBo").await;
+    click(&convener, "Create group").await;
+    // The convener's link is shown once, to keep.
+    let convener_link = wait_value(&convener, "#convener-link input").await;
+    assert!(convener_link.contains("/#c="), "{convener_link}");
+    wait_text(&convener, "#create-result", "Keep this link").await;
+    let ana_link = wait_value(&convener, "#links li:first-child input").await;
+    let bo_old = value_of(&convener, "#links li:nth-child(2) input").await;
+    convener.goto(&convener_link).await.unwrap();
+    convener.refresh().await.unwrap();
+    wait_text(&convener, "#console-members", "Ana").await;
+    assert!(
+        !convener
+            .current_url()
+            .await
+            .unwrap()
+            .as_str()
+            .contains("#c="),
+        "the key left the address bar"
+    );
+    let check_axe = axe_path().exists();
+    assert!(check_axe || !browser_required(), "axe-core is missing");
+    if check_axe {
+        assert_eq!(
+            axe_violations(&convener).await,
+            Vec::<Value>::new(),
+            "console"
+        );
+    }
+    // A new member, with a link to copy.
+    fill(&convener, "#console-add-name", "Cy").await;
+    click(&convener, "Add member").await;
+    wait_text(&convener, "#console-members", "Cy").await;
+    let cy_link = wait_value(&convener, "#console-link input").await;
+    assert!(cy_link.contains("/#t="), "{cy_link}");
+    // A new link for Bo: the old one stops working.
+    click(&convener, "New link for Bo").await;
+    wait_text(&convener, "#console-link", "Bo's new link").await;
+    let old_token = bo_old.split("#t=").nth(1).unwrap().to_owned();
+    let (status, _) =
+        rondo_tests::http(server.addr, "POST", "/api/calendar", Some(&old_token), None).await;
+    assert_eq!(status, 401, "Bo's old link no longer works");
+    // The schedule, and its next meetings.
+    let set = "document.getElementById('schedule-start').value = '2030-01-01T18:00'; \
+               document.getElementById('schedule-zone').value = 'Europe/Amsterdam';";
+    convener.execute(set, vec![]).await.unwrap();
+    let preset = convener
+        .find(Locator::Css("#schedule-preset"))
+        .await
+        .unwrap();
+    preset
+        .select_by_label("Monthly, first Tuesday")
+        .await
+        .unwrap();
+    click(&convener, "Save schedule").await;
+    wait_text(
+        &convener,
+        "#console-schedule-summary",
+        "FREQ=MONTHLY;BYDAY=1TU",
+    )
+    .await;
+    wait_text(&convener, "#console-occurrences", "2030").await;
+    click(&convener, "Cancel the meeting of 2030-02-05").await;
+    wait_text(&convener, "#console-occurrences", "cancelled").await;
+    // Ana joins: she accepts the agreement and sees the next meeting.
+    let ana = browser(&driver, &dir.path().join("profile-ana")).await;
+    ana.goto(&ana_link).await.unwrap();
+    click(&ana, "Accept agreement").await;
+    wait_text(&ana, "#next-meeting", "2030").await;
+    wait_text(&ana, "#next-meeting", "Cancelled").await;
+    click(&ana, "Subscribe in my calendar").await;
+    let feed = wait_value(&ana, "#calendar-link input").await;
+    assert!(
+        feed.contains("/api/calendar/") && feed.ends_with(".ics"),
+        "{feed}"
+    );
+    let feed_path = feed
+        .split_once(&server.addr.to_string())
+        .unwrap()
+        .1
+        .to_owned();
+    let (status, ics) = rondo_tests::http(server.addr, "GET", &feed_path, None, None).await;
+    assert_eq!(status, 200);
+    // (Its meetings are years ahead, past the feed's twelve months: the year test reads events.)
+    assert!(
+        ics.contains("BEGIN:VCALENDAR") && ics.contains("Thursday group"),
+        "{ics}"
+    );
+    // A new version of the agreement: Ana is asked to accept it again.
+    fill(
+        &convener,
+        "#agreement-new-text",
+        "We keep what is said here. We review this in a year.",
+    )
+    .await;
+    let review = "document.getElementById('agreement-review').value = '2020-01-01';";
+    convener.execute(review, vec![]).await.unwrap();
+    click(&convener, "Publish new version").await;
+    wait_text(&convener, "#console-agreement-version", "Version 2").await;
+    wait_text(&convener, "#console-agreements", "Version 1").await;
+    wait_text(
+        &convener,
+        "#console-review-due",
+        "review of the agreement is due",
+    )
+    .await;
+    wait_text(&ana, "#agreement-version", "Version 2").await;
+    click(&ana, "Accept agreement").await;
+    wait_text(&ana, "#review-due", "review of our agreement is due").await;
+    convener.refresh().await.unwrap();
+    wait_text(&convener, "#console-members", "accepted version 2").await;
+    if check_axe {
+        assert_eq!(
+            axe_violations(&convener).await,
+            Vec::<Value>::new(),
+            "console, filled"
+        );
+        assert_eq!(
+            axe_violations(&ana).await,
+            Vec::<Value>::new(),
+            "lobby with the next meeting"
+        );
+    }
+    screenshot(&convener, "console-desktop", 1280, 1400).await;
+    screenshot(&convener, "console-phone", 360, 1600).await;
+    // Removing a member asks first, then takes them out.
+    convener
+        .execute("window.confirm = () => true;", vec![])
+        .await
+        .unwrap();
+    click(&convener, "Remove Cy").await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while text_of(&convener, "#console-members").await.contains("Cy") {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "Cy was never removed"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    ana.close().await.unwrap();
+    convener.close().await.unwrap();
+}

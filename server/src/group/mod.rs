@@ -32,6 +32,8 @@ use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 
+/// Meetings the convener's console lists ahead.
+const CONSOLE_MEETINGS: usize = 12;
 /// Inputs a group handles between two disk flushes, at most.
 const INPUTS_PER_FLUSH_MAX: usize = 128;
 /// Frames waiting for one connection; a client further behind is dropped.
@@ -383,7 +385,10 @@ impl GroupTask {
             GroupMsg::Overview { reply } => {
                 let now = self.clock.now_ms();
                 let mut view = self.engine.convener_view(now);
-                view.next_meetings = crate::schedule::upcoming(view.schedule.as_ref(), now);
+                // The console plans further ahead than the lobby's three.
+                view.next_meetings = view.schedule.as_ref().map_or_else(Vec::new, |s| {
+                    crate::schedule::next_meetings(s, now, CONSOLE_MEETINGS)
+                });
                 let _ = reply.send(view);
             }
             GroupMsg::IsMember { member, reply } => {

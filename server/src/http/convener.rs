@@ -243,6 +243,27 @@ pub(super) async fn overview(
     ))
 }
 
+/// `GET /api/convener`: the group the convener's token manages, so a
+/// convener link (which carries the token alone) can open the console.
+pub(super) async fn own_group(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+) -> ApiResult<Json<rondo_protocol::view::ConvenerView>> {
+    let owner = app
+        .authenticate(bearer(&headers).ok_or_else(unauthorized)?)
+        .await
+        .ok_or_else(unauthorized)?;
+    if owner.member_id.is_some() {
+        return Err(ApiError::from(Rejection::forbidden(
+            "a convener's token is needed",
+        )));
+    }
+    let group = group(&app, &owner.group_id)?;
+    Ok(Json(
+        ask(&group, |reply| GroupMsg::Overview { reply }).await?,
+    ))
+}
+
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct LanguageChange {

@@ -37,6 +37,7 @@ pub fn router(app: Arc<App>) -> Router {
             put(convener::update_agreement),
         )
         .route("/api/groups/{group_id}", get(convener::overview))
+        .route("/api/convener", get(convener::own_group))
         .route(
             "/api/groups/{group_id}/language",
             put(convener::set_language),
