@@ -27,6 +27,17 @@ pub struct About<'a> {
     pub app_url: &'a str,
 }
 
+impl<'a> About<'a> {
+    pub fn of(view: &'a rondo_protocol::view::ConvenerView, app_url: &'a str) -> About<'a> {
+        About {
+            group_id: &view.group_id,
+            name: &view.name,
+            language: view.language,
+            app_url,
+        }
+    }
+}
+
 fn describe(language: Language) -> &'static str {
     match language {
         Language::En => "Peer supervision meeting. Open Rondo from your own link.",

@@ -74,26 +74,18 @@ fn a_real_meetings_frames_pass_the_schemas() {
     use rondo_protocol::engine::{Engine, Input};
     use rondo_protocol::ids::{GroupId, MemberId};
     use rondo_protocol::text::{AgreementText, Name};
-    use rondo_protocol::view::Agreement;
 
     let names = ["ana", "bo", "cy"];
     let member = |n: &str| MemberId::new(n).unwrap();
-    let mut engine = Engine::new(GroupConfig {
-        group_id: GroupId::new("g").unwrap(),
-        name: Name::new("Group").unwrap(),
-        members: names
+    let mut engine = Engine::new(GroupConfig::new(
+        GroupId::new("g").unwrap(),
+        Name::new("Group").unwrap(),
+        names
             .iter()
             .map(|n| (member(n), Name::new(*n).unwrap()))
             .collect(),
-        agreement: Agreement {
-            version: 1,
-            text: AgreementText::new("Be kind.").unwrap(),
-            review_on: None,
-            published_at: 0,
-        },
-        settings: Default::default(),
-        language: Default::default(),
-    })
+        AgreementText::new("Be kind.").unwrap(),
+    ))
     .unwrap();
     let (event, reply, welcome) = (
         validator("event.json"),

@@ -62,25 +62,17 @@ mod tests {
     use crate::engine::state::GroupConfig;
     use crate::ids::{GroupId, MemberId};
     use crate::text::{AgreementText, Name};
-    use crate::view::Agreement;
 
     fn engine() -> Engine {
-        Engine::new(GroupConfig {
-            group_id: GroupId::new("g").unwrap(),
-            name: Name::new("Group").unwrap(),
-            members: ["a", "b"]
+        Engine::new(GroupConfig::new(
+            GroupId::new("g").unwrap(),
+            Name::new("Group").unwrap(),
+            ["a", "b"]
                 .iter()
                 .map(|m| (MemberId::new(*m).unwrap(), Name::new(*m).unwrap()))
                 .collect(),
-            agreement: Agreement {
-                version: 1,
-                text: AgreementText::new("Be kind.").unwrap(),
-                review_on: None,
-                published_at: 0,
-            },
-            settings: Default::default(),
-            language: Default::default(),
-        })
+            AgreementText::new("Be kind.").unwrap(),
+        ))
         .unwrap()
     }
 

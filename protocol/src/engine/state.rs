@@ -58,6 +58,31 @@ pub struct GroupConfig {
     pub language: crate::schedule::Language,
 }
 
+impl GroupConfig {
+    /// A group with these members (in rotation order) and the first version
+    /// of its agreement, with the default settings.
+    pub fn new(
+        group_id: GroupId,
+        name: Name,
+        members: Vec<(MemberId, Name)>,
+        agreement: crate::text::AgreementText,
+    ) -> GroupConfig {
+        GroupConfig {
+            group_id,
+            name,
+            members,
+            agreement: Agreement {
+                version: 1,
+                text: agreement,
+                review_on: None,
+                published_at: 0,
+            },
+            settings: Settings::default(),
+            language: Default::default(),
+        }
+    }
+}
+
 /// A running case or check-in round.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Run {

@@ -5,9 +5,7 @@ use super::*;
 use crate::store::memory::MemoryStore;
 use rondo_protocol::command::{parse_frame, ClientFrame};
 use rondo_protocol::engine::state::GroupConfig;
-use rondo_protocol::settings::Settings;
 use rondo_protocol::text::{AgreementText, Name};
-use rondo_protocol::view::Agreement;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -35,22 +33,15 @@ async fn start(names: &[&str]) -> Harness {
 }
 
 async fn start_with_budget(names: &[&str], snapshot_max_bytes: usize) -> Harness {
-    let config = GroupConfig {
-        group_id: GroupId::new(GROUP).unwrap(),
-        name: Name::new("Test group").unwrap(),
-        members: names
+    let config = GroupConfig::new(
+        GroupId::new(GROUP).unwrap(),
+        Name::new("Test group").unwrap(),
+        names
             .iter()
             .map(|n| (member(n), Name::new(*n).unwrap()))
             .collect(),
-        agreement: Agreement {
-            version: 1,
-            text: AgreementText::new("Be kind.").unwrap(),
-            review_on: None,
-            published_at: 0,
-        },
-        settings: Settings::default(),
-        language: Default::default(),
-    };
+        AgreementText::new("Be kind.").unwrap(),
+    );
     let store = Arc::new(MemoryStore::default());
     let config_json = serde_json::to_string(&config).unwrap();
     let created = store.write(Write::CreateGroup {

@@ -112,15 +112,10 @@ pub(super) async fn series(
     let view = overview(&app, &own_group).await?;
     let schedule = view
         .schedule
+        .as_ref()
         .ok_or_else(|| not_found("schedule: the group has none"))?;
     let url = app_url(&headers);
-    let about = About {
-        group_id: &view.group_id,
-        name: &view.name,
-        language: view.language,
-        app_url: &url,
-    };
-    let body = calendar::series(&about, &schedule, app.clock.now_ms());
+    let body = calendar::series(&About::of(&view, &url), schedule, app.clock.now_ms());
     Ok(ics(body, "rondo-series.ics"))
 }
 
@@ -165,12 +160,7 @@ pub(super) async fn feed(
         return Err(no_feed());
     }
     let url = app_url(&headers);
-    let about = About {
-        group_id: &view.group_id,
-        name: &view.name,
-        language: view.language,
-        app_url: &url,
-    };
-    let body = calendar::feed(&about, view.schedule.as_ref(), app.clock.now_ms());
+    let schedule = view.schedule.as_ref();
+    let body = calendar::feed(&About::of(&view, &url), schedule, app.clock.now_ms());
     Ok(ics(body, "rondo.ics"))
 }
