@@ -143,6 +143,10 @@ pub struct NoteSave {
     pub case_id: Option<CaseId>,
     pub visibility: Visibility,
     pub text: NoteText,
+    /// A note to the presenter kept as a draft: its author's alone, however
+    /// often it is saved, until `note.send`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -391,6 +395,7 @@ commands! {
     "floor.give" => FloorGive(FloorGive),
     "note.save" => NoteSave(NoteSave),
     "note.delete" => NoteDelete(NoteRef),
+    "note.send" => NoteSend(NoteRef),
     "record.add" => RecordAdd(RecordAdd),
     "record.edit" => RecordEdit(RecordEdit),
     "record.done" => RecordDone(ItemRef),
@@ -409,6 +414,7 @@ impl Command {
             self,
             Command::CasePropose(_)
                 | Command::NoteSave(_)
+                | Command::NoteSend(_)
                 | Command::RecordAdd(_)
                 | Command::RecordEdit(_)
                 | Command::ContributionSubmit(_)

@@ -73,6 +73,10 @@ pub enum TimerTarget {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type")]
 pub enum Event {
+    /// A case cut off by the end of the meeting, back at the head of the
+    /// queue for the next one, marked as continued.
+    #[serde(rename = "case.continued")]
+    CaseContinued { case: CaseView },
     #[serde(rename = "agreement.accepted")]
     AgreementAccepted { member: MemberId, version: u32 },
     #[serde(rename = "agreement.updated")]
@@ -223,6 +227,7 @@ impl Event {
     /// The event's wire `type`, for logs and metrics.
     pub fn kind(&self) -> &'static str {
         match self {
+            Event::CaseContinued { .. } => "case.continued",
             Event::AgreementAccepted { .. } => "agreement.accepted",
             Event::AgreementUpdated { .. } => "agreement.updated",
             Event::GroupUpdated { .. } => "group.updated",

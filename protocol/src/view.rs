@@ -132,6 +132,10 @@ pub struct CaseView {
     pub minutes: u32,
     pub urgent: bool,
     pub status: CaseStatus,
+    /// It began in a meeting that ended before it did, and waits at the
+    /// head of the queue to be continued (rule 13).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub continued: bool,
 }
 
 /// A meeting's status.
@@ -244,6 +248,12 @@ pub struct Note {
     pub presenter: Option<MemberId>,
     pub text: NoteText,
     pub updated_at: Millis,
+    /// A draft to the presenter: seen by its author alone until sent.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub draft: bool,
+    /// Sent with `note.send`: delivered, and no longer to be edited.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sent: bool,
 }
 
 /// The open meeting, as a member sees it.

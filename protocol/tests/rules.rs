@@ -441,3 +441,119 @@ fn a_members_notes_have_a_character_budget_a_meeting() {
     );
     sim.ok("Cy", &save);
 }
+
+#[test]
+fn rule_12_an_absent_facilitators_role_skips_the_presenter_and_everyone_is_told() {
+    let mut sim = running(4);
+    // Bo, next in rotation after Ana, presents: the role passes over him.
+    start_case(&mut sim, "Bo", r#""open""#);
+    sim.leave("Ana");
+    sim.advance(61_000);
+    assert_eq!(sim.facilitator().as_deref(), Some("Cy"));
+    for name in ["Bo", "Cy", "Di"] {
+        let told = sim.received(name, "facilitator.changed");
+        let last = told.last().unwrap();
+        assert!(
+            matches!(&last.event, Event::FacilitatorChanged { reason, .. } if *reason == rondo_protocol::event::FacilitatorReason::Absent),
+            "{name} was told why"
+        );
+    }
+    // The presenter takes the role only when nobody else is here.
+    let mut sim = running(3);
+    start_case(&mut sim, "Bo", r#""open""#);
+    sim.leave("Cy");
+    sim.leave("Ana");
+    sim.advance(61_000);
+    assert_eq!(sim.facilitator().as_deref(), Some("Bo"));
+    sim.check_invariants();
+}
+
+#[test]
+fn rule_13_a_case_cut_off_by_the_meetings_end_is_continued_not_presented() {
+    let mut sim = running(3);
+    start_case(&mut sim, "Bo", r#""sgs""#);
+    sim.ok(
+        "Cy",
+        r#"{"type":"case.propose","title":"Later","question":"Q","minutes":10}"#,
+    );
+    sim.ok("Ana", r#"{"type":"meeting.end"}"#);
+    let queue = sim.view("Cy")["queue"].clone();
+    assert_eq!(queue[0]["presenter"], "bo", "back at the head of the queue");
+    assert_eq!(queue[0]["status"], "queued");
+    assert_eq!(queue[0]["continued"], true);
+    assert_eq!(sim.received("Cy", "case.continued").len(), 1);
+    // It does not count as presented in that meeting's record.
+    let meeting_id = sim.engine.meeting_ids().last().unwrap().clone();
+    let record = sim.engine.record_export(&meeting_id).unwrap();
+    assert!(record.cases.is_empty(), "not presented");
+    // Ended with case.end, a case counts as presented.
+    sim.ok("Bo", r#"{"type":"meeting.open"}"#);
+    let facilitator = sim.facilitator().unwrap();
+    sim.ok(&facilitator, r#"{"type":"meeting.start"}"#);
+    let case = sim.case_id(0);
+    sim.ok(
+        &facilitator,
+        &format!(r#"{{"type":"case.start","case_id":"{case}"}}"#),
+    );
+    sim.ok(&facilitator, r#"{"type":"case.end"}"#);
+    let meeting_id = sim.engine.meeting_ids().last().unwrap().clone();
+    let record = sim.engine.record_export(&meeting_id).unwrap();
+    assert_eq!(record.cases.len(), 1);
+    sim.check_invariants();
+}
+
+#[test]
+fn a_draft_to_the_presenter_is_the_authors_until_sent() {
+    let mut sim = running(3);
+    start_case(&mut sim, "Bo", r#""sgs""#);
+    sim.ok(
+        "Cy",
+        r#"{"type":"note.save","visibility":"presenter","draft":true,"text":"half a thought"}"#,
+    );
+    let saved = sim.received("Cy", "note.saved");
+    let Event::NoteSaved { note } = &saved[0].event else {
+        unreachable!()
+    };
+    let note_id = note.note_id.to_string();
+    let edit = format!(
+        r#"{{"type":"note.save","note_id":"{note_id}","visibility":"presenter","draft":true,"text":"a whole thought"}}"#
+    );
+    sim.ok("Cy", &edit);
+    assert!(
+        sim.received("Bo", "note.saved").is_empty(),
+        "drafts stay with their author"
+    );
+    assert_eq!(sim.view("Bo")["notes"], serde_json::json!([]));
+    sim.ok(
+        "Cy",
+        &format!(r#"{{"type":"note.send","note_id":"{note_id}"}}"#),
+    );
+    let delivered = sim.received("Bo", "note.saved");
+    assert_eq!(delivered.len(), 1);
+    let Event::NoteSaved { note } = &delivered[0].event else {
+        unreachable!()
+    };
+    assert!(note.sent && !note.draft);
+    assert_eq!(note.text.as_str(), "a whole thought");
+    // Sent: no more edits, and not sent twice; deleting reaches both.
+    let edit = format!(
+        r#"{{"type":"note.save","note_id":"{note_id}","visibility":"presenter","draft":true,"text":"x"}}"#
+    );
+    sim.refused("Cy", &edit, ErrorCode::InvalidState);
+    sim.refused(
+        "Cy",
+        &format!(r#"{{"type":"note.send","note_id":"{note_id}"}}"#),
+        ErrorCode::InvalidState,
+    );
+    sim.refused(
+        "Cy",
+        r#"{"type":"note.save","visibility":"private","draft":true,"text":"x"}"#,
+        ErrorCode::BadRequest,
+    );
+    sim.ok(
+        "Cy",
+        &format!(r#"{{"type":"note.delete","note_id":"{note_id}"}}"#),
+    );
+    assert_eq!(sim.received("Bo", "note.deleted").len(), 1);
+    sim.check_invariants();
+}

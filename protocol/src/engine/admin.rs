@@ -147,23 +147,20 @@ impl Engine {
         Ok(())
     }
 
-    /// The member after `member` in rotation order, present ones first.
+    /// Who takes the role from a removed facilitator: as for an absent one,
+    /// or the next member in rotation order when nobody is present.
     fn successor_of(&self, member: &MemberId) -> MemberId {
+        if let Some(present) = self.next_present_facilitator(member) {
+            return present;
+        }
         let start = self
             .members
             .iter()
             .position(|m| &m.id == member)
             .unwrap_or(0);
-        let count = self.members.len();
-        let after: Vec<&Member> = (1..count)
-            .map(|offset| &self.members[(start + offset) % count])
-            .collect();
-        after
-            .iter()
-            .find(|m| m.present)
-            .or_else(|| after.first())
-            .map(|m| m.id.clone())
-            // A group always keeps at least two members, so someone follows.
-            .expect("a group has another member")
+        let next = &self.members[(start + 1) % self.members.len()];
+        // A group always keeps at least two members, so someone follows.
+        debug_assert!(&next.id != member, "a group has another member");
+        next.id.clone()
     }
 }

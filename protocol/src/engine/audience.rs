@@ -8,11 +8,11 @@ use crate::ids::MemberId;
 use crate::template::RevealTo;
 use crate::view::Note;
 
-/// A private note: its author alone. A note to the presenter: its author and
-/// that case's presenter.
+/// A private note, or a draft to the presenter: its author alone. A note to
+/// the presenter: its author and that case's presenter.
 pub fn note_audience(note: &Note) -> Audience {
     let mut members = vec![note.author.clone()];
-    if note.visibility == Visibility::Presenter {
+    if note.visibility == Visibility::Presenter && !note.draft {
         if let Some(presenter) = &note.presenter {
             if presenter != &note.author {
                 members.push(presenter.clone());

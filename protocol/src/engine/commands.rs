@@ -45,6 +45,12 @@ impl Engine {
             Command::FloorGive(c) => self.give_floor_to(member, c.member),
             Command::NoteSave(c) => self.save_note(member, c),
             Command::NoteDelete(c) => self.delete_note(member, &c.note_id),
+            Command::NoteSend(c) => {
+                let now = self.out.now;
+                open(&mut self.meeting)?
+                    .notes
+                    .send(member, &c.note_id, now, &mut self.out)
+            }
             Command::RecordAdd(c) => self.add_record_item(member, c),
             Command::RecordEdit(c) => self.edit_record_item(member, c),
             Command::RecordDone(c) => self.mark_done(member, &c.item_id),
@@ -220,6 +226,7 @@ impl Engine {
             minutes: c.minutes,
             urgent: c.urgent,
             status: CaseStatus::Queued,
+            continued: false,
         };
         self.queue.propose(case, &mut self.out)?;
         self.ids_issued += 1;
@@ -593,7 +600,13 @@ impl Engine {
             }
             None => None,
         };
+        if c.draft && c.visibility != Visibility::Presenter {
+            return Err(Rejection::bad_request(
+                "draft is for notes to the presenter only",
+            ));
+        }
         let saving = Saving {
+            draft: c.draft,
             author: member.clone(),
             note_id: c.note_id,
             case_id,

@@ -31,6 +31,7 @@ pub(crate) struct Saving {
     /// That case's presenter, for a note to the presenter.
     pub presenter: Option<MemberId>,
     pub text: NoteText,
+    pub draft: bool,
     pub now: Millis,
 }
 
@@ -80,6 +81,16 @@ impl Notes {
                         "a note's visibility and case stay as they were; delete it and save a new one",
                     ));
                 }
+                if existing.sent {
+                    return Err(Rejection::invalid_state(
+                        "a sent note can no longer be edited; delete it and write a new one",
+                    ));
+                }
+                if existing.draft != saving.draft {
+                    return Err(Rejection::conflict(
+                        "a draft is delivered with note.send, not by saving it",
+                    ));
+                }
                 Note {
                     text: saving.text,
                     updated_at: saving.now,
@@ -105,6 +116,8 @@ impl Notes {
                     presenter: saving.presenter,
                     text: saving.text,
                     updated_at: saving.now,
+                    draft: saving.draft,
+                    sent: false,
                 }
             }
         };
@@ -113,6 +126,34 @@ impl Notes {
             None => self.notes.push(note.clone()),
         }
         out.emit_to(note_audience(&note), Event::NoteSaved { note });
+        Ok(())
+    }
+
+    /// Delivers a draft to the presenter: `note.saved` with `sent`, to the
+    /// author and the presenter; from then on it is no longer edited.
+    pub(crate) fn send(
+        &mut self,
+        author: &MemberId,
+        note_id: &NoteId,
+        now: Millis,
+        out: &mut Emitter,
+    ) -> Outcome {
+        let note = self.authored(author, note_id)?;
+        if note.visibility != Visibility::Presenter || !note.draft {
+            return Err(Rejection::invalid_state(
+                "only a draft to the presenter is sent",
+            ));
+        }
+        let sent = Note {
+            draft: false,
+            sent: true,
+            updated_at: now,
+            ..note.clone()
+        };
+        if let Some(slot) = self.notes.iter_mut().find(|n| &n.note_id == note_id) {
+            *slot = sent.clone();
+        }
+        out.emit_to(note_audience(&sent), Event::NoteSaved { note: sent });
         Ok(())
     }
 

@@ -124,6 +124,12 @@ impl Queue {
         Ok(case.clone())
     }
 
+    /// Puts a case at the head of the queue (in place of its old entry).
+    pub(crate) fn put_first(&mut self, case: CaseView) {
+        self.remove(&case.case_id);
+        self.cases.insert(0, case);
+    }
+
     /// Takes a case that was presented out of the queue.
     pub(crate) fn remove(&mut self, case_id: &CaseId) {
         self.cases.retain(|c| &c.case_id != case_id);

@@ -300,6 +300,16 @@ impl Engine {
             return;
         };
         match run.kind {
+            // Cut off by the meeting's end: back to the head of the queue,
+            // not presented (rule 13).
+            RunKind::Case { mut case, .. } if reason == RunEndReason::MeetingEnded => {
+                case.status = CaseStatus::Queued;
+                case.continued = true;
+                self.queue.put_first(case.clone());
+                let case_id = case.case_id.clone();
+                self.out.emit(Event::CaseEnded { case_id, reason });
+                self.out.emit(Event::CaseContinued { case });
+            }
             RunKind::Case { mut case, .. } => {
                 case.status = CaseStatus::Done;
                 self.queue.remove(&case.case_id);

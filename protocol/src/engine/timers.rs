@@ -102,15 +102,29 @@ impl Engine {
         }
     }
 
-    /// The next present member after the facilitator, in rotation order.
+    /// Who takes the role from the facilitator (rule 12).
     fn facilitator_successor(&self) -> Option<MemberId> {
         let current = &self.meeting.as_ref()?.facilitator;
-        let start = self.members.iter().position(|m| &m.id == current)?;
+        self.next_present_facilitator(current)
+    }
+
+    /// The next present member after `member` in rotation order, skipping
+    /// the presenter of the active case while anyone else is present (they
+    /// are busy presenting; rule 12).
+    pub(crate) fn next_present_facilitator(&self, member: &MemberId) -> Option<MemberId> {
+        let start = self.members.iter().position(|m| &m.id == member)?;
         let count = self.members.len();
-        (1..count)
+        let presenter = self.run().and_then(|r| r.presenter());
+        let present: Vec<&MemberId> = (1..count)
             .map(|offset| &self.members[(start + offset) % count])
-            .find(|m| m.present)
-            .map(|m| m.id.clone())
+            .filter(|m| m.present)
+            .map(|m| &m.id)
+            .collect();
+        present
+            .iter()
+            .find(|m| Some(**m) != presenter)
+            .or_else(|| present.first())
+            .map(|m| (*m).clone())
     }
 
     pub(crate) fn set_facilitator(&mut self, member: MemberId, reason: FacilitatorReason) {
