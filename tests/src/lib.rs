@@ -268,7 +268,6 @@ pub struct Member {
     pub events: Vec<Value>,
     /// How far `until` has read in `events`.
     cursor: usize,
-    next_id: u64,
     pub name: String,
 }
 
@@ -326,7 +325,6 @@ impl Member {
             welcome: Value::Null,
             events: Vec::new(),
             cursor: 0,
-            next_id: 0,
             name: String::new(),
         }
     }
@@ -370,8 +368,12 @@ impl Member {
     /// Sends a command with a fresh id and waits for its reply; events that
     /// arrive meanwhile are kept.
     pub async fn command(&mut self, command: Value) -> Value {
-        self.next_id += 1;
-        let id = format!("{}-{}", self.name, self.next_id);
+        // Unique across this process's connections: the server remembers a
+        // member's command ids across reconnects and restarts, and answers
+        // a known id with its first answer.
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let n = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let id = format!("{}-{n}", self.name);
         self.command_with_id(&id, command).await
     }
 
