@@ -887,3 +887,58 @@ async fn compaction_of_rows_without_events() {
         .await;
     assert_eq!(again, refusal, "the refusal was kept through compaction");
 }
+
+#[tokio::test]
+async fn the_start_pages_bad_input_names_the_field_and_an_empty_agreement_is_the_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let create = |body: Value| async move {
+        let (status, text) = http(server.addr, "POST", "/api/groups", None, Some(&body)).await;
+        (status, serde_json::from_str::<Value>(&text).unwrap())
+    };
+    let (status, error) =
+        create(json!({"name": "G", "members": [{"name": "Ana"}, {"name": " ana "}]})).await;
+    assert_eq!(status, 400);
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("members[1].name"),
+        "{error}"
+    );
+    let long = "x".repeat(81);
+    let (status, error) =
+        create(json!({"name": "G", "members": [{"name": long}, {"name": "Bo"}]})).await;
+    assert_eq!(status, 400);
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("members[0].name") && message.contains("80"),
+        "{error}"
+    );
+    assert!(
+        !message.contains("line") && !message.contains("column"),
+        "{error}"
+    );
+    let (status, error) =
+        create(json!({"name": " ", "members": [{"name": "Ana"}, {"name": "Bo"}]})).await;
+    assert_eq!(status, 400);
+    assert!(
+        error["message"].as_str().unwrap().starts_with("name"),
+        "{error}"
+    );
+    let (status, created) = create(
+        json!({"name": "G", "members": [{"name": "Ana"}, {"name": "Bo"}], "agreement": "  "}),
+    )
+    .await;
+    assert_eq!(status, 201, "{created}");
+    let ana = Member::connect_as_is(
+        server.addr,
+        created["members"][0]["token"].as_str().unwrap(),
+        None,
+    )
+    .await;
+    assert!(ana.welcome["group"]["agreement"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("Confidentiality"));
+}

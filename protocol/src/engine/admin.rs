@@ -81,6 +81,15 @@ impl Engine {
         if name.is_blank() {
             return Err(Rejection::bad_request("name must not be empty"));
         }
+        if self
+            .members
+            .iter()
+            .any(|m| super::same_name(&m.name, &name))
+        {
+            return Err(Rejection::bad_request(
+                "name is another member's name too; tell them apart",
+            ));
+        }
         if self.is_member(&member_id) {
             return Err(Rejection::conflict("that member id is taken"));
         }

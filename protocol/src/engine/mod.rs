@@ -148,8 +148,21 @@ impl Engine {
         if ids.len() != count {
             return Err(Rejection::bad_request("members: ids must be unique"));
         }
-        if config.members.iter().any(|(_, name)| name.is_blank()) {
-            return Err(Rejection::bad_request("members[].name must not be empty"));
+        if config.name.is_blank() {
+            return Err(Rejection::bad_request("name must not be empty"));
+        }
+        for (index, (_, name)) in config.members.iter().enumerate() {
+            if name.is_blank() {
+                return Err(Rejection::bad_request(format!(
+                    "members[{index}].name must not be empty"
+                )));
+            }
+            let earlier = &config.members[..index];
+            if earlier.iter().any(|(_, other)| same_name(other, name)) {
+                return Err(Rejection::bad_request(format!(
+                    "members[{index}].name is another member's name too; tell them apart"
+                )));
+            }
         }
         Ok(Engine {
             group_id: config.group_id,
@@ -317,6 +330,12 @@ impl Engine {
         // The role may be waiting for someone present to pass to.
         self.fire_due_timers();
     }
+}
+
+/// Whether two names would be taken for the same person: case and the
+/// white space around them aside.
+pub(crate) fn same_name(a: &crate::text::Name, b: &crate::text::Name) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
 fn answer_to_reply(re: CommandId, answer: Answer) -> Reply {

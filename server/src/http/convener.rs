@@ -66,6 +66,12 @@ pub(super) async fn create_group(
         Some(AgreementGiven::Full(full)) => (full.text, full.review_on),
         None => (AgreementText::new(DEFAULT_AGREEMENT).expect("fits"), None),
     };
+    // An emptied agreement box means the default, not a group without one.
+    let text = if text.is_blank() {
+        AgreementText::new(DEFAULT_AGREEMENT).expect("fits")
+    } else {
+        text
+    };
     let config = GroupConfig {
         group_id: GroupId::new("pending").expect("short"),
         name: request.name,
