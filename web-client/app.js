@@ -22,7 +22,14 @@ let connection = null;
 let currentNoteId = null;
 let noteTimer = null;
 let lastAnnouncement = '';
-let pendingNote = null; // the id of the last note.save, to learn a new note's id
+let lastStatus = '';
+// The note editor: `edited` (changes not yet sent), `sending` (one save in
+// flight; a new note's id comes with its note.saved), `saved` (acknowledged).
+const noteEditor = { state: 'saved', pending: null };
+// Commands whose answers are the page's own business (autosaves): their
+// acks must not clear an error the member has not read yet.
+const quiet = new Set();
+let pendingRecord = null;
 
 function el(tag, text, className) {
   const node = document.createElement(tag);
@@ -59,12 +66,20 @@ function startPage() {
   $('create-agreement').value = DEFAULT_AGREEMENT;
   $('create-form').addEventListener('submit', async (event) => {
     event.preventDefault();
+    // One group per submit, however often the button is pressed.
+    const submit = $('create-form').querySelector('button[type=submit]');
+    if (submit.disabled) return;
+    submit.disabled = true;
     $('create-error').textContent = '';
     const members = $('create-members').value.split('\n').map((s) => s.trim()).filter(Boolean).map((name) => ({ name }));
     const body = { name: $('create-name').value.trim(), members, agreement: $('create-agreement').value };
     const response = await fetch('/api/groups', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     const result = await response.json();
-    if (!response.ok) { $('create-error').textContent = result.message || 'The group could not be created.'; return; }
+    if (!response.ok) {
+      $('create-error').textContent = result.message || 'The group could not be created.';
+      submit.disabled = false;
+      return;
+    }
     $('convener-link').replaceChildren(linkField('Convener link', result.convener_link));
     $('open-console').href = result.convener_link;
     $('open-console').addEventListener('click', () => { setTimeout(() => location.reload(), 0); });
@@ -106,6 +121,8 @@ function render() {
   $('agreement-version').textContent = `Version ${agreement.version}` + (agreement.review_on ? `, to be reviewed on ${agreement.review_on}` : '');
   $('agreement-text').replaceChildren(...agreement.text.split('\n').map((line) => el('p', line)));
   renderNext();
+  renderNoteEditor();
+  renderTitle();
   renderCase();
   renderControls();
   renderRoster();
@@ -113,6 +130,15 @@ function render() {
   renderNotes();
   renderRecord();
   tick();
+}
+
+/// The tab's title tells a member in another tab whose turn it is.
+function renderTitle() {
+  const r = current();
+  const me = model.me.member_id;
+  const mine = r && r.turn && r.turn.member === me;
+  const next = r && !mine && r.order && r.order[0] === me;
+  document.title = mine ? '● Your turn — Rondo' : next ? 'Next: you — Rondo' : `Rondo — ${model.group.name}`;
 }
 
 const sameYear = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
@@ -156,7 +182,7 @@ function renderCase() {
     : phase && phase.kind === 'silence' ? 'Silence: time to reflect.'
     : phase && phase.kind === 'written' ? 'Everyone writes; the texts are shown together when the phase ends.'
     : phase && phase.kind === 'open' ? 'Open discussion: raise your hand to speak.' : '';
-  const silent = c && c.presenter === model.me.member_id && phase && (phase.presenter_silent || phase.kind === 'round');
+  const silent = c && c.presenter === model.me.member_id && phase && phase.presenter_silent;
   show('silent-notice', Boolean(silent));
   $('phase-note').textContent = phase ? phaseNote(phase) : '';
   const order = r ? r.order : [];
@@ -217,7 +243,8 @@ function renderControls() {
   $('pause').disabled = !running;
   $('resume').disabled = meeting.status !== 'paused';
   const queued = model.queue.filter((x) => x.status === 'queued');
-  fillSelect($('case-select'), queued.map((x) => [x.case_id, `${x.title} (${nameOf(model, x.presenter)})`]));
+  // The first case of the queue, unless the facilitator chose another.
+  fillSelect($('case-select'), queued.map((x) => [x.case_id, `${x.title} (${nameOf(model, x.presenter)})`]), Boolean($('case-select').dataset.chosen));
   const templates = BUILTIN_TEMPLATES.concat(model.group.settings.templates.map((t) => t.name));
   fillSelect($('template-select'), templates.map((t) => [t, TEMPLATE_NAMES[t] || t]));
   if (!$('template-select').dataset.chosen) $('template-select').value = model.group.settings.default_template;
@@ -281,10 +308,21 @@ function renderNotes() {
   $('notes').replaceChildren(...model.notes.map((n) => {
     const item = el('li');
     const mine = n.author === model.me.member_id;
-    const label = n.visibility === 'private' ? 'Private' : mine ? `To ${nameOf(model, n.presenter)}` : `From ${nameOf(model, n.author)}`;
+    const label = n.visibility === 'private' ? 'Private'
+      : !mine ? `From ${nameOf(model, n.author)}`
+      : n.draft ? `Draft to ${nameOf(model, n.presenter)}` : `To ${nameOf(model, n.presenter)}${n.sent ? ' (sent)' : ''}`;
     item.append(el('strong', `${label}: `), el('span', n.text));
     if (mine) {
-      item.append(button('Edit', () => { currentNoteId = n.note_id; $('note-text').value = n.text; $('note-visibility').value = n.visibility; $('note-text').focus(); }, 'small'));
+      if (!n.sent) {
+        item.append(button('Edit', () => {
+          currentNoteId = n.note_id;
+          Object.assign(noteEditor, { state: 'saved', pending: null, text: n.text });
+          $('note-text').value = n.text;
+          $('note-visibility').value = n.visibility;
+          renderNoteEditor();
+          $('note-text').focus();
+        }, 'small'));
+      }
       item.append(button('Delete', () => connection.send('note.delete', { note_id: n.note_id }), 'small'));
     }
     return item;
@@ -299,7 +337,9 @@ function recordItem(x, inMeeting) {
   if (x.tags && x.tags.length) details.push(x.tags.join(', '));
   if (x.done) details.push('done');
   item.append(el('span', x.text), el('span', ` (${details.join('; ')})`, 'muted'));
-  if (x.kind === 'action' && !x.done) item.append(button('Mark done', () => connection.send('record.done', { item_id: x.item_id }), 'small'));
+  const me = model.me.member_id;
+  const mayMark = x.author === me || x.owner === me || isFacilitator();
+  if (x.kind === 'action' && !x.done && mayMark) item.append(button('Mark done', () => connection.send('record.done', { item_id: x.item_id }), 'small'));
   if (!inMeeting) item.dataset.earlier = 'true';
   return item;
 }
@@ -355,24 +395,33 @@ function onEvent(event) {
     const r = current();
     if (r && r.order[0] === me && event.member !== me) setTimeout(() => announce("You're next."), 1500);
   } else if (event.type === 'phase.started') {
-    const silent = meeting.case.presenter === me && (event.phase.presenter_silent || event.phase.kind === 'round');
+    const silent = meeting.case.presenter === me && event.phase.presenter_silent;
     announce(`${event.phase.name}.${silent ? ' You are the presenter: please listen without replying.' : ''}`);
   } else if (event.type === 'meeting.paused') announce('The meeting is paused.');
   else if (event.type === 'meeting.resumed') announce('The meeting resumed.');
   else if (event.type === 'case.ended') announce('The case has ended.');
   else if (event.type === 'facilitator.changed' && event.facilitator === me) announce('You are now the facilitator.');
+  if (event.type === 'meeting.opened' && noteEditor.state === 'edited') saveNote();
   render();
 }
 
 function onReply(reply) {
+  const own = !quiet.delete(reply.re);
   if (reply.type === 'error') $('error').textContent = reply.message;
-  else $('error').textContent = '';
+  else if (own) $('error').textContent = '';
+  if (reply.re && reply.re === pendingRecord) {
+    pendingRecord = null;
+    // The form is emptied (tags too) once the item is in; on an error its text stays.
+    if (reply.type === 'ack') { $('record-form').reset(); $('action-fields').hidden = true; }
+  }
 }
 
 function onStatus(status) {
-  const text = status.online
-    ? (status.waiting ? `Connected — sending ${status.waiting} action(s)…` : 'Connected')
+  // Said only when it changes: being connected is not news after every click.
+  const text = status.online ? 'Connected'
     : `Offline — reconnecting${status.waiting ? `; ${status.waiting} action(s) will be sent when back` : ''}`;
+  if (text === lastStatus) return;
+  lastStatus = text;
   $('connection').textContent = text;
   $('connection').classList.toggle('offline', !status.online);
 }
@@ -392,7 +441,11 @@ function wire() {
   $('resume').addEventListener('click', send('meeting.resume'));
   $('end-meeting').addEventListener('click', () => { if (confirm('End the meeting for everyone?')) connection.send('meeting.end'); });
   $('template-select').addEventListener('change', () => { $('template-select').dataset.chosen = 'yes'; });
-  $('start-case').addEventListener('click', () => connection.send('case.start', { case_id: $('case-select').value, template: $('template-select').value }));
+  $('case-select').addEventListener('change', () => { $('case-select').dataset.chosen = 'yes'; });
+  $('start-case').addEventListener('click', () => {
+    connection.send('case.start', { case_id: $('case-select').value, template: $('template-select').value });
+    delete $('case-select').dataset.chosen;
+  });
   $('next-phase').addEventListener('click', send('phase.next'));
   $('extend').addEventListener('click', () => {
     const r = current();
@@ -430,14 +483,23 @@ function wire() {
       fields.owner = $('record-owner').value;
       if ($('record-due').value) fields.due = $('record-due').value;
     }
-    connection.send('record.add', fields);
-    $('record-text').value = '';
+    pendingRecord = connection.send('record.add', fields);
   });
-  $('new-note').addEventListener('click', () => { currentNoteId = null; $('note-text').value = ''; $('note-text').focus(); });
+  $('new-note').addEventListener('click', () => { resetNoteEditor(); $('note-text').focus(); });
+  $('note-visibility').addEventListener('change', renderNoteEditor);
   $('note-text').addEventListener('input', () => {
     clearTimeout(noteTimer);
-    $('note-state').textContent = 'Saving…';
+    if (noteEditor.state === 'saved') noteEditor.state = 'edited';
+    $('note-state').textContent = 'Not saved yet';
     noteTimer = setTimeout(saveNote, 800);
+  });
+  $('send-note').addEventListener('click', () => {
+    const c = noteCase();
+    if (!currentNoteId || !c) return;
+    connection.send('note.send', { note_id: currentNoteId });
+    announce(`Sent to ${nameOf(model, c.presenter)}.`);
+    resetNoteEditor();
+    $('note-text').focus();
   });
   $('calendar-feed').addEventListener('click', async () => {
     const response = await fetch('/api/calendar', { method: 'POST', headers: { Authorization: `Bearer ${connection.token}` } });
@@ -451,25 +513,87 @@ function wire() {
   $('calendar-series').addEventListener('click', () => download(`/api/groups/${model.group.group_id}/schedule.ics`, 'rondo-meetings.ics'));
   $('export-record').addEventListener('click', () => download(`/api/record/${model.lastMeetingId}.md`, 'record.md'));
   $('export-notes').addEventListener('click', () => download(`/api/notes/${model.lastMeetingId}.md`, 'my-notes.md'));
+  const SHORTCUTS_KEY = 'rondo.shortcuts';
+  $('shortcuts-on').checked = localStorage.getItem(SHORTCUTS_KEY) !== 'off';
+  $('shortcuts-on').addEventListener('change', () => localStorage.setItem(SHORTCUTS_KEY, $('shortcuts-on').checked ? 'on' : 'off'));
   document.addEventListener('keydown', (event) => {
-    const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(document.activeElement.tagName);
-    if (typing || event.ctrlKey || event.metaKey || event.altKey || !model) return;
-    if (event.key === 'h') {
+    // Alt+Shift: screen readers' single-key commands stay theirs.
+    if (!$('shortcuts-on').checked || !event.altKey || !event.shiftKey || event.ctrlKey || event.metaKey || !model) return;
+    const key = event.key.toLowerCase();
+    if (key === 'h') {
       const target = !$('lower-hand').hidden ? $('lower-hand') : $('raise-hand');
       if (!target.hidden) target.click();
-    } else if (event.key === 'd' && !$('done').disabled) $('done').click();
+    } else if (key === 'd' && !$('done').disabled) $('done').click();
   });
   setInterval(tick, 250);
 }
 
+/// The running case a note to the presenter goes to, if any.
+function noteCase() {
+  const c = model.meeting && model.meeting.case;
+  return c && c.presenter !== model.me.member_id ? c : null;
+}
+
+/// Saves the note being written: one save at a time; a note to the
+/// presenter as a draft, theirs only once sent.
 function saveNote() {
   const text = $('note-text').value;
+  const toPresenter = $('note-visibility').value === 'presenter';
+  if (!text.trim()) return;
+  if (!model.meeting) { $('note-state').textContent = 'Kept here; saved as soon as a meeting opens.'; return; }
+  if (toPresenter && !noteCase()) { $('note-state').textContent = 'A note to the presenter is for a case that is running.'; return; }
+  if (noteEditor.state === 'sending') return; // saved again when the answer comes
   const fields = { visibility: $('note-visibility').value, text };
+  if (toPresenter) fields.draft = true;
   if (currentNoteId) fields.note_id = currentNoteId;
-  if (!model.meeting) { $('note-state').textContent = 'Notes are kept once a meeting is open.'; return; }
   const id = connection.send('note.save', fields);
-  pendingNote = id;
+  quiet.add(id);
+  Object.assign(noteEditor, { state: 'sending', pending: id, text });
+}
+
+/// The answer to the note's save: a new note learns its id; text typed
+/// meanwhile is saved next.
+function noteSaved(reply) {
+  noteEditor.pending = null;
+  if (reply.type !== 'ack') { noteEditor.state = 'edited'; $('note-state').textContent = 'Not saved.'; return; }
+  const first = !currentNoteId;
+  if (first) {
+    const mine = model.notes.filter((n) => n.author === model.me.member_id && n.text === noteEditor.text);
+    if (mine.length) currentNoteId = mine[mine.length - 1].note_id;
+  }
+  if ($('note-text').value !== noteEditor.text) { noteEditor.state = 'edited'; saveNote(); return; }
+  noteEditor.state = 'saved';
   $('note-state').textContent = 'Saved';
+  if (first) announce('Note saved.');
+  renderNoteEditor();
+}
+
+function resetNoteEditor() {
+  currentNoteId = null;
+  Object.assign(noteEditor, { state: 'saved', pending: null, text: '' });
+  $('note-text').value = '';
+  $('note-state').textContent = '';
+  renderNoteEditor();
+}
+
+/// Whom the note goes to, and the Send button for a draft to the presenter.
+function renderNoteEditor() {
+  const toPresenter = $('note-visibility').value === 'presenter';
+  const c = model && model.meeting && noteCase();
+  $('note-to').hidden = !toPresenter;
+  $('note-to').textContent = !toPresenter ? ''
+    : c ? `To: ${nameOf(model, c.presenter)} — ${caseTitle(c.case_id)}. A draft: ${nameOf(model, c.presenter)} reads it once you send it.`
+      : 'A note to the presenter is for a case that is running.';
+  const note = currentNoteId && model && model.notes.find((n) => n.note_id === currentNoteId);
+  $('send-note').hidden = !(note && note.draft);
+  if (c) $('send-note').textContent = `Send to ${nameOf(model, c.presenter)}`;
+  // A note keeps its kind: start a new note to write another kind.
+  $('note-visibility').disabled = Boolean(currentNoteId);
+}
+
+function caseTitle(caseId) {
+  const found = model.queue.find((x) => x.case_id === caseId);
+  return found ? found.title : 'this case';
 }
 
 async function download(path, filename) {
@@ -511,12 +635,8 @@ function main() {
     },
     onEvent,
     onReply: (reply) => {
-      if (reply.re && reply.re === pendingNote && reply.type === 'ack') {
-        const saved = model.notes.filter((n) => n.author === model.me.member_id).slice(-1)[0];
-        if (!currentNoteId && saved) currentNoteId = saved.note_id;
-        pendingNote = null;
-      }
       onReply(reply);
+      if (reply.re && reply.re === noteEditor.pending) noteSaved(reply);
     },
     onStatus,
     onClosedForGood: () => {
@@ -527,5 +647,12 @@ function main() {
   onStatus({ online: false, waiting: 0 });
   connection.start();
 }
+
+// A member's or convener's link pasted into an open Rondo tab changes only
+// the fragment: start again with it.
+window.addEventListener('hashchange', () => {
+  const hash = new URLSearchParams(location.hash.slice(1));
+  if (hash.get('t') || hash.get('c')) location.reload();
+});
 
 main();

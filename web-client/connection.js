@@ -3,6 +3,15 @@
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15000];
 
+/// A command id no other tab of the same member can produce: the server
+/// answers a known id with its first answer, so ids must never repeat.
+function commandId() {
+  if (crypto.randomUUID) return crypto.randomUUID();
+  // Pages served over plain HTTP on a network address have no randomUUID.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 export class Connection {
   constructor(token, handlers) {
     this.token = token;
@@ -10,7 +19,6 @@ export class Connection {
     this.lastSeq = null;
     this.outstanding = new Map(); // id -> frame, sent again after a reconnect
     this.attempt = 0;
-    this.nextId = Date.now();
     this.socket = null;
     this.online = false;
     this.clockOffsetMs = 0;
@@ -70,7 +78,7 @@ export class Connection {
 
   // Sends a command; while offline it waits, with its id, to be sent on reconnect.
   send(type, fields = {}) {
-    const id = `w${(this.nextId += 1).toString(36)}`;
+    const id = commandId();
     const frame = JSON.stringify({ id, type, ...fields });
     this.outstanding.set(id, frame);
     if (this.online && this.socket.readyState === WebSocket.OPEN) this.socket.send(frame);

@@ -498,3 +498,145 @@ async fn the_convener_manages_the_group_from_the_console() {
     ana.close().await.unwrap();
     convener.close().await.unwrap();
 }
+
+/// The page's title, as the browser's tab shows it.
+async fn title(page: &Client) -> String {
+    page.title().await.unwrap_or_default()
+}
+
+async fn wait_title(page: &Client, expected: &str) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !title(page).await.contains(expected) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the title never said {expected:?}: {:?}",
+            title(page).await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn groups_on(server: &Server) -> u64 {
+    let (_, metrics) = rondo_tests::http(server.addr, "GET", "/metrics", None, None).await;
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("rondo_groups "))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Regressions from trying a meeting as members would (issue 10): the
+/// start choice follows the queue, the presenter answers in the questions
+/// round, drafts to the presenter stay the author's until sent, the tab's
+/// title tells whose turn it is, the record form resets, "Mark done" only
+/// for those who may, one group per submit, a link pasted into an open tab.
+#[tokio::test]
+async fn meeting_pages_follow_the_queue_keep_drafts_and_tell_whose_turn_it_is() {
+    let Some(driver) = chromedriver() else {
+        eprintln!("browser test skipped: chromedriver is not installed");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    // One group per submit, however often it is pressed.
+    let start = browser(&driver, &dir.path().join("profile-start")).await;
+    start
+        .goto(&format!("http://{}/", server.addr))
+        .await
+        .unwrap();
+    fill(&start, "#create-name", "Once").await;
+    fill(&start, "#create-members", "Ana\nBo").await;
+    let before = groups_on(&server).await;
+    let twice = "const b = document.querySelector('#create-form button[type=submit]'); b.click(); b.click();";
+    start.execute(twice, vec![]).await.unwrap();
+    wait_text(&start, "#create-result", "Member links").await;
+    assert_eq!(groups_on(&server).await, before + 1, "one group per submit");
+    // A member's link pasted into this open tab opens the meeting page.
+    let link = value_of(&start, "#links li:first-child input").await;
+    let fragment = link.split_once('#').unwrap().1.to_owned();
+    start
+        .execute(&format!("location.hash = '{fragment}';"), vec![])
+        .await
+        .unwrap();
+    wait_text(&start, "#connection", "Connected").await;
+    start.close().await.unwrap();
+
+    let group = create_group(server.addr, &["Ana", "Bo", "Cy"]).await;
+    let mut pages = Vec::new();
+    for name in ["Ana", "Bo", "Cy"] {
+        let page = browser(&driver, &dir.path().join(format!("profile-{name}"))).await;
+        page.goto(&format!("http://{}/#t={}", server.addr, group.token(name)))
+            .await
+            .unwrap();
+        click(&page, "Accept agreement").await;
+        pages.push(page);
+    }
+    let (ana, bo, cy) = (&pages[0], &pages[1], &pages[2]);
+    click(ana, "Open meeting").await;
+    click(ana, "Start meeting").await;
+    for (page, title) in [(bo, "Bo case"), (cy, "Cy case")] {
+        fill(page, "#propose-title", title).await;
+        click(page, "Propose case").await;
+        wait_text(ana, "#queue", title).await;
+    }
+    // Cy's case moved up: "Start case" starts it, not the one first before.
+    click(ana, "Move Cy case up").await;
+    wait_text(ana, "#queue li:first-child", "Cy case").await;
+    click(ana, "Start case").await;
+    wait_text(bo, "#meeting-status", "presented by Cy").await;
+    click(cy, "Done").await;
+    // The SGS questions round: the presenter answers, so is not told to keep silent.
+    expect_phase(&[ana, bo, cy], "questions").await;
+    let silent = cy.find(Locator::Css("#silent-notice")).await.unwrap();
+    assert!(
+        !silent.is_displayed().await.unwrap(),
+        "the presenter answers questions"
+    );
+    // The tab's title says whose turn it is, and who is next.
+    wait_title(ana, "● Your turn").await;
+    wait_title(bo, "Next: you").await;
+    // A draft to the presenter is Bo's until he sends it.
+    let kind = bo.find(Locator::Css("#note-visibility")).await.unwrap();
+    kind.select_by_label("Note to the presenter").await.unwrap();
+    wait_text(bo, "#note-to", "To: Cy").await;
+    fill(bo, "#note-text", "CANARY-draft for Cy").await;
+    wait_text(bo, "#notes", "Draft to Cy").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        !cy.source().await.unwrap().contains("CANARY-draft"),
+        "a draft reached the presenter"
+    );
+    click(bo, "Send to Cy").await;
+    wait_text(cy, "#notes", "CANARY-draft for Cy").await;
+    wait_text(bo, "#notes", "To Cy (sent)").await;
+    assert!(
+        !ana.source().await.unwrap().contains("CANARY-draft"),
+        "a note to Cy reached Ana"
+    );
+    // The record form resets after adding; "Mark done" only for who may.
+    let kind = ana.find(Locator::Css("#record-kind")).await.unwrap();
+    kind.select_by_value("action").await.unwrap();
+    let owner = ana.find(Locator::Css("#record-owner")).await.unwrap();
+    owner.select_by_label("Bo").await.unwrap();
+    let tags = ana.find(Locator::Css("#record-tags")).await.unwrap();
+    tags.select_by_label("support").await.unwrap();
+    fill(ana, "#record-text", "Bo calls the school").await;
+    click(ana, "Add to record").await;
+    wait_text(cy, "#record", "Bo calls the school").await;
+    let left: Value = ana
+        .execute(
+            "return [document.getElementById('record-text').value, document.getElementById('record-tags').selectedOptions.length]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(left, json!(["", 0]), "the form is empty again, tags too");
+    wait_text(bo, "#record", "Mark done").await;
+    assert!(
+        !text_of(cy, "#record").await.contains("Mark done"),
+        "Cy may not mark Bo's action done"
+    );
+    for page in pages {
+        page.close().await.unwrap();
+    }
+}
