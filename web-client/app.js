@@ -121,6 +121,7 @@ function render() {
   $('agreement-version').textContent = `Version ${agreement.version}` + (agreement.review_on ? `, to be reviewed on ${agreement.review_on}` : '');
   $('agreement-text').replaceChildren(...agreement.text.split('\n').map((line) => el('p', line)));
   renderNext();
+  renderPast();
   renderNoteEditor();
   renderTitle();
   renderCase();
@@ -350,8 +351,9 @@ function renderRecord() {
   $('open-actions').replaceChildren(...model.openActions.map((x) => recordItem(x, false)));
   fillSelect($('record-owner'), model.group.members.map((m) => [m.member_id, m.name]));
   $('action-fields').hidden = $('record-kind').value !== 'action';
-  $('export-record').disabled = !model.lastMeetingId;
-  $('export-notes').disabled = !model.lastMeetingId;
+  // This meeting's downloads while it is open; ended ones are under Past meetings.
+  $('export-record').hidden = !model.meeting;
+  $('export-notes').hidden = !model.meeting;
 }
 
 // ----- the clock -----
@@ -511,8 +513,8 @@ function wire() {
     );
   });
   $('calendar-series').addEventListener('click', () => download(`/api/groups/${model.group.group_id}/schedule.ics`, 'rondo-meetings.ics'));
-  $('export-record').addEventListener('click', () => download(`/api/record/${model.lastMeetingId}.md`, 'record.md'));
-  $('export-notes').addEventListener('click', () => download(`/api/notes/${model.lastMeetingId}.md`, 'my-notes.md'));
+  $('export-record').addEventListener('click', () => downloadRecord(model.lastMeetingId, 'md'));
+  $('export-notes').addEventListener('click', () => downloadNotes(model.lastMeetingId));
   const SHORTCUTS_KEY = 'rondo.shortcuts';
   $('shortcuts-on').checked = localStorage.getItem(SHORTCUTS_KEY) !== 'off';
   $('shortcuts-on').addEventListener('change', () => localStorage.setItem(SHORTCUTS_KEY, $('shortcuts-on').checked ? 'on' : 'off'));
@@ -594,6 +596,46 @@ function renderNoteEditor() {
 function caseTitle(caseId) {
   const found = model.queue.find((x) => x.case_id === caseId);
   return found ? found.title : 'this case';
+}
+
+/// The local date a meeting opened, for file names (`…-2026-11-30.md`).
+function meetingDate(meetingId) {
+  const known = model.meeting && model.meeting.meeting_id === meetingId ? model.meeting
+    : model.pastMeetings.find((m) => m.meeting_id === meetingId);
+  const at = new Date(known ? known.opened_at : Date.now());
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+}
+
+function downloadRecord(meetingId, format) {
+  return download(`/api/record/${meetingId}.${format}`, `rondo-record-${meetingDate(meetingId)}.${format}`);
+}
+
+function downloadNotes(meetingId) {
+  return download(`/api/notes/${meetingId}.md`, `rondo-my-notes-${meetingDate(meetingId)}.md`);
+}
+
+const pastDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
+
+/// Ended meetings, newest first, with their records and this member's notes.
+function renderPast() {
+  $('past-meetings').replaceChildren(...model.pastMeetings.map((m) => {
+    const item = el('li');
+    const when = pastDate.format(new Date(m.opened_at));
+    item.append(el('span', `${when} — facilitated by ${nameOf(model, m.facilitator)} `));
+    const label = (visible, hidden, onClick) => {
+      const b = button(visible, onClick, 'small secondary');
+      b.append(el('span', ` ${hidden}`, 'visually-hidden'));
+      return b;
+    };
+    item.append(
+      label('Record', `of ${when} (Markdown)`, () => downloadRecord(m.meeting_id, 'md')),
+      label('JSON', `record of ${when}`, () => downloadRecord(m.meeting_id, 'json')),
+      label('My notes', `of ${when}`, () => downloadNotes(m.meeting_id)),
+    );
+    return item;
+  }));
+  if (!model.pastMeetings.length) $('past-meetings').replaceChildren(el('li', 'No meeting has ended yet.', 'muted'));
 }
 
 async function download(path, filename) {

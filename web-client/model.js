@@ -12,6 +12,7 @@ export function fromWelcome(welcome) {
     notes: welcome.notes,
     lastMeetingId: welcome.meeting ? welcome.meeting.meeting_id : null,
     agreementRequired: welcome.agreement_required,
+    pastMeetings: welcome.past_meetings || [],
   };
 }
 
@@ -64,6 +65,7 @@ const reducers = {
   },
   'meeting.ended': (m, e) => {
     m.openActions = m.openActions.concat(m.meeting.record.filter((i) => i.kind === 'action' && !i.done));
+    m.pastMeetings.unshift({ meeting_id: m.meeting.meeting_id, opened_at: m.meeting.opened_at, ended_at: e.at, facilitator: m.meeting.facilitator });
     m.meeting = null;
   },
   'facilitator.changed': (m, e) => { if (m.meeting) m.meeting.facilitator = e.facilitator; },

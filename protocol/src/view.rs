@@ -90,6 +90,16 @@ pub struct GroupView {
     pub next_meetings: Vec<Occurrence>,
 }
 
+/// An ended meeting, as the list of past records shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PastMeeting {
+    pub meeting_id: MeetingId,
+    pub opened_at: Millis,
+    pub ended_at: Millis,
+    pub facilitator: MemberId,
+}
+
 /// The group as its convener manages it (`GET /api/groups/{id}`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -299,6 +309,9 @@ pub struct Welcome {
     pub resumed: bool,
     pub open_actions: Vec<RecordItem>,
     pub notes: Vec<Note>,
+    /// Ended meetings whose records can still be downloaded, newest first.
+    #[serde(default)]
+    pub past_meetings: Vec<PastMeeting>,
     /// The member has not accepted the agreement version in force: they see
     /// the agreement, the roster and the meeting's status, nothing else,
     /// until their `agreement.accept` brings a fresh welcome.

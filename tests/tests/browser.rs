@@ -636,6 +636,40 @@ async fn meeting_pages_follow_the_queue_keep_drafts_and_tell_whose_turn_it_is() 
         !text_of(cy, "#record").await.contains("Mark done"),
         "Cy may not mark Bo's action done"
     );
+    // Last meeting's record can still be downloaded once the next one opened,
+    // under a dated name.
+    ana.execute("window.confirm = () => true;", vec![])
+        .await
+        .unwrap();
+    click(ana, "End meeting").await;
+    wait_text(ana, "#past-meetings", "facilitated by Ana").await;
+    click(bo, "Open meeting").await;
+    wait_text(ana, "#meeting-status", "Meeting open").await;
+    let record_downloads = "window.downloads = []; \
+        HTMLAnchorElement.prototype.click = function () { window.downloads.push(this.download); };";
+    ana.execute(record_downloads, vec![]).await.unwrap();
+    let record = ana
+        .find(Locator::Css("#past-meetings li:first-child button"))
+        .await
+        .unwrap();
+    record.click().await.unwrap();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let names = loop {
+        let names = ana
+            .execute("return window.downloads", vec![])
+            .await
+            .unwrap();
+        if names.as_array().is_some_and(|n| !n.is_empty()) {
+            break names;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no download");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let name = names[0].as_str().unwrap();
+    assert!(
+        name.starts_with("rondo-record-20") && name.ends_with(".md"),
+        "{name}"
+    );
     for page in pages {
         page.close().await.unwrap();
     }

@@ -35,6 +35,18 @@ impl Engine {
                 .iter()
                 .flat_map(|m| m.notes.visible_to(member))
                 .collect(),
+            past_meetings: self
+                .record
+                .archive
+                .iter()
+                .rev()
+                .map(|m| PastMeeting {
+                    meeting_id: m.id.clone(),
+                    opened_at: m.opened_at,
+                    ended_at: m.ended_at,
+                    facilitator: m.facilitator.clone(),
+                })
+                .collect(),
             agreement_required: false,
         };
         if self.has_accepted(member) {
@@ -52,6 +64,7 @@ impl Engine {
             }),
             open_actions: Vec::new(),
             notes: Vec::new(),
+            past_meetings: Vec::new(),
             agreement_required: true,
             ..welcome
         })
