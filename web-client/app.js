@@ -186,6 +186,12 @@ function renderCase() {
   const silent = c && c.presenter === model.me.member_id && phase && phase.presenter_silent;
   show('silent-notice', Boolean(silent));
   $('phase-note').textContent = phase ? phaseNote(phase) : '';
+  $('instruction').textContent = instruction(meeting, c, r);
+  $('now-phase').textContent = !meeting ? 'No meeting open'
+    : meeting.status === 'paused' ? 'Paused'
+    : c ? `${c.phase.name[0].toUpperCase()}${c.phase.name.slice(1)} — ${nameOf(model, c.presenter)}'s case`
+    : meeting.round ? (meeting.round.label || 'Round')
+    : meeting.status === 'lobby' ? 'Not started yet' : 'Between cases';
   const order = r ? r.order : [];
   show('order-box', order.length > 0);
   show('hands-box', Boolean(phase && phase.kind === 'open'));
@@ -206,6 +212,37 @@ function renderCase() {
     box.append(list);
     return box;
   }) : []));
+}
+
+/// What to do now, in one line, for this member's role in this phase.
+function instruction(meeting, c, r) {
+  if (!meeting) return 'No meeting is open.';
+  if (meeting.status === 'lobby') return isFacilitator() ? 'Start the meeting when everyone is here.' : 'Waiting for the facilitator to start the meeting.';
+  if (meeting.status === 'paused') return 'Paused: the clock is stopped until the facilitator resumes.';
+  const me = model.me.member_id;
+  if (meeting.round && !c) return `${meeting.round.label || 'A round'}: in turn, say briefly how you arrive; nobody replies.`;
+  if (!c) return isFacilitator() ? 'Start the next case, or run a check-in or check-out round.' : 'Waiting for the facilitator to start the next case.';
+  const presenter = nameOf(model, c.presenter);
+  const presenting = c.presenter === me;
+  const phase = c.phase;
+  switch (phase.kind) {
+    case 'presenter':
+      return presenting ? 'Present your case and the question you want help with; the others listen.' : `Listen to ${presenter}; questions come next.`;
+    case 'round':
+      if (phase.presenter_silent) {
+        return presenting ? 'Listen without replying; you answer in the response phase.' : `In your turn, give your ${phase.name}; ${presenter} listens without replying.`;
+      }
+      return presenting ? 'Answer each question briefly; do not start solving yet.' : `In your turn, ask one clarifying question; ${presenter} answers briefly.`;
+    case 'open':
+      if (phase.presenter_silent && presenting) return 'Listen: the group reflects without you for now.';
+      return 'Raise your hand to speak; the facilitator gives the floor.';
+    case 'silence':
+      return 'Silence: reflect on what you heard before anyone speaks.';
+    case 'written':
+      return presenting ? 'The others write; their texts appear together when the phase ends.' : 'Write your contribution; nobody sees it until the phase ends.';
+    default:
+      return '';
+  }
 }
 
 function phaseNote(phase) {
@@ -364,20 +401,29 @@ function tick() {
   const c = model.meeting && model.meeting.case;
   const holder = r && r.turn && r.turn.deadline ? r.turn : c && c.phase && c.phase.deadline ? c.phase : null;
   const countdown = $('countdown');
-  if (!holder) {
+  const paused = model.meeting && model.meeting.status === 'paused';
+  // Paused is said where the time is: the clock stands still.
+  countdown.classList.toggle('paused', Boolean(paused));
+  if (paused) {
+    countdown.textContent = 'PAUSED';
+    countdown.setAttribute('aria-label', 'Paused');
+  }
+  if (!holder && !paused) {
     countdown.textContent = '--:--';
     countdown.classList.remove('overtime');
     $('progress-fill').style.width = '0%';
     return;
   }
-  const paused = model.meeting.status === 'paused';
+  if (!holder) return;
   const now = paused ? model.meeting.paused_at : connection.serverNow();
   const remainingMs = holder.deadline - now;
   const over = remainingMs < 0;
   const seconds = Math.ceil(Math.abs(remainingMs) / 1000);
-  countdown.textContent = `${over ? '+' : ''}${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+  if (!paused) {
+    countdown.textContent = `${over ? '+' : ''}${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+    countdown.setAttribute('aria-label', over ? `Overtime ${seconds} seconds` : `${seconds} seconds left`);
+  }
   countdown.classList.toggle('overtime', over || holder.overtime);
-  countdown.setAttribute('aria-label', over ? `Overtime ${seconds} seconds` : `${seconds} seconds left`);
   const phaseDef = c ? c.phases[c.phase_index] : null;
   const totalS = r.turn && r.turn.deadline ? (phaseDef && phaseDef.kind !== 'presenter' ? phaseDef.turn_s : phaseDef && phaseDef.duration_s) || (r.turn_s) : phaseDef && phaseDef.duration_s;
   const fraction = totalS ? Math.max(0, Math.min(1, remainingMs / (totalS * 1000))) : 0;
@@ -387,22 +433,34 @@ function tick() {
 // ----- events and announcements -----
 
 function onEvent(event) {
+  const previousFacilitator = model.meeting && model.meeting.facilitator;
   apply(model, event);
   const meeting = model.meeting;
   const me = model.me.member_id;
   if (event.type === 'turn.started') {
-    const c = meeting.case;
-    const phaseName = c && c.phase ? `${c.phase.name[0].toUpperCase()}${c.phase.name.slice(1)}. ` : '';
-    announce(event.member === me ? "It's your turn." : `${phaseName}${nameOf(model, event.member)} is speaking.`);
+    // The phase was said when it started: a turn says only who speaks.
+    announce(event.member === me ? "It's your turn." : `${nameOf(model, event.member)} is speaking.`);
     const r = current();
     if (r && r.order[0] === me && event.member !== me) setTimeout(() => announce("You're next."), 1500);
   } else if (event.type === 'phase.started') {
     const silent = meeting.case.presenter === me && event.phase.presenter_silent;
     announce(`${event.phase.name}.${silent ? ' You are the presenter: please listen without replying.' : ''}`);
-  } else if (event.type === 'meeting.paused') announce('The meeting is paused.');
+  } else if (event.type === 'meeting.started') announce('The meeting has started.');
+  else if (event.type === 'meeting.ended') announce('The meeting has ended.');
+  else if (event.type === 'hand.raised' && isFacilitator() && event.member !== me) announce(`${nameOf(model, event.member)} raised a hand.`);
+  else if (event.type === 'turn.ended' && event.reason === 'skipped' && event.member === me) announce('The facilitator moved on from your turn.');
+  else if (event.type === 'timer.extended') announce(`${event.seconds >= 60 ? `${Math.round(event.seconds / 60)} more minute${event.seconds >= 120 ? 's' : ''}` : `${event.seconds} more seconds`}.`);
+  else if (event.type === 'turn.overtime' && event.member === me) announce('Your time is up; please finish.');
+  else if (event.type === 'phase.overtime') announce('The phase is over time.');
+  else if (event.type === 'note.saved' && event.note.author !== me && event.note.sent) announce(`A note from ${nameOf(model, event.note.author)}.`);
+  else if (event.type === 'meeting.paused') announce('The meeting is paused.');
   else if (event.type === 'meeting.resumed') announce('The meeting resumed.');
   else if (event.type === 'case.ended') announce('The case has ended.');
-  else if (event.type === 'facilitator.changed' && event.facilitator === me) announce('You are now the facilitator.');
+  else if (event.type === 'facilitator.changed') {
+    const why = event.reason === 'absent' ? ` because ${nameOf(model, previousFacilitator)} was away` : '';
+    if (event.facilitator === me) announce(`You are now the facilitator${event.reason === 'absent' ? ': the facilitator was away' : ''}.`);
+    else if (event.reason !== 'opened') announce(`${nameOf(model, event.facilitator)} facilitates now${why}.`);
+  }
   if (event.type === 'meeting.opened' && noteEditor.state === 'edited') saveNote();
   render();
 }

@@ -105,6 +105,11 @@ async fn click(page: &Client, name: &str) {
             if element.is_displayed().await.unwrap_or(false)
                 && element.is_enabled().await.unwrap_or(false)
             {
+                // To the middle of the window, as a person scrolls to it: the
+                // sticky bar keeps the top of the page for itself.
+                let centre = "arguments[0].scrollIntoView({block: 'center'})";
+                let target = serde_json::to_value(&element).expect("an element as JSON");
+                page.execute(centre, vec![target]).await.expect("scroll");
                 element.click().await.expect("click");
                 return;
             }
