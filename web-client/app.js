@@ -267,37 +267,122 @@ function renderControls() {
   show('raise-hand', openPhase && !inHands);
   show('lower-hand', Boolean(meeting && inHands));
   const holding = running && r && r.turn && r.turn.member === me;
-  $('done').disabled = !holding;
-  $('pass').disabled = !holding;
+  // Only what this member can do now: Done while they hold the floor, Pass
+  // for their turn in a round.
+  show('done', Boolean(holding));
+  show('pass', Boolean(holding && r.order !== undefined && (c ? c.phase.kind === 'round' : true)));
   const f = isFacilitator();
-  show('facilitator-controls', f || !meeting);
-  show('open-meeting', !meeting);
-  for (const id of ['start-meeting', 'pause', 'resume', 'end-meeting']) show(id, f);
-  for (const id of ['start-case', 'next-phase', 'give-floor', 'run-round', 'assign-perspective', 'hand-over']) {
-    $(id).closest('.row').hidden = !f;
-  }
-  if (!f) return;
-  $('start-meeting').disabled = meeting.status !== 'lobby';
-  $('pause').disabled = !running;
-  $('resume').disabled = meeting.status !== 'paused';
+  renderGuide();
+  show('facilitator-controls', f && running);
+  if (!f || !running) return;
   const queued = model.queue.filter((x) => x.status === 'queued');
   // The first case of the queue, unless the facilitator chose another.
   fillSelect($('case-select'), queued.map((x) => [x.case_id, `${x.title} (${nameOf(model, x.presenter)})`]), Boolean($('case-select').dataset.chosen));
   const templates = BUILTIN_TEMPLATES.concat(model.group.settings.templates.map((t) => t.name));
   fillSelect($('template-select'), templates.map((t) => [t, TEMPLATE_NAMES[t] || t]));
   if (!$('template-select').dataset.chosen) $('template-select').value = model.group.settings.default_template;
-  $('start-case').disabled = !running || Boolean(r) || queued.length === 0;
-  $('next-phase').disabled = !running || !r;
-  $('extend').disabled = !running || !r;
-  $('skip').disabled = !running || !(r && r.turn);
-  $('run-round').disabled = !running || Boolean(r);
+  // What cannot be used now is not shown.
+  $('start-case').closest('.row').hidden = Boolean(r) || queued.length === 0;
+  $('extend').closest('.row').hidden = !r;
+  $('run-round').closest('.row').hidden = Boolean(r);
   const others = model.group.members.map((m) => [m.member_id, m.name]);
   const hands = meeting.hands.map((id) => [id, `${nameOf(model, id)} (hand raised)`]);
   fillSelect($('floor-select'), hands.concat(others.filter(([id]) => !meeting.hands.includes(id))), false);
-  $('give-floor').disabled = !openPhase;
+  $('give-floor').closest('.row').hidden = !openPhase;
   fillSelect($('perspective-member'), others);
-  $('assign-perspective').disabled = !c;
+  $('assign-perspective').closest('.row').hidden = !c;
   fillSelect($('handover-select'), others.filter(([id]) => id !== me));
+}
+
+/// One action a facilitator takes next, named for what it does.
+function mainAction() {
+  const meeting = model.meeting;
+  const next = model.group.next_facilitator;
+  if (!meeting) {
+    const who = next === model.me.member_id ? 'you' : nameOf(model, next);
+    return { label: 'Open meeting', hint: `${who[0].toUpperCase()}${who.slice(1)} will facilitate: next in rotation.`, run: () => connection.send('meeting.open') };
+  }
+  if (!isFacilitator()) return null;
+  if (meeting.status === 'lobby') return { label: 'Start meeting', hint: 'When everyone is here.', run: () => connection.send('meeting.start') };
+  if (meeting.status === 'paused') return { label: 'Resume', hint: 'The clock starts again where it stopped.', run: () => connection.send('meeting.resume') };
+  const c = meeting.case;
+  if (c) {
+    const following = c.phases[c.phase_index + 1];
+    const waiting = c.order.length > 0 && c.phase.kind === 'round';
+    return {
+      label: following ? `Next: ${following.name}` : 'Finish the case',
+      hint: waiting ? `Ends this ${c.phase.name} round for ${c.order.length} still to speak.` : '',
+      run: () => { if (!waiting || confirm(`End the ${c.phase.name} round before everyone has spoken?`)) connection.send('phase.next'); },
+    };
+  }
+  if (meeting.round) {
+    const label = meeting.round.label || 'round';
+    return { label: `End ${label}`, hint: '', run: () => connection.send('phase.next') };
+  }
+  const first = model.queue.find((x) => x.status === 'queued');
+  if (first) {
+    const template = $('template-select').dataset.chosen ? $('template-select').value : model.group.settings.default_template;
+    return {
+      label: `Start ${nameOf(model, first.presenter)}'s case`,
+      hint: `${first.title} — ${TEMPLATE_NAMES[template] || template}.`,
+      run: () => connection.send('case.start', { case_id: first.case_id, template }),
+    };
+  }
+  return { label: 'End meeting', hint: 'No case is waiting.', run: endMeeting };
+}
+
+function endMeeting() {
+  if (confirm('End the meeting for everyone? A case still running goes back to the queue.')) connection.send('meeting.end');
+}
+
+/// Where the meeting is: check-in, cases, check-out, close.
+function meetingStage(meeting) {
+  if (!meeting || meeting.status === 'lobby') return -1;
+  const label = meeting.round && (meeting.round.label || '').toLowerCase();
+  if (label && label.includes('out')) return 2;
+  if (meeting.case || (meeting.presented && meeting.presented.length)) return 1;
+  return 0;
+}
+
+/// The facilitator's guide: the meeting's steps, the main action, and the
+/// few other controls that apply now (the rest one step away, in "More").
+function renderGuide() {
+  const meeting = model.meeting;
+  const f = isFacilitator();
+  const main = mainAction();
+  show('guide', Boolean(main));
+  if (!main) return;
+  const stage = meetingStage(meeting);
+  $('meeting-steps').replaceChildren(...['Check-in', 'Cases', 'Check-out', 'Close'].map((name, i) => {
+    const item = el('li', name, i === stage ? 'current' : '');
+    if (i === stage) item.setAttribute('aria-current', 'step');
+    return item;
+  }));
+  show('meeting-steps', Boolean(meeting && meeting.status !== 'lobby'));
+  $('main-action').textContent = main.label;
+  $('main-hint').textContent = main.hint;
+  const quick = [];
+  const add = (label, run, className = 'small secondary') => quick.push(button(label, run, className));
+  if (f && meeting && meeting.status === 'running') {
+    const r = current();
+    const c = meeting.case;
+    add('Pause', () => connection.send('meeting.pause'));
+    const timed = r && ((r.turn && r.turn.deadline) || (c && c.phase.deadline));
+    if (timed) add('Add 1 min', () => connection.send(r.turn && r.turn.deadline ? 'turn.extend' : 'phase.extend', { seconds: 60 }));
+    if (r && r.turn && r.turn.member !== model.me.member_id) add(`Skip ${nameOf(model, r.turn.member)}`, () => connection.send('turn.skip'));
+    if (c && c.phase.kind === 'open' && meeting.hands.length) {
+      add(`Give the floor to ${nameOf(model, meeting.hands[0])}`, () => connection.send('floor.give', { member: meeting.hands[0] }));
+    }
+    if (c) add('End case', () => { if (confirm(`End ${nameOf(model, c.presenter)}'s case now? It counts as presented.`)) connection.send('case.end'); });
+    if (!r) {
+      add('Check-in round', () => connection.send('round.start', { turn_s: 120, label: 'check-in' }));
+      add('Check-out round', () => connection.send('round.start', { turn_s: 120, label: 'check-out' }));
+      if (main.label !== 'End meeting') add('End meeting', endMeeting, 'small danger');
+    } else {
+      add('End meeting', endMeeting, 'small danger');
+    }
+  }
+  $('quick-controls').replaceChildren(...quick);
 }
 
 function renderRoster() {
@@ -327,10 +412,34 @@ function renderQueue() {
       item.append(button('Withdraw', () => connection.send('case.withdraw', { case_id: x.case_id })));
     }
     if (isFacilitator() && x.status === 'queued') {
-      item.append(button(`Move ${x.title} up`, () => moveCase(x.case_id, -1), 'small'));
+      const arrow = (symbol, words, by) => {
+        const b = button(symbol, () => moveCase(x.case_id, by), 'small secondary');
+        b.append(el('span', ` ${words}`, 'visually-hidden'));
+        return b;
+      };
+      item.append(arrow('↑', `move ${x.title} up`, -1), arrow('↓', `move ${x.title} down`, 1));
+      // Dragging a case onto another puts it in that one's place.
+      item.draggable = true;
+      item.addEventListener('dragstart', (e) => { e.dataTransfer.setData('text/plain', x.case_id); });
+      item.addEventListener('dragover', (e) => { e.preventDefault(); item.classList.add('drop-target'); });
+      item.addEventListener('dragleave', () => item.classList.remove('drop-target'));
+      item.addEventListener('drop', (e) => {
+        e.preventDefault();
+        item.classList.remove('drop-target');
+        dropCase(e.dataTransfer.getData('text/plain'), x.case_id);
+      });
     }
     return item;
   }));
+}
+
+function dropCase(moved, onto) {
+  const order = model.queue.filter((x) => x.status === 'queued').map((x) => x.case_id);
+  const from = order.indexOf(moved);
+  const to = order.indexOf(onto);
+  if (from < 0 || to < 0 || from === to) return;
+  order.splice(to, 0, order.splice(from, 1)[0]);
+  connection.send('case.reorder', { order });
 }
 
 function moveCase(caseId, by) {
@@ -408,6 +517,7 @@ function tick() {
     countdown.textContent = 'PAUSED';
     countdown.setAttribute('aria-label', 'Paused');
   }
+  $('countdown').closest('.clock').hidden = !holder && !paused;
   if (!holder && !paused) {
     countdown.textContent = '--:--';
     countdown.classList.remove('overtime');
@@ -495,24 +605,21 @@ function wire() {
   $('lower-hand').addEventListener('click', send('hand.lower'));
   $('done').addEventListener('click', send('turn.done'));
   $('pass').addEventListener('click', send('turn.pass'));
-  $('open-meeting').addEventListener('click', send('meeting.open'));
-  $('start-meeting').addEventListener('click', send('meeting.start'));
-  $('pause').addEventListener('click', send('meeting.pause'));
-  $('resume').addEventListener('click', send('meeting.resume'));
-  $('end-meeting').addEventListener('click', () => { if (confirm('End the meeting for everyone?')) connection.send('meeting.end'); });
+  $('main-action').addEventListener('click', () => {
+    const main = mainAction();
+    if (main) main.run();
+  });
   $('template-select').addEventListener('change', () => { $('template-select').dataset.chosen = 'yes'; });
   $('case-select').addEventListener('change', () => { $('case-select').dataset.chosen = 'yes'; });
   $('start-case').addEventListener('click', () => {
     connection.send('case.start', { case_id: $('case-select').value, template: $('template-select').value });
     delete $('case-select').dataset.chosen;
   });
-  $('next-phase').addEventListener('click', send('phase.next'));
   $('extend').addEventListener('click', () => {
     const r = current();
     const type = r && r.turn && r.turn.deadline ? 'turn.extend' : 'phase.extend';
     connection.send(type, { seconds: Number($('extend-seconds').value) });
   });
-  $('skip').addEventListener('click', send('turn.skip'));
   $('give-floor').addEventListener('click', () => connection.send('floor.give', { member: $('floor-select').value }));
   $('run-round').addEventListener('click', () => connection.send('round.start', { turn_s: Number($('round-turn').value), label: $('round-label').value }));
   $('assign-perspective').addEventListener('click', () => {
@@ -583,7 +690,7 @@ function wire() {
     if (key === 'h') {
       const target = !$('lower-hand').hidden ? $('lower-hand') : $('raise-hand');
       if (!target.hidden) target.click();
-    } else if (key === 'd' && !$('done').disabled) $('done').click();
+    } else if (key === 'd' && !$('done').hidden) $('done').click();
   });
   setInterval(tick, 250);
 }

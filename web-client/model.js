@@ -66,6 +66,9 @@ const reducers = {
   'meeting.ended': (m, e) => {
     m.openActions = m.openActions.concat(m.meeting.record.filter((i) => i.kind === 'action' && !i.done));
     m.pastMeetings.unshift({ meeting_id: m.meeting.meeting_id, opened_at: m.meeting.opened_at, ended_at: e.at, facilitator: m.meeting.facilitator });
+    // The role rotates: the next meeting's facilitator follows this one's.
+    const rotation = m.group.rotation;
+    m.group.next_facilitator = rotation[(rotation.indexOf(m.meeting.facilitator) + 1) % rotation.length];
     m.meeting = null;
   },
   'facilitator.changed': (m, e) => { if (m.meeting) m.meeting.facilitator = e.facilitator; },

@@ -84,6 +84,9 @@ pub struct GroupView {
     pub agreement: AgreementView,
     pub settings: Settings,
     pub language: Language,
+    /// Who facilitates the next meeting opened without choosing: the member
+    /// after the last meeting's facilitator in rotation order.
+    pub next_facilitator: MemberId,
     pub schedule: Option<Schedule>,
     /// The next three meetings. Expanding a schedule needs a time-zone
     /// database, which the engine has not: the server fills this in.

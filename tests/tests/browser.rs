@@ -93,7 +93,8 @@ async fn browser(driver: &Driver, profile: &Path) -> Client {
 }
 
 fn button(name: &str) -> String {
-    format!("//button[normalize-space(.)='{name}']")
+    // Double quotes: names like "Start Bo's case" carry an apostrophe.
+    format!("//button[normalize-space(.)=\"{name}\"]")
 }
 
 /// Clicks the button with this accessible name once it is shown and enabled.
@@ -234,7 +235,7 @@ async fn three_members_run_an_sgs_case_from_the_pages() {
     }
     screenshot(ana, "lobby-desktop", 1280, 1000).await;
     screenshot(ana, "lobby-phone", 360, 800).await;
-    click(ana, "Start case").await;
+    click(ana, "Start Bo's case").await;
     expect_phase(&[ana, bo, cy], "request for help").await;
     wait_text(cy, "#speaker", "Bo is speaking").await;
     click(bo, "Done").await;
@@ -265,13 +266,13 @@ async fn three_members_run_an_sgs_case_from_the_pages() {
             "a private note showed on another page"
         );
     }
-    click(ana, "Next phase").await;
+    click(ana, "Next: response").await;
     expect_phase(&[ana, bo, cy], "response").await;
     click(bo, "Done").await;
     expect_phase(&[ana, bo, cy], "discussion").await;
     click(cy, "Raise hand").await;
     wait_text(ana, "#hands", "Cy").await;
-    click(ana, "Give floor").await;
+    click(ana, "Give the floor to Cy").await;
     wait_text(cy, "#speaker", "It is your turn").await;
     fill(ana, "#record-text", "Bo calls the school").await;
     click(ana, "Add to record").await;
@@ -279,7 +280,7 @@ async fn three_members_run_an_sgs_case_from_the_pages() {
         wait_text(page, "#record", "Bo calls the school").await;
     }
     click(cy, "Done").await;
-    click(ana, "Next phase").await;
+    click(ana, "Finish the case").await;
     for page in &pages {
         wait_text(page, "#meeting-status", "Meeting running").await;
     }
@@ -310,6 +311,12 @@ async fn the_facilitators_page_comes_back_after_a_server_restart() {
     fill(&ana, "#propose-title", "Night shift").await;
     click(&ana, "Propose case").await;
     wait_text(&ana, "#queue", "Night shift").await;
+    // Another method than the default: one step away, under "More".
+    let more = ana
+        .find(Locator::Css("#facilitator-controls summary"))
+        .await
+        .unwrap();
+    more.click().await.unwrap();
     let template = ana.find(Locator::Css("#template-select")).await.unwrap();
     template.select_by_label("Open discussion").await.unwrap();
     click(&ana, "Start case").await;
@@ -321,7 +328,7 @@ async fn the_facilitators_page_comes_back_after_a_server_restart() {
     wait_text(&ana, "#stepper li.current", "open").await;
     wait_text(&ana, "#meeting-status", "presented by Ana").await;
     // And it still works: the facilitator moves on.
-    click(&ana, "Next phase").await;
+    click(&ana, "Finish the case").await;
     wait_text(&ana, "#meeting-status", "Meeting running").await;
     ana.close().await.unwrap();
 }
@@ -585,9 +592,9 @@ async fn meeting_pages_follow_the_queue_keep_drafts_and_tell_whose_turn_it_is() 
         wait_text(ana, "#queue", title).await;
     }
     // Cy's case moved up: "Start case" starts it, not the one first before.
-    click(ana, "Move Cy case up").await;
+    click(ana, "↑ move Cy case up").await;
     wait_text(ana, "#queue li:first-child", "Cy case").await;
-    click(ana, "Start case").await;
+    click(ana, "Start Cy's case").await;
     wait_text(bo, "#meeting-status", "presented by Cy").await;
     click(cy, "Done").await;
     // The SGS questions round: the presenter answers, so is not told to keep silent.

@@ -138,7 +138,7 @@ impl Engine {
 
     /// The member after `previous` in rotation order; the first member when
     /// there was none (or they have left the group).
-    fn next_in_rotation(&self, previous: Option<&MemberId>) -> MemberId {
+    pub(crate) fn next_in_rotation(&self, previous: Option<&MemberId>) -> MemberId {
         let index = previous
             .and_then(|p| self.members.iter().position(|m| &m.id == p))
             .map_or(0, |i| (i + 1) % self.members.len());

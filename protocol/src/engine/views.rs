@@ -108,6 +108,7 @@ impl Engine {
             agreement: self.agreement_view(now),
             settings: self.settings.clone(),
             language: self.language,
+            next_facilitator: self.next_in_rotation(self.last_facilitator.as_ref()),
             schedule: self.schedule.clone(),
             next_meetings: Vec::new(),
         }
