@@ -30,6 +30,8 @@ const noteEditor = { state: 'saved', pending: null };
 // acks must not clear an error the member has not read yet.
 const quiet = new Set();
 let pendingRecord = null;
+// The record item being edited, if any.
+let editingItem = null;
 
 function el(tag, text, className) {
   const node = document.createElement(tag);
@@ -122,6 +124,7 @@ function render() {
   $('agreement-text').replaceChildren(...agreement.text.split('\n').map((line) => el('p', line)));
   renderNext();
   renderPast();
+  renderSummary();
   renderNoteEditor();
   renderTitle();
   renderCase();
@@ -486,9 +489,65 @@ function recordItem(x, inMeeting) {
   item.append(el('span', x.text), el('span', ` (${details.join('; ')})`, 'muted'));
   const me = model.me.member_id;
   const mayMark = x.author === me || x.owner === me || isFacilitator();
+  if (inMeeting && (x.author === me || isFacilitator())) item.append(button('Edit', () => editItem(x), 'small secondary'));
   if (x.kind === 'action' && !x.done && mayMark) item.append(button('Mark done', () => connection.send('record.done', { item_id: x.item_id }), 'small'));
   if (!inMeeting) item.dataset.earlier = 'true';
   return item;
+}
+
+function editItem(x) {
+  editingItem = x.item_id;
+  $('record-kind').value = x.kind;
+  $('record-kind').disabled = true;
+  $('record-text').value = x.text;
+  $('action-fields').hidden = x.kind !== 'action';
+  if (x.owner) $('record-owner').value = x.owner;
+  $('record-due').value = x.due || '';
+  for (const option of $('record-tags').options) option.selected = (x.tags || []).includes(option.value);
+  $('record-submit').textContent = 'Save changes';
+  $('record-cancel').hidden = false;
+  $('record-text').focus();
+}
+
+/// The record form back to adding, empty (tags too).
+function stopEditing() {
+  editingItem = null;
+  $('record-form').reset();
+  $('record-kind').disabled = false;
+  $('action-fields').hidden = true;
+  $('record-submit').textContent = 'Add to record';
+  $('record-cancel').hidden = true;
+}
+
+const durationOf = (ms) => { const m = Math.round(ms / 60000); return m < 1 ? 'under a minute' : `${m} min`; };
+
+/// The summary at the end of a case or a meeting, with its downloads.
+function renderSummary() {
+  const s = model.summary;
+  show('summary', Boolean(s));
+  if (!s) return;
+  const title = s.kind === 'case' ? `${nameOf(model, s.presenter)}'s case: summary` : 'The meeting: summary';
+  $('summary-title').textContent = title;
+  const body = [];
+  const list = (heading, entries) => {
+    if (!entries.length) return;
+    body.push(el('h3', heading));
+    const ul = el('ul');
+    entries.forEach((text) => ul.append(el('li', text)));
+    body.push(ul);
+  };
+  list('Cases', s.cases.map((c) => `${c.title} — ${nameOf(model, c.presenter)}`));
+  list('Actions', s.actions.map((a) => `${a.text} — ${a.owner ? nameOf(model, a.owner) : 'no owner'}${a.due ? `, by ${a.due}` : ''}`));
+  list('Decisions', s.decisions.map((d) => d.text));
+  list('Disagreements', s.disagreements.map((d) => d.text));
+  list('Areas and discussion', s.areas.map((d) => d.text));
+  list('Time each member spoke', s.speaking.map(([id, ms]) => `${nameOf(model, id)}: ${durationOf(ms)}`));
+  if (body.length === 0) body.push(el('p', 'Nothing was recorded.', 'muted'));
+  $('summary-body').replaceChildren(...body);
+  $('summary-downloads').replaceChildren(
+    button('Download the record', () => downloadRecord(s.meetingId, 'md'), 'small'),
+    button('Download my notes', () => downloadNotes(s.meetingId), 'small secondary'),
+  );
 }
 
 function renderRecord() {
@@ -572,7 +631,12 @@ function onEvent(event) {
     else if (event.reason !== 'opened') announce(`${nameOf(model, event.facilitator)} facilitates now${why}.`);
   }
   if (event.type === 'meeting.opened' && noteEditor.state === 'edited') saveNote();
+  if (event.type === 'meeting.opened') model.summary = null;
   render();
+  // The summary takes focus only from a control that went away (the
+  // facilitator's button), never from someone typing.
+  const lost = document.activeElement === document.body || !document.activeElement.offsetParent;
+  if ((event.type === 'meeting.ended' || event.type === 'case.ended') && model.summary && lost) $('summary').focus();
 }
 
 function onReply(reply) {
@@ -582,7 +646,7 @@ function onReply(reply) {
   if (reply.re && reply.re === pendingRecord) {
     pendingRecord = null;
     // The form is emptied (tags too) once the item is in; on an error its text stays.
-    if (reply.type === 'ack') { $('record-form').reset(); $('action-fields').hidden = true; }
+    if (reply.type === 'ack') stopEditing();
   }
 }
 
@@ -639,6 +703,8 @@ function wire() {
     });
     $('propose-form').reset();
   });
+  $('record-cancel').addEventListener('click', () => { stopEditing(); $('record-text').focus(); });
+  $('summary-close').addEventListener('click', () => { model.summary = null; render(); $('main').focus(); });
   $('record-kind').addEventListener('change', () => { $('action-fields').hidden = $('record-kind').value !== 'action'; });
   $('record-form').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -650,6 +716,14 @@ function wire() {
       fields.owner = $('record-owner').value;
       if ($('record-due').value) fields.due = $('record-due').value;
     }
+    if (editingItem) {
+      const edit = { item_id: editingItem, text: fields.text, tags: fields.tags || [] };
+      if (kind === 'action') { edit.owner = fields.owner; if (fields.due) edit.due = fields.due; }
+      pendingRecord = connection.send('record.edit', edit);
+      return;
+    }
+    const running = model.meeting && model.meeting.case;
+    if (running) fields.case_id = running.case_id;
     pendingRecord = connection.send('record.add', fields);
   });
   $('new-note').addEventListener('click', () => { resetNoteEditor(); $('note-text').focus(); });

@@ -16,6 +16,21 @@ export function fromWelcome(welcome) {
   };
 }
 
+/// What a case or a meeting came to: its cases, actions with owners and
+/// dates, decisions and disagreements, and who spoke how long.
+function summarize(model, items, cases, speakingMs, about) {
+  const of = (kind) => items.filter((i) => i.kind === kind);
+  return {
+    ...about,
+    cases: cases.map((c) => ({ title: c.title, presenter: c.presenter })),
+    actions: of('action'),
+    decisions: of('decision'),
+    disagreements: of('disagreement'),
+    areas: of('area').concat(of('discussion')),
+    speaking: speakingMs ? Object.entries(speakingMs).sort((a, b) => b[1] - a[1]) : [],
+  };
+}
+
 const member = (model, id) => model.group.members.find((m) => m.member_id === id);
 
 export function nameOf(model, id) {
@@ -47,6 +62,11 @@ const reducers = {
     m.group.members.forEach((x) => { x.agreement_accepted = (x.agreement_version || 0) >= e.agreement.in_force; });
   },
   'group.updated': (m, e) => { m.group.language = e.language; },
+  // Cut off by the meeting's end: back at the head of the queue (rule 13).
+  'case.continued': (m, e) => {
+    m.queue = [e.case, ...m.queue.filter((x) => x.case_id !== e.case.case_id)];
+    if (m.meeting) m.meeting.presented = m.meeting.presented.filter((x) => x.case_id !== e.case.case_id);
+  },
   'schedule.updated': (m, e) => { m.group.schedule = e.schedule; m.group.next_meetings = e.next_meetings; },
   'member.added': (m, e) => { m.group.members.push(e.member); m.group.rotation.push(e.member.member_id); },
   'member.removed': (m, e) => {
@@ -64,6 +84,9 @@ const reducers = {
     if (r) { shift(r.turn, e.paused_ms); shift(r.phase, e.paused_ms); }
   },
   'meeting.ended': (m, e) => {
+    m.summary = summarize(m, m.meeting.record, m.meeting.presented, e.speaking_ms, {
+      kind: 'meeting', meetingId: m.meeting.meeting_id, openedAt: m.meeting.opened_at, endedAt: e.at,
+    });
     m.openActions = m.openActions.concat(m.meeting.record.filter((i) => i.kind === 'action' && !i.done));
     m.pastMeetings.unshift({ meeting_id: m.meeting.meeting_id, opened_at: m.meeting.opened_at, ended_at: e.at, facilitator: m.meeting.facilitator });
     // The role rotates: the next meeting's facilitator follows this one's.
@@ -148,6 +171,10 @@ const reducers = {
   'case.ended': (m, e) => {
     const c = m.queue.find((x) => x.case_id === e.case_id);
     if (c) m.meeting.presented.push({ ...c, status: 'done' });
+    if (c && e.reason !== 'meeting_ended') {
+      const items = m.meeting.record.filter((i) => i.case_id === c.case_id);
+      m.summary = summarize(m, items, [c], null, { kind: 'case', meetingId: m.meeting.meeting_id, presenter: c.presenter });
+    }
     m.queue = m.queue.filter((x) => x.case_id !== e.case_id);
     m.meeting.case = null;
     m.meeting.hands = [];

@@ -279,8 +279,23 @@ async fn three_members_run_an_sgs_case_from_the_pages() {
     for page in &pages {
         wait_text(page, "#record", "Bo calls the school").await;
     }
+    // The author (or the facilitator) edits an item; everyone sees the change.
+    click(ana, "Edit").await;
+    fill(ana, "#record-text", "Bo calls the school on Monday").await;
+    click(ana, "Save changes").await;
+    wait_text(cy, "#record", "Bo calls the school on Monday").await;
     click(cy, "Done").await;
     click(ana, "Finish the case").await;
+    // At the end of the case, a summary with what was recorded.
+    wait_text(bo, "#summary", "Bo's case: summary").await;
+    wait_text(bo, "#summary", "Bo calls the school on Monday").await;
+    if check_axe {
+        assert_eq!(
+            axe_violations(bo).await,
+            Vec::<Value>::new(),
+            "case summary"
+        );
+    }
     for page in &pages {
         wait_text(page, "#meeting-status", "Meeting running").await;
     }
