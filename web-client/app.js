@@ -127,6 +127,7 @@ function render() {
   renderSummary();
   renderNoteEditor();
   renderTitle();
+  keepFocus();
   renderCase();
   renderControls();
   renderRoster();
@@ -601,6 +602,37 @@ function tick() {
 
 // ----- events and announcements -----
 
+/// A short tone and a vibration, when the member asked for them (off by
+/// default): for a turn that comes while they look at the video call.
+function alertTurn() {
+  if (!$('alert-on').checked) return;
+  if (navigator.vibrate) navigator.vibrate([120, 60, 120]);
+  try {
+    const audio = new AudioContext();
+    const tone = audio.createOscillator();
+    const volume = audio.createGain();
+    tone.frequency.value = 660;
+    volume.gain.value = 0.08;
+    tone.connect(volume).connect(audio.destination);
+    tone.start();
+    tone.stop(audio.currentTime + 0.25);
+  } catch { /* no audio here: the title and the announcement still tell */ }
+}
+
+/// After an action the control may be gone (it was replaced by the next
+/// step's): focus goes to the next sensible place, never to the page's start.
+let interacted = false;
+for (const kind of ['pointerdown', 'keydown']) document.addEventListener(kind, () => { interacted = true; }, { capture: true });
+
+function keepFocus() {
+  if (!interacted) return; // the page never takes focus on its own
+  const active = document.activeElement;
+  if (active && active !== document.body && active.offsetParent) return;
+  const candidates = ['main-action', 'done', 'raise-hand', 'accept-agreement', 'propose-title'];
+  const target = candidates.map((id) => $(id)).find((e) => e && e.offsetParent);
+  (target || $('main')).focus();
+}
+
 function onEvent(event) {
   const previousFacilitator = model.meeting && model.meeting.facilitator;
   apply(model, event);
@@ -609,6 +641,7 @@ function onEvent(event) {
   if (event.type === 'turn.started') {
     // The phase was said when it started: a turn says only who speaks.
     announce(event.member === me ? "It's your turn." : `${nameOf(model, event.member)} is speaking.`);
+    if (event.member === me) alertTurn();
     const r = current();
     if (r && r.order[0] === me && event.member !== me) setTimeout(() => announce("You're next."), 1500);
   } else if (event.type === 'phase.started') {
@@ -754,6 +787,9 @@ function wire() {
   $('calendar-series').addEventListener('click', () => download(`/api/groups/${model.group.group_id}/schedule.ics`, 'rondo-meetings.ics'));
   $('export-record').addEventListener('click', () => downloadRecord(model.lastMeetingId, 'md'));
   $('export-notes').addEventListener('click', () => downloadNotes(model.lastMeetingId));
+  const ALERT_KEY = 'rondo.alert';
+  $('alert-on').checked = localStorage.getItem(ALERT_KEY) === 'on';
+  $('alert-on').addEventListener('change', () => localStorage.setItem(ALERT_KEY, $('alert-on').checked ? 'on' : 'off'));
   const SHORTCUTS_KEY = 'rondo.shortcuts';
   $('shortcuts-on').checked = localStorage.getItem(SHORTCUTS_KEY) !== 'off';
   $('shortcuts-on').addEventListener('change', () => localStorage.setItem(SHORTCUTS_KEY, $('shortcuts-on').checked ? 'on' : 'off'));

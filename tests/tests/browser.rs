@@ -224,6 +224,11 @@ async fn three_members_run_an_sgs_case_from_the_pages() {
         click(page, "Accept agreement").await;
     }
     wait_text(cy, "#roster", "Ana — here, accepted the agreement").await;
+    // The Accept button is gone: focus went on, not back to the page's start.
+    let focused =
+        "return document.activeElement === document.body ? 'body' : document.activeElement.id";
+    let on = cy.execute(focused, vec![]).await.unwrap();
+    assert_ne!(on, json!("body"), "focus was lost after Accept");
     click(ana, "Open meeting").await;
     click(ana, "Start meeting").await;
     fill(bo, "#propose-title", "A family that stopped answering").await;
@@ -250,6 +255,31 @@ async fn three_members_run_an_sgs_case_from_the_pages() {
             }
             screenshot(cy, "feedback-desktop", 1280, 1000).await;
             screenshot(cy, "feedback-phone", 360, 800).await;
+            // On a phone, scrolled down to the notes, Cy's Done is still in view.
+            cy.set_window_size(360, 800).await.unwrap();
+            cy.execute("window.scrollTo(0, document.body.scrollHeight)", vec![])
+                .await
+                .unwrap();
+            let in_view = "const r = document.getElementById('done').getBoundingClientRect(); \
+                           return r.top >= 0 && r.bottom <= window.innerHeight;";
+            assert_eq!(
+                cy.execute(in_view, vec![]).await.unwrap(),
+                json!(true),
+                "Done stays in view on a phone"
+            );
+            if check_axe {
+                assert_eq!(
+                    axe_violations(cy).await,
+                    Vec::<Value>::new(),
+                    "case view at 360 px"
+                );
+            }
+            let done = cy.find(Locator::Css("#done")).await.unwrap();
+            done.click().await.unwrap();
+            cy.set_window_size(1280, 1000).await.unwrap();
+            wait_text(ana, "#speaker", "It is your turn").await;
+            click(ana, "Done").await;
+            continue;
         }
         click(cy, "Done").await;
         wait_text(ana, "#speaker", "It is your turn").await;
