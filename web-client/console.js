@@ -1,28 +1,10 @@
 // The convener's console: the group between meetings. Everything here goes
 // through the same HTTP API a third-party tool would use.
 
-const $ = (id) => document.getElementById(id);
-
-function el(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
+import { $, el, button as plainButton, labelled } from './dom.js';
 
 function button(label, onClick, className = 'small') {
-  const b = el('button', label, className);
-  b.type = 'button';
-  b.addEventListener('click', onClick);
-  return b;
-}
-
-/// A short visible label, with the rest read out by screen readers only
-/// ("Cancel" + " the meeting of 2030-02-05").
-function labelled(visible, hidden, onClick, className) {
-  const b = button(visible, onClick, className);
-  b.append(el('span', ` ${hidden}`, 'visually-hidden'));
-  return b;
+  return plainButton(label, onClick, className);
 }
 
 const LANGUAGES = { en: 'English', de: 'Deutsch', nl: 'Nederlands' };

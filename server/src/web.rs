@@ -29,6 +29,66 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../web-client/model.js"),
     ),
     (
+        "/dom.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../web-client/dom.js"),
+    ),
+    (
+        "/session.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../web-client/session.js"),
+    ),
+    (
+        "/caseview.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../web-client/caseview.js"),
+    ),
+    (
+        "/clock.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../web-client/clock.js"),
+    ),
+    (
+        "/controls.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../web-client/controls.js"),
+    ),
+    (
+        "/guide.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../web-client/guide.js"),
+    ),
+    (
+        "/lobby.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../web-client/lobby.js"),
+    ),
+    (
+        "/notes.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../web-client/notes.js"),
+    ),
+    (
+        "/queue.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../web-client/queue.js"),
+    ),
+    (
+        "/record.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../web-client/record.js"),
+    ),
+    (
+        "/roster.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../web-client/roster.js"),
+    ),
+    (
+        "/summary.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../web-client/summary.js"),
+    ),
+    (
         "/console.js",
         "text/javascript; charset=utf-8",
         include_str!("../../web-client/console.js"),

@@ -1,0 +1,42 @@
+// Small helpers for building the page: every text a member typed is shown
+// with textContent, never as HTML.
+
+export const $ = (id) => document.getElementById(id);
+
+export function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+export function button(label, onClick, className) {
+  const b = el('button', label, className);
+  b.type = 'button';
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+/// A short visible label, with the rest read out by screen readers only
+/// ("Cancel" + " the meeting of 2030-02-05").
+export function labelled(visible, hidden, onClick, className) {
+  const b = button(visible, onClick, className);
+  b.append(el('span', ` ${hidden}`, 'visually-hidden'));
+  return b;
+}
+
+let lastAnnouncement = '';
+
+export function announce(text) {
+  if (!text || text === lastAnnouncement) return;
+  lastAnnouncement = text;
+  $('announcer').textContent = text;
+}
+
+export function show(id, visible) { $(id).hidden = !visible; }
+
+export function fillSelect(select, options, keep = true) {
+  const previous = select.value;
+  select.replaceChildren(...options.map(([value, label]) => { const o = el('option', label); o.value = value; return o; }));
+  if (keep && options.some(([v]) => v === previous)) select.value = previous;
+}

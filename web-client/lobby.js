@@ -1,0 +1,88 @@
+// Between meetings and around them: the next meeting in the member's own
+// time, the calendar feed, and past meetings with their downloads.
+
+import { $, el, labelled } from './dom.js';
+import { model, connection } from './session.js';
+import { nameOf } from './model.js';
+import { linkField } from './console.js';
+
+const sameYear = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
+const otherYear = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+/// A meeting's start in the member's own time zone; the year only when it is not this one.
+const meetingTime = { format: (date) => (date.getFullYear() === new Date().getFullYear() ? sameYear : otherYear).format(date) };
+
+/// The next meeting in the member's own time, and whether the review is due.
+export function renderNext() {
+  const upcoming = (model.group.next_meetings || []).filter((m) => m.status !== 'cancelled');
+  const cancelled = (model.group.next_meetings || []).filter((m) => m.status === 'cancelled');
+  const next = upcoming[0];
+  $('next-meeting').textContent = next
+    ? `${meetingTime.format(new Date(next.start))}${next.status === 'moved' ? ' (moved)' : ''}.`
+      + (cancelled.length ? ` Cancelled: ${cancelled.map((m) => meetingTime.format(new Date(m.start))).join(', ')}.` : '')
+    : 'No meeting is scheduled yet.';
+  $('review-due').hidden = !model.group.agreement.review_due;
+  $('calendar-series').hidden = !model.group.schedule;
+}
+
+/// The local date a meeting opened, for file names (`…-2026-11-30.md`).
+function meetingDate(meetingId) {
+  const known = model.meeting && model.meeting.meeting_id === meetingId ? model.meeting
+    : model.pastMeetings.find((m) => m.meeting_id === meetingId);
+  const at = new Date(known ? known.opened_at : Date.now());
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}`;
+}
+
+export function downloadRecord(meetingId, format) {
+  return download(`/api/record/${meetingId}.${format}`, `rondo-record-${meetingDate(meetingId)}.${format}`);
+}
+
+export function downloadNotes(meetingId) {
+  return download(`/api/notes/${meetingId}.md`, `rondo-my-notes-${meetingDate(meetingId)}.md`);
+}
+
+const pastDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
+
+/// Ended meetings, newest first, with their records and this member's notes.
+export function renderPast() {
+  $('past-meetings').replaceChildren(...model.pastMeetings.map((m) => {
+    const item = el('li');
+    const when = pastDate.format(new Date(m.opened_at));
+    item.append(el('span', `${when} — facilitated by ${nameOf(model, m.facilitator)} `));
+    item.append(
+      labelled('Record', `of ${when} (Markdown)`, () => downloadRecord(m.meeting_id, 'md'), 'small secondary'),
+      labelled('JSON', `record of ${when}`, () => downloadRecord(m.meeting_id, 'json'), 'small secondary'),
+      labelled('My notes', `of ${when}`, () => downloadNotes(m.meeting_id), 'small secondary'),
+    );
+    return item;
+  }));
+  if (!model.pastMeetings.length) $('past-meetings').replaceChildren(el('li', 'No meeting has ended yet.', 'muted'));
+}
+
+export async function download(path, filename) {
+  const response = await fetch(path, { headers: { Authorization: `Bearer ${connection.token}` } });
+  if (!response.ok) { $('error').textContent = 'The export is not available.'; return; }
+  const url = URL.createObjectURL(await response.blob());
+  const a = el('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  URL.revokeObjectURL(url);
+}
+
+export function wireLobby() {
+  $('calendar-feed').addEventListener('click', async () => {
+    const response = await fetch('/api/calendar', { method: 'POST', headers: { Authorization: `Bearer ${connection.token}` } });
+    if (!response.ok) { $('error').textContent = 'The calendar feed could not be made.'; return; }
+    const { url } = await response.json();
+    $('calendar-link').replaceChildren(
+      el('p', 'Add this address to your calendar as a subscription. It is yours alone; asking again makes a new one and stops this one.', 'muted'),
+      linkField('Calendar address', url),
+    );
+  });
+  $('calendar-series').addEventListener('click', () => download(`/api/groups/${model.group.group_id}/schedule.ics`, 'rondo-meetings.ics'));
+  $('export-record').addEventListener('click', () => downloadRecord(model.lastMeetingId, 'md'));
+  $('export-notes').addEventListener('click', () => downloadNotes(model.lastMeetingId));
+}

@@ -1,0 +1,117 @@
+// A member's notes, and the note editor as a small state machine: `edited`
+// (changes not yet sent), `sending` (one save in flight; a new note's id
+// comes with its note.saved), `saved` (acknowledged).
+
+import { $, el, button, announce } from './dom.js';
+import { model, connection, quiet, noteCase, caseTitle } from './session.js';
+import { nameOf } from './model.js';
+
+let currentNoteId = null;
+let noteTimer = null;
+export const noteEditor = { state: 'saved', pending: null };
+
+/// The note being edited is gone (a new meeting, say): start afresh.
+export function forgetMissingNote() {
+  if (currentNoteId && !model.notes.some((n) => n.note_id === currentNoteId)) currentNoteId = null;
+}
+
+export function renderNotes() {
+  $('notes').replaceChildren(...model.notes.map((n) => {
+    const item = el('li');
+    const mine = n.author === model.me.member_id;
+    const label = n.visibility === 'private' ? 'Private'
+      : !mine ? `From ${nameOf(model, n.author)}`
+      : n.draft ? `Draft to ${nameOf(model, n.presenter)}` : `To ${nameOf(model, n.presenter)}${n.sent ? ' (sent)' : ''}`;
+    item.append(el('strong', `${label}: `), el('span', n.text));
+    if (mine) {
+      if (!n.sent) {
+        item.append(button('Edit', () => {
+          currentNoteId = n.note_id;
+          Object.assign(noteEditor, { state: 'saved', pending: null, text: n.text });
+          $('note-text').value = n.text;
+          $('note-visibility').value = n.visibility;
+          renderNoteEditor();
+          $('note-text').focus();
+        }, 'small'));
+      }
+      item.append(button('Delete', () => connection.send('note.delete', { note_id: n.note_id }), 'small'));
+    }
+    return item;
+  }));
+}
+
+/// Saves the note being written: one save at a time; a note to the
+/// presenter as a draft, theirs only once sent.
+export function saveNote() {
+  const text = $('note-text').value;
+  const toPresenter = $('note-visibility').value === 'presenter';
+  if (!text.trim()) return;
+  if (!model.meeting) { $('note-state').textContent = 'Kept here; saved as soon as a meeting opens.'; return; }
+  if (toPresenter && !noteCase()) { $('note-state').textContent = 'A note to the presenter is for a case that is running.'; return; }
+  if (noteEditor.state === 'sending') return; // saved again when the answer comes
+  const fields = { visibility: $('note-visibility').value, text };
+  if (toPresenter) fields.draft = true;
+  if (currentNoteId) fields.note_id = currentNoteId;
+  const id = connection.send('note.save', fields);
+  quiet.add(id);
+  Object.assign(noteEditor, { state: 'sending', pending: id, text });
+}
+
+/// The answer to the note's save: a new note learns its id; text typed
+/// meanwhile is saved next.
+export function noteSaved(reply) {
+  noteEditor.pending = null;
+  if (reply.type !== 'ack') { noteEditor.state = 'edited'; $('note-state').textContent = 'Not saved.'; return; }
+  const first = !currentNoteId;
+  if (first) {
+    const mine = model.notes.filter((n) => n.author === model.me.member_id && n.text === noteEditor.text);
+    if (mine.length) currentNoteId = mine[mine.length - 1].note_id;
+  }
+  if ($('note-text').value !== noteEditor.text) { noteEditor.state = 'edited'; saveNote(); return; }
+  noteEditor.state = 'saved';
+  $('note-state').textContent = 'Saved';
+  if (first) announce('Note saved.');
+  renderNoteEditor();
+}
+
+function resetNoteEditor() {
+  currentNoteId = null;
+  Object.assign(noteEditor, { state: 'saved', pending: null, text: '' });
+  $('note-text').value = '';
+  $('note-state').textContent = '';
+  renderNoteEditor();
+}
+
+/// Whom the note goes to, and the Send button for a draft to the presenter.
+export function renderNoteEditor() {
+  const toPresenter = $('note-visibility').value === 'presenter';
+  const c = model && model.meeting && noteCase();
+  $('note-to').hidden = !toPresenter;
+  $('note-to').textContent = !toPresenter ? ''
+    : c ? `To: ${nameOf(model, c.presenter)} — ${caseTitle(c.case_id)}. A draft: ${nameOf(model, c.presenter)} reads it once you send it.`
+      : 'A note to the presenter is for a case that is running.';
+  const note = currentNoteId && model && model.notes.find((n) => n.note_id === currentNoteId);
+  $('send-note').hidden = !(note && note.draft);
+  if (c) $('send-note').textContent = `Send to ${nameOf(model, c.presenter)}`;
+  // A note keeps its kind: start a new note to write another kind.
+  $('note-visibility').disabled = Boolean(currentNoteId);
+}
+
+export function wireNotes() {
+  $('new-note').addEventListener('click', () => { resetNoteEditor(); $('note-text').focus(); });
+  $('note-visibility').addEventListener('change', renderNoteEditor);
+  $('note-text').addEventListener('input', () => {
+    clearTimeout(noteTimer);
+    if (noteEditor.state === 'saved') noteEditor.state = 'edited';
+    $('note-state').textContent = 'Not saved yet';
+    noteTimer = setTimeout(saveNote, 800);
+  });
+  $('send-note').addEventListener('click', () => {
+    const c = noteCase();
+    if (!currentNoteId || !c) return;
+    connection.send('note.send', { note_id: currentNoteId });
+    announce(`Sent to ${nameOf(model, c.presenter)}.`);
+    resetNoteEditor();
+    $('note-text').focus();
+  });
+}

@@ -1,0 +1,49 @@
+// The case queue: proposing, withdrawing, and the facilitator's order.
+
+import { $, el, button, labelled } from './dom.js';
+import { model, connection, isFacilitator } from './session.js';
+import { nameOf } from './model.js';
+
+export function renderQueue() {
+  $('queue').replaceChildren(...model.queue.map((x) => {
+    const item = el('li');
+    item.append(el('strong', x.title), el('span', ` — ${nameOf(model, x.presenter)}, ${x.minutes} min${x.urgent ? ', urgent' : ''}${x.status === 'active' ? ', now' : ''}`, 'muted'));
+    if (x.question) item.append(el('p', x.question, 'question'));
+    if (x.presenter === model.me.member_id && x.status === 'queued') {
+      item.append(button('Withdraw', () => connection.send('case.withdraw', { case_id: x.case_id })));
+    }
+    if (isFacilitator() && x.status === 'queued') {
+      const arrow = (symbol, words, by) => labelled(symbol, words, () => moveCase(x.case_id, by), 'small secondary');
+      item.append(arrow('↑', `move ${x.title} up`, -1), arrow('↓', `move ${x.title} down`, 1));
+      // Dragging a case onto another puts it in that one's place.
+      item.draggable = true;
+      item.addEventListener('dragstart', (e) => { e.dataTransfer.setData('text/plain', x.case_id); });
+      item.addEventListener('dragover', (e) => { e.preventDefault(); item.classList.add('drop-target'); });
+      item.addEventListener('dragleave', () => item.classList.remove('drop-target'));
+      item.addEventListener('drop', (e) => {
+        e.preventDefault();
+        item.classList.remove('drop-target');
+        dropCase(e.dataTransfer.getData('text/plain'), x.case_id);
+      });
+    }
+    return item;
+  }));
+}
+
+function dropCase(moved, onto) {
+  const order = model.queue.filter((x) => x.status === 'queued').map((x) => x.case_id);
+  const from = order.indexOf(moved);
+  const to = order.indexOf(onto);
+  if (from < 0 || to < 0 || from === to) return;
+  order.splice(to, 0, order.splice(from, 1)[0]);
+  connection.send('case.reorder', { order });
+}
+
+function moveCase(caseId, by) {
+  const order = model.queue.filter((x) => x.status === 'queued').map((x) => x.case_id);
+  const i = order.indexOf(caseId);
+  const j = i + by;
+  if (i < 0 || j < 0 || j >= order.length) return;
+  [order[i], order[j]] = [order[j], order[i]];
+  connection.send('case.reorder', { order });
+}

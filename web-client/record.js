@@ -1,0 +1,93 @@
+// The record beside the meeting: adding, editing, marking actions done.
+
+import { $, el, button, fillSelect } from './dom.js';
+import { model, connection, isFacilitator } from './session.js';
+import { nameOf } from './model.js';
+
+let pendingRecord = null;
+// The record item being edited, if any.
+let editingItem = null;
+
+/// The answer to an add or an edit: the form empties once the item is in;
+/// on an error its text stays.
+export function recordReplied(reply) {
+  if (!reply.re || reply.re !== pendingRecord) return;
+  pendingRecord = null;
+  if (reply.type === 'ack') stopEditing();
+}
+
+function recordItem(x, inMeeting) {
+  const item = el('li', null, x.done ? 'done' : '');
+  const details = [x.kind];
+  if (x.owner) details.push(`owner ${nameOf(model, x.owner)}`);
+  if (x.due) details.push(`due ${x.due}`);
+  if (x.tags && x.tags.length) details.push(x.tags.join(', '));
+  if (x.done) details.push('done');
+  item.append(el('span', x.text), el('span', ` (${details.join('; ')})`, 'muted'));
+  const me = model.me.member_id;
+  const mayMark = x.author === me || x.owner === me || isFacilitator();
+  if (inMeeting && (x.author === me || isFacilitator())) item.append(button('Edit', () => editItem(x), 'small secondary'));
+  if (x.kind === 'action' && !x.done && mayMark) item.append(button('Mark done', () => connection.send('record.done', { item_id: x.item_id }), 'small'));
+  if (!inMeeting) item.dataset.earlier = 'true';
+  return item;
+}
+
+function editItem(x) {
+  editingItem = x.item_id;
+  $('record-kind').value = x.kind;
+  $('record-kind').disabled = true;
+  $('record-text').value = x.text;
+  $('action-fields').hidden = x.kind !== 'action';
+  if (x.owner) $('record-owner').value = x.owner;
+  $('record-due').value = x.due || '';
+  for (const option of $('record-tags').options) option.selected = (x.tags || []).includes(option.value);
+  $('record-submit').textContent = 'Save changes';
+  $('record-cancel').hidden = false;
+  $('record-text').focus();
+}
+
+/// The record form back to adding, empty (tags too).
+function stopEditing() {
+  editingItem = null;
+  $('record-form').reset();
+  $('record-kind').disabled = false;
+  $('action-fields').hidden = true;
+  $('record-submit').textContent = 'Add to record';
+  $('record-cancel').hidden = true;
+}
+
+export function renderRecord() {
+  const meeting = model.meeting;
+  $('record').replaceChildren(...(meeting ? meeting.record.map((x) => recordItem(x, true)) : []));
+  $('open-actions').replaceChildren(...model.openActions.map((x) => recordItem(x, false)));
+  fillSelect($('record-owner'), model.group.members.map((m) => [m.member_id, m.name]));
+  $('action-fields').hidden = $('record-kind').value !== 'action';
+  // This meeting's downloads while it is open; ended ones are under Past meetings.
+  $('export-record').hidden = !model.meeting;
+  $('export-notes').hidden = !model.meeting;
+}
+
+export function wireRecord() {
+  $('record-cancel').addEventListener('click', () => { stopEditing(); $('record-text').focus(); });
+  $('record-kind').addEventListener('change', () => { $('action-fields').hidden = $('record-kind').value !== 'action'; });
+  $('record-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const kind = $('record-kind').value;
+    const fields = { kind, text: $('record-text').value.trim() };
+    const tags = [...$('record-tags').selectedOptions].map((o) => o.value);
+    if (tags.length) fields.tags = tags;
+    if (kind === 'action') {
+      fields.owner = $('record-owner').value;
+      if ($('record-due').value) fields.due = $('record-due').value;
+    }
+    if (editingItem) {
+      const edit = { item_id: editingItem, text: fields.text, tags: fields.tags || [] };
+      if (kind === 'action') { edit.owner = fields.owner; if (fields.due) edit.due = fields.due; }
+      pendingRecord = connection.send('record.edit', edit);
+      return;
+    }
+    const running = model.meeting && model.meeting.case;
+    if (running) fields.case_id = running.case_id;
+    pendingRecord = connection.send('record.add', fields);
+  });
+}
