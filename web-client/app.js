@@ -92,7 +92,6 @@ function render() {
   renderSummary();
   renderNoteEditor();
   renderTitle();
-  keepFocus();
   renderCase();
   renderControls();
   renderRoster();
@@ -100,6 +99,8 @@ function render() {
   renderNotes();
   renderRecord();
   tick();
+  // Last: only now is it known which controls are shown.
+  keepFocus();
 }
 
 // ----- events and announcements -----
@@ -130,7 +131,7 @@ function keepFocus() {
   if (!interacted) return; // the page never takes focus on its own
   const active = document.activeElement;
   if (active && active !== document.body && active.offsetParent) return;
-  const candidates = ['main-action', 'done', 'raise-hand', 'accept-agreement', 'propose-title'];
+  const candidates = ['main-action', 'done', 'lower-hand', 'raise-hand', 'accept-agreement', 'propose-title'];
   const target = candidates.map((id) => $(id)).find((e) => e && e.offsetParent);
   (target || $('main')).focus();
 }
@@ -239,17 +240,18 @@ function wire() {
 function main() {
   const hash = new URLSearchParams(location.hash.slice(1));
   // A link's key leaves the address bar at once, and is kept for this tab.
+  // The key is kept on this device, so a bookmark of the page (which no
+  // longer shows it) opens the meeting again; the tab's own choice first.
   if (hash.get('t')) {
-    sessionStorage.setItem(TOKEN_KEY, hash.get('t'));
-    sessionStorage.removeItem(CONVENER_KEY);
+    for (const store of [sessionStorage, localStorage]) { store.setItem(TOKEN_KEY, hash.get('t')); store.removeItem(CONVENER_KEY); }
   } else if (hash.get('c')) {
-    sessionStorage.setItem(CONVENER_KEY, hash.get('c'));
-    sessionStorage.removeItem(TOKEN_KEY);
+    for (const store of [sessionStorage, localStorage]) { store.setItem(CONVENER_KEY, hash.get('c')); store.removeItem(TOKEN_KEY); }
   }
   if (hash.get('t') || hash.get('c')) history.replaceState(null, '', location.pathname);
-  const convener = sessionStorage.getItem(CONVENER_KEY);
+  const kept = (key) => sessionStorage.getItem(key) || localStorage.getItem(key);
+  const convener = kept(CONVENER_KEY);
   if (convener) { startConsole(convener); return; }
-  const token = sessionStorage.getItem(TOKEN_KEY);
+  const token = kept(TOKEN_KEY);
   if (!token) { startPage(); return; }
   wire();
   setConnection(new Connection(token, {
@@ -267,6 +269,7 @@ function main() {
     onStatus,
     onClosedForGood: () => {
       sessionStorage.removeItem(TOKEN_KEY);
+      localStorage.removeItem(TOKEN_KEY);
       $('connection').textContent = 'This link no longer works. Ask your convener for a new one.';
     },
   }));

@@ -20,6 +20,11 @@ export function renderNext() {
     ? `${meetingTime.format(new Date(next.start))}${next.status === 'moved' ? ' (moved)' : ''}.`
       + (cancelled.length ? ` Cancelled: ${cancelled.map((m) => meetingTime.format(new Date(m.start))).join(', ')}.` : '')
     : 'No meeting is scheduled yet.';
+  const facilitator = model.meeting ? model.meeting.facilitator : model.group.next_facilitator;
+  const who = facilitator === model.me.member_id ? 'you' : nameOf(model, facilitator);
+  $('next-facilitator').textContent = model.meeting
+    ? `Facilitating now: ${who}.`
+    : `Facilitating next: ${who} — the role goes round the group in turn.`;
   $('review-due').hidden = !model.group.agreement.review_due;
   $('calendar-series').hidden = !model.group.schedule;
 }

@@ -11,6 +11,7 @@ let editingItem = null;
 /// The answer to an add or an edit: the form empties once the item is in;
 /// on an error its text stays.
 export function recordReplied(reply) {
+  if (quickReplied(reply)) return;
   if (!reply.re || reply.re !== pendingRecord) return;
   pendingRecord = null;
   if (reply.type === 'ack') stopEditing();
@@ -57,6 +58,7 @@ function stopEditing() {
 }
 
 export function renderRecord() {
+  $('quick-record').hidden = !model.meeting || model.meeting.status === 'lobby';
   const meeting = model.meeting;
   $('record').replaceChildren(...(meeting ? meeting.record.map((x) => recordItem(x, true)) : []));
   $('open-actions').replaceChildren(...model.openActions.map((x) => recordItem(x, false)));
@@ -67,7 +69,32 @@ export function renderRecord() {
   $('export-notes').hidden = !model.meeting;
 }
 
+/// The compact form beside the clock: one line for the record, for the
+/// running case; actions with owners and dates are in the record's own form.
+function wireQuickRecord() {
+  $('quick-record').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = $('quick-record-text').value.trim();
+    if (!text) return;
+    const fields = { kind: $('quick-record-kind').value, text };
+    const running = model.meeting && model.meeting.case;
+    if (running) fields.case_id = running.case_id;
+    quickPending = connection.send('record.add', fields);
+  });
+}
+
+let quickPending = null;
+
+/// The quick form empties once its item is in.
+function quickReplied(reply) {
+  if (!reply.re || reply.re !== quickPending) return false;
+  quickPending = null;
+  if (reply.type === 'ack') $('quick-record').reset();
+  return true;
+}
+
 export function wireRecord() {
+  wireQuickRecord();
   $('record-cancel').addEventListener('click', () => { stopEditing(); $('record-text').focus(); });
   $('record-kind').addEventListener('change', () => { $('action-fields').hidden = $('record-kind').value !== 'action'; });
   $('record-form').addEventListener('submit', (event) => {

@@ -323,8 +323,23 @@ async fn three_members_run_an_sgs_case_from_the_pages() {
     click(bo, "Done").await;
     expect_phase(&[ana, bo, cy], "discussion").await;
     axe_clean(bo, "an open phase").await;
-    click(cy, "Raise hand").await;
+    // Cy works by keyboard alone: Enter on Raise hand; focus moves on to
+    // Lower hand, which replaced it, not to the page's start.
+    cy.execute("document.getElementById('raise-hand').focus()", vec![])
+        .await
+        .unwrap();
+    let raise = cy.find(Locator::Css("#raise-hand")).await.unwrap();
+    raise.send_keys("\u{E007}").await.unwrap();
     wait_text(ana, "#hands", "Cy").await;
+    let focused = "return document.activeElement.id";
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while cy.execute(focused, vec![]).await.unwrap() != json!("lower-hand") {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "focus did not move to Lower hand"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     click(ana, "Give the floor to Cy").await;
     wait_text(cy, "#speaker", "It is your turn").await;
     fill(ana, "#record-text", "Bo calls the school").await;
@@ -656,6 +671,12 @@ async fn meeting_pages_follow_the_queue_keep_drafts_and_tell_whose_turn_it_is() 
         .await
         .unwrap();
     wait_text(&start, "#connection", "Connected").await;
+    // A bookmark of the page, which no longer shows the key, opens it again.
+    start
+        .goto(&format!("http://{}/", server.addr))
+        .await
+        .unwrap();
+    wait_text(&start, "#connection", "Connected").await;
     start.close().await.unwrap();
 
     let group = create_group(server.addr, &["Ana", "Bo", "Cy"]).await;
@@ -669,8 +690,20 @@ async fn meeting_pages_follow_the_queue_keep_drafts_and_tell_whose_turn_it_is() 
         pages.push(page);
     }
     let (ana, bo, cy) = (&pages[0], &pages[1], &pages[2]);
+    // Before the meeting: who will facilitate, and why.
+    wait_text(bo, "#next-facilitator", "Facilitating next: Ana").await;
+    wait_text(ana, "#main-hint", "You will facilitate").await;
     click(ana, "Open meeting").await;
     click(ana, "Start meeting").await;
+    // One line for the record, right beside the clock.
+    fill(ana, "#quick-record-text", "Quick point").await;
+    click(ana, "Record it").await;
+    wait_text(cy, "#record", "Quick point").await;
+    assert_eq!(
+        value_of(ana, "#quick-record-text").await,
+        "",
+        "the quick form empties"
+    );
     for (page, title) in [(bo, "Bo case"), (cy, "Cy case")] {
         fill(page, "#propose-title", title).await;
         click(page, "Propose case").await;
