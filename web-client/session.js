@@ -6,8 +6,8 @@ export let connection = null;
 export function setModel(next) { model = next; }
 export function setConnection(next) { connection = next; }
 
-export const BUILTIN_TEMPLATES = ['sgs', 'incident', 'balint', 'open', 'peers'];
-export const TEMPLATE_NAMES = { sgs: 'Structured Group Supervision', incident: 'Incident method', balint: 'Balint', open: 'Open discussion', peers: 'PEERS (individual)' };
+export const BUILTIN_TEMPLATES = ['sgs', 'incident', 'balint', 'open', 'peers', 'tietze', 'roddel'];
+export const TEMPLATE_NAMES = { sgs: 'Structured Group Supervision', incident: 'Incident method', balint: 'Balint', open: 'Open discussion', peers: 'PEERS (individual)', tietze: 'Kollegiale Beratung (Tietze)', roddel: 'Roddel (gossip) method' };
 
 // Commands whose answers are the page's own business (autosaves): their
 // acks must not clear an error the member has not read yet.

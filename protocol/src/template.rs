@@ -197,6 +197,27 @@ impl Template {
             .into_iter()
             .map(|component| timed(component, PhaseKind::Open, 600))
             .collect(),
+            // Kollegiale Beratung after Tietze, about 45 minutes: the roles
+            // are cast, the presenter tells, names the key question, the
+            // group chooses a method and consults while the presenter
+            // listens, and the presenter closes.
+            "tietze" => vec![
+                timed("casting", PhaseKind::Open, 300),
+                presenter("spontaneous account", 600),
+                presenter("key question", 300),
+                timed("choice of method", PhaseKind::Open, 300),
+                round("consultation", 120, true),
+                presenter("closing", 300),
+            ],
+            // The Dutch "roddel" (gossip) method: the others talk about the
+            // case as if the presenter were not there, turned away and silent.
+            "roddel" => vec![
+                presenter("question", 300),
+                round("exploring questions", 180, false),
+                round("gossip round", 180, true),
+                presenter("response", 900),
+                timed("evaluation", PhaseKind::Open, 300),
+            ],
             _ => return None,
         };
         Some(Template {
@@ -206,7 +227,9 @@ impl Template {
     }
 
     /// The names of the built-in templates.
-    pub const BUILTIN: [&'static str; 5] = ["sgs", "incident", "balint", "open", "peers"];
+    pub const BUILTIN: [&'static str; 7] = [
+        "sgs", "incident", "balint", "open", "peers", "tietze", "roddel",
+    ];
 }
 
 impl Phase {

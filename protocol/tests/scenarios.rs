@@ -334,3 +334,81 @@ fn pause_and_resume_in_the_middle_of_a_turn() {
     );
     sim.check_invariants();
 }
+
+#[test]
+fn kollegiale_beratung_after_tietze_in_simulated_time() {
+    let mut sim = Sim::new(5);
+    open_and_start(&mut sim);
+    sim.ok("Cy", r#"{"type":"case.propose","title":"Ein Team, das nicht mehr spricht","question":"Wie komme ich wieder ins Gespräch?","minutes":45}"#);
+    let case = sim.case_id(0);
+    let facilitator = sim.facilitator().unwrap();
+    sim.ok(
+        &facilitator,
+        &format!(r#"{{"type":"case.start","case_id":"{case}","template":"tietze"}}"#),
+    );
+    // Casting: an open phase of five minutes, ended by its clock.
+    assert_eq!(sim.phase_name().as_deref(), Some("casting"));
+    while sim.phase_name().as_deref() == Some("casting") {
+        assert!(sim.step());
+    }
+    // The presenter tells, then names the key question.
+    assert_eq!(sim.phase_name().as_deref(), Some("spontaneous account"));
+    assert_eq!(sim.speaker().as_deref(), Some("Cy"));
+    sim.ok("Cy", r#"{"type":"turn.done"}"#);
+    assert_eq!(sim.phase_name().as_deref(), Some("key question"));
+    sim.ok("Cy", r#"{"type":"turn.done"}"#);
+    assert_eq!(sim.phase_name().as_deref(), Some("choice of method"));
+    sim.ok(&facilitator, r#"{"type":"phase.next"}"#);
+    // The consultation: everyone but Cy in turn, Cy listening in silence.
+    assert_eq!(sim.phase_name().as_deref(), Some("consultation"));
+    sim.refused("Cy", r#"{"type":"turn.done"}"#, ErrorCode::NotYourTurn);
+    for speaker in ["Di", "Ed", "Ana", "Bo"] {
+        assert_eq!(sim.speaker().as_deref(), Some(speaker));
+        sim.ok(speaker, r#"{"type":"turn.done"}"#);
+    }
+    assert_eq!(sim.phase_name().as_deref(), Some("closing"));
+    assert_eq!(sim.speaker().as_deref(), Some("Cy"));
+    sim.ok("Cy", r#"{"type":"turn.done"}"#);
+    assert_eq!(sim.received("Ana", "case.ended").len(), 1);
+    sim.check_invariants();
+}
+
+#[test]
+fn the_roddel_method_keeps_the_presenter_silent_in_the_gossip_round() {
+    let mut sim = Sim::new(4);
+    open_and_start(&mut sim);
+    sim.ok("Ana", r#"{"type":"case.propose","title":"Een cliënt die steeds afzegt","question":"Hoe houd ik contact?","minutes":55}"#);
+    let case = sim.case_id(0);
+    let facilitator = sim.facilitator().unwrap();
+    sim.ok(
+        &facilitator,
+        &format!(r#"{{"type":"case.start","case_id":"{case}","template":"roddel"}}"#),
+    );
+    assert_eq!(sim.phase_name().as_deref(), Some("question"));
+    sim.ok("Ana", r#"{"type":"turn.done"}"#);
+    // Exploring questions: Ana answers (not silenced).
+    assert_eq!(sim.phase_name().as_deref(), Some("exploring questions"));
+    for speaker in ["Bo", "Cy", "Di"] {
+        assert_eq!(sim.speaker().as_deref(), Some(speaker));
+        // A turn that runs out: overtime, then the grace, then it ends itself.
+        while sim.speaker().as_deref() == Some(speaker) {
+            assert!(sim.step());
+        }
+    }
+    // The gossip round: the presenter is silent, turned away.
+    assert_eq!(sim.phase_name().as_deref(), Some("gossip round"));
+    let view = sim.view("Ana");
+    assert_eq!(view["meeting"]["case"]["phase"]["presenter_silent"], true);
+    for speaker in ["Bo", "Cy", "Di"] {
+        assert_eq!(sim.speaker().as_deref(), Some(speaker));
+        sim.ok(speaker, r#"{"type":"turn.done"}"#);
+    }
+    assert_eq!(sim.phase_name().as_deref(), Some("response"));
+    assert_eq!(sim.speaker().as_deref(), Some("Ana"));
+    sim.ok("Ana", r#"{"type":"turn.done"}"#);
+    assert_eq!(sim.phase_name().as_deref(), Some("evaluation"));
+    sim.ok("Bo", r#"{"type":"hand.raise"}"#);
+    sim.ok(&facilitator, r#"{"type":"phase.next"}"#);
+    assert_eq!(sim.received("Di", "case.ended").len(), 1);
+    sim.check_invariants();
+}
