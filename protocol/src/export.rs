@@ -1,7 +1,9 @@
 //! A meeting's record, and a member's notes, as documents to download.
 
 use crate::command::{ItemKind, Visibility};
+use crate::i18n::text;
 use crate::ids::{MeetingId, MemberId};
+use crate::schedule::Language;
 use crate::text::Name;
 use crate::view::{CaseView, Note, RecordItem};
 use crate::Millis;
@@ -13,6 +15,8 @@ use std::fmt::Write;
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct RecordExport {
     pub group: Name,
+    /// The group's language: the Markdown's headings and dates.
+    pub language: Language,
     pub meeting_id: MeetingId,
     pub opened_at: Millis,
     pub ended_at: Option<Millis>,
@@ -27,6 +31,7 @@ pub struct RecordExport {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct NotesExport {
     pub group: Name,
+    pub language: Language,
     pub meeting_id: MeetingId,
     pub opened_at: Millis,
     pub member: String,
@@ -35,12 +40,13 @@ pub struct NotesExport {
     pub cases: Vec<CaseView>,
 }
 
+/// The record's sections, in order, by their message in the catalogues.
 const SECTIONS: [(ItemKind, &str); 5] = [
-    (ItemKind::Area, "Areas covered"),
-    (ItemKind::Discussion, "Discussion"),
-    (ItemKind::Decision, "Decisions"),
-    (ItemKind::Action, "Actions"),
-    (ItemKind::Disagreement, "Disagreements"),
+    (ItemKind::Area, "record-areas"),
+    (ItemKind::Discussion, "record-discussion"),
+    (ItemKind::Decision, "record-decisions"),
+    (ItemKind::Action, "record-actions"),
+    (ItemKind::Disagreement, "record-disagreements"),
 ];
 
 fn name_in(members: &[(MemberId, Name)], id: &MemberId) -> String {
@@ -66,6 +72,24 @@ fn escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// An instant in UTC, in the language's usual numeric form:
+/// `2025-11-22 08:26 UTC`, `22.11.2025 08:26 UTC`, `22-11-2025 08:26 UTC`.
+pub fn utc_in(language: Language, at: Millis) -> String {
+    let iso = utc(at);
+    let (date, rest) = iso.split_at(10);
+    format!("{}{rest}", date_in(language, date))
+}
+
+/// A `YYYY-MM-DD` date in the language's usual numeric form.
+fn date_in(language: Language, iso: &str) -> String {
+    let (year, month, day) = (&iso[..4], &iso[5..7], &iso[8..10]);
+    match language {
+        Language::En => iso.to_owned(),
+        Language::De => format!("{day}.{month}.{year}"),
+        Language::Nl => format!("{day}-{month}-{year}"),
+    }
 }
 
 /// `YYYY-MM-DD HH:MM UTC` for an epoch-millisecond instant.
@@ -94,26 +118,37 @@ impl RecordExport {
     pub fn to_markdown(&self) -> String {
         let mut md = String::new();
         let name = |id: &MemberId| name_in(&self.members, id);
-        let _ = writeln!(md, "# {} — meeting record\n", escape(&self.group));
-        let _ = writeln!(md, "- Opened: {}", utc(self.opened_at));
+        let t = |id: &str, args: &[(&str, &str)]| text(self.language, id, args);
+        let group = escape(&self.group);
+        let _ = writeln!(md, "# {}\n", t("record-title", &[("group", &group)]));
+        let opened = utc_in(self.language, self.opened_at);
+        let _ = writeln!(md, "- {}", t("record-opened", &[("at", &opened)]));
         if let Some(ended) = self.ended_at {
-            let _ = writeln!(md, "- Ended: {}", utc(ended));
+            let ended = utc_in(self.language, ended);
+            let _ = writeln!(md, "- {}", t("record-ended", &[("at", &ended)]));
         }
-        let _ = writeln!(md, "- Facilitator: {}", escape(&self.facilitator));
-        let _ = writeln!(md, "- Meeting: `{}`\n", self.meeting_id);
+        let facilitator = escape(&self.facilitator);
+        let _ = writeln!(
+            md,
+            "- {}",
+            t("record-facilitator", &[("name", &facilitator)])
+        );
+        let meeting = format!("`{}`", self.meeting_id);
+        let _ = writeln!(md, "- {}\n", t("record-meeting", &[("id", &meeting)]));
         if !self.cases.is_empty() {
-            let _ = writeln!(md, "## Cases\n");
+            let _ = writeln!(md, "## {}\n", t("record-cases", &[]));
             for case in &self.cases {
-                let _ = writeln!(
-                    md,
-                    "- {} (presented by {})",
-                    escape(&case.title),
-                    escape(&name(&case.presenter))
+                let (title, presenter) = (escape(&case.title), escape(&name(&case.presenter)));
+                let line = t(
+                    "record-presented-by",
+                    &[("title", &title), ("presenter", &presenter)],
                 );
+                let _ = writeln!(md, "- {line}");
             }
             md.push('\n');
         }
         for (kind, heading) in SECTIONS {
+            let heading = t(heading, &[]);
             let items: Vec<_> = self.items.iter().filter(|i| i.kind == kind).collect();
             if items.is_empty() {
                 continue;
@@ -129,7 +164,8 @@ impl RecordExport {
                     let _ = write!(line, " — {}", escape(&name(owner)));
                 }
                 if let Some(due) = &item.due {
-                    let _ = write!(line, ", due {}", due.as_str());
+                    let due = date_in(self.language, due.as_str());
+                    let _ = write!(line, ", {}", t("record-due", &[("date", &due)]));
                 }
                 if !item.tags.is_empty() {
                     let tags: Vec<String> = item
@@ -149,8 +185,9 @@ impl RecordExport {
             md.push('\n');
         }
         if !self.speaking_ms.is_empty() {
-            let _ = writeln!(md, "## Speaking time\n");
-            let _ = writeln!(md, "| Member | Time |\n|---|---|");
+            let _ = writeln!(md, "## {}\n", t("record-speaking", &[]));
+            let (member, time) = (t("record-member", &[]), t("record-time", &[]));
+            let _ = writeln!(md, "| {member} | {time} |\n|---|---|");
             for (member, ms) in &self.speaking_ms {
                 let _ = writeln!(md, "| {} | {} |", escape(&name(member)), minutes(*ms));
             }
@@ -164,13 +201,15 @@ impl NotesExport {
     pub fn to_markdown(&self) -> String {
         let mut md = String::new();
         let name = |id: &MemberId| name_in(&self.members, id);
+        let t = |id: &str, args: &[(&str, &str)]| text(self.language, id, args);
+        let (group, member) = (escape(&self.group), escape(&self.member));
         let _ = writeln!(
             md,
-            "# {} — notes of {}\n",
-            escape(&self.group),
-            escape(&self.member)
+            "# {}\n",
+            t("notes-title", &[("group", &group), ("member", &member)])
         );
-        let _ = writeln!(md, "Meeting of {}. Confidential.\n", utc(self.opened_at));
+        let opened = utc_in(self.language, self.opened_at);
+        let _ = writeln!(md, "{}\n", t("notes-meeting", &[("at", &opened)]));
         let case_title = |note: &Note| {
             note.case_id
                 .as_ref()
@@ -179,15 +218,19 @@ impl NotesExport {
         };
         for note in &self.notes {
             let heading = match (note.visibility, &note.presenter) {
-                (Visibility::Private, _) => "Private note".to_owned(),
+                (Visibility::Private, _) => t("notes-private", &[]),
                 (Visibility::Presenter, Some(p)) => {
-                    format!("To the presenter, {}, from {}", name(p), name(&note.author))
+                    let (presenter, author) = (name(p), name(&note.author));
+                    t(
+                        "notes-to-presenter",
+                        &[("presenter", &presenter), ("author", &author)],
+                    )
                 }
-                (Visibility::Presenter, None) => "To the presenter".to_owned(),
+                (Visibility::Presenter, None) => t("notes-to-presenter-unknown", &[]),
             };
             let _ = writeln!(md, "## {}", escape(&heading));
             if let Some(title) = case_title(note) {
-                let _ = writeln!(md, "\nCase: {}", escape(&title));
+                let _ = writeln!(md, "\n{}", t("notes-case", &[("title", &escape(&title))]));
             }
             let _ = writeln!(md, "\n{}\n", escape(&note.text));
         }

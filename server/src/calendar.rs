@@ -38,14 +38,9 @@ impl<'a> About<'a> {
     }
 }
 
-fn describe(language: Language) -> &'static str {
-    match language {
-        Language::En => "Peer supervision meeting. Open Rondo from your own link.",
-        Language::De => {
-            "Treffen der Kollegialen Beratung. Öffnen Sie Rondo über Ihren eigenen Link."
-        }
-        Language::Nl => "Intervisiebijeenkomst. Open Rondo via je eigen link.",
-    }
+/// What each meeting is, in the group's language.
+fn describe(language: Language) -> String {
+    rondo_protocol::i18n::text(language, "calendar-description", &[])
 }
 
 fn calendar(about: &About, zone: Tz, from_ms: u64, to_ms: u64) -> Calendar {
@@ -85,7 +80,7 @@ fn stamp(event: &mut icalendar::Event, about: &About, now_ms: u64) {
     event
         .timestamp(now)
         .summary(about.name.as_str())
-        .description(describe(about.language))
+        .description(&describe(about.language))
         .url(about.app_url);
 }
 

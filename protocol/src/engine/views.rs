@@ -220,6 +220,7 @@ impl Engine {
         let meeting = self.find_meeting(meeting_id)?;
         Some(crate::export::RecordExport {
             group: self.name.clone(),
+            language: self.language,
             meeting_id: meeting_id.clone(),
             opened_at: meeting.opened_at,
             ended_at: meeting.ended_at,
@@ -244,6 +245,7 @@ impl Engine {
         let meeting = self.find_meeting(meeting_id)?;
         Some(crate::export::NotesExport {
             group: self.name.clone(),
+            language: self.language,
             meeting_id: meeting_id.clone(),
             opened_at: meeting.opened_at,
             member: self.display_name(member),
