@@ -1,7 +1,7 @@
 // The case as everyone follows it: the phase, who speaks, who is next,
 // written contributions, and one line saying what to do in one's role.
 
-import { $, el, show } from './dom.js';
+import { $, el, show, replace } from './dom.js';
 import { model, isFacilitator, current, TEMPLATE_NAMES } from './session.js';
 import { nameOf } from './model.js';
 
@@ -25,7 +25,7 @@ export function renderCase() {
     : meeting.round ? `${meeting.round.label || 'Round'}. Facilitator: ${nameOf(model, meeting.facilitator)}.`
     : `Meeting running. Facilitator: ${nameOf(model, meeting.facilitator)}.`;
   $('meeting-status').textContent = statusText;
-  $('stepper').replaceChildren(...(c ? c.phases.map((p, i) => {
+  replace($('stepper'), (c ? c.phases.map((p, i) => {
     const item = el('li', p.name, i === c.phase_index ? 'current' : i < c.phase_index ? 'past' : '');
     if (i === c.phase_index) item.setAttribute('aria-current', 'step');
     return item;
@@ -49,12 +49,12 @@ export function renderCase() {
   const order = r ? r.order : [];
   show('order-box', order.length > 0);
   show('hands-box', Boolean(phase && phase.kind === 'open'));
-  $('order').replaceChildren(...order.map((id) => {
+  replace($('order'), order.map((id) => {
     const perspective = c && c.perspectives[id];
     return el('li', nameOf(model, id) + (perspective ? ` (${perspective})` : ''));
   }));
   show('next-notice', order[0] === model.me.member_id && !mine);
-  $('hands').replaceChildren(...(meeting ? meeting.hands.map((id) => el('li', nameOf(model, id))) : []));
+  replace($('hands'), (meeting ? meeting.hands.map((id) => el('li', nameOf(model, id))) : []));
   const writing = phase && phase.kind === 'written' && c.presenter !== model.me.member_id;
   show('written-box', Boolean(writing));
   if (writing) $('submitted').textContent = c.submitted.length ? `Handed in: ${c.submitted.map((id) => nameOf(model, id)).join(', ')}` : 'Nobody has handed in yet.';

@@ -40,3 +40,18 @@ export function fillSelect(select, options, keep = true) {
   select.replaceChildren(...options.map(([value, label]) => { const o = el('option', label); o.value = value; return o; }));
   if (keep && options.some(([v]) => v === previous)) select.value = previous;
 }
+
+/// Replaces a container's children, keeping keyboard focus on the control
+/// that stands where the focused one stood (the same element kind and
+/// text): an event redraws a list without sending a keyboard user back to
+/// the start of the page.
+export function replace(container, nodes) {
+  const active = document.activeElement;
+  const focused = active && active !== container && container.contains(active) ? signature(active) : null;
+  container.replaceChildren(...nodes);
+  if (!focused) return;
+  const again = [...container.querySelectorAll(active.tagName)].find((e) => signature(e) === focused);
+  if (again) again.focus();
+}
+
+const signature = (element) => `${element.tagName}|${element.id}|${element.textContent}`;

@@ -1,7 +1,7 @@
 // The facilitator's guide: where the meeting is, the one thing to do next,
 // and the few other controls that apply now.
 
-import { $, el, button, show } from './dom.js';
+import { $, el, button, show, replace } from './dom.js';
 import { model, connection, isFacilitator, current, TEMPLATE_NAMES } from './session.js';
 import { nameOf } from './model.js';
 
@@ -64,7 +64,7 @@ export function renderGuide() {
   show('guide', Boolean(main));
   if (!main) return;
   const stage = meetingStage(meeting);
-  $('meeting-steps').replaceChildren(...['Check-in', 'Cases', 'Check-out', 'Close'].map((name, i) => {
+  replace($('meeting-steps'), ['Check-in', 'Cases', 'Check-out', 'Close'].map((name, i) => {
     const item = el('li', name, i === stage ? 'current' : '');
     if (i === stage) item.setAttribute('aria-current', 'step');
     return item;
@@ -93,7 +93,7 @@ export function renderGuide() {
       add('End meeting', endMeeting, 'small danger');
     }
   }
-  $('quick-controls').replaceChildren(...quick);
+  replace($('quick-controls'), quick);
 }
 
 export function wireGuide() {

@@ -1,7 +1,7 @@
 // Between meetings and around them: the next meeting in the member's own
 // time, the calendar feed, and past meetings with their downloads.
 
-import { $, el, labelled } from './dom.js';
+import { $, el, labelled, replace } from './dom.js';
 import { model, connection } from './session.js';
 import { nameOf } from './model.js';
 import { linkField } from './console.js';
@@ -50,7 +50,7 @@ const pastDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
 
 /// Ended meetings, newest first, with their records and this member's notes.
 export function renderPast() {
-  $('past-meetings').replaceChildren(...model.pastMeetings.map((m) => {
+  replace($('past-meetings'), model.pastMeetings.map((m) => {
     const item = el('li');
     const when = pastDate.format(new Date(m.opened_at));
     item.append(el('span', `${when} — facilitated by ${nameOf(model, m.facilitator)} `));

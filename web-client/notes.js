@@ -2,7 +2,7 @@
 // (changes not yet sent), `sending` (one save in flight; a new note's id
 // comes with its note.saved), `saved` (acknowledged).
 
-import { $, el, button, announce } from './dom.js';
+import { $, el, button, announce, replace } from './dom.js';
 import { model, connection, quiet, noteCase, caseTitle } from './session.js';
 import { nameOf } from './model.js';
 
@@ -16,7 +16,7 @@ export function forgetMissingNote() {
 }
 
 export function renderNotes() {
-  $('notes').replaceChildren(...model.notes.map((n) => {
+  replace($('notes'), model.notes.map((n) => {
     const item = el('li');
     const mine = n.author === model.me.member_id;
     const label = n.visibility === 'private' ? 'Private'

@@ -1,11 +1,11 @@
 // The case queue: proposing, withdrawing, and the facilitator's order.
 
-import { $, el, button, labelled } from './dom.js';
+import { $, el, button, labelled, replace } from './dom.js';
 import { model, connection, isFacilitator } from './session.js';
 import { nameOf } from './model.js';
 
 export function renderQueue() {
-  $('queue').replaceChildren(...model.queue.map((x) => {
+  replace($('queue'), model.queue.map((x) => {
     const item = el('li');
     item.append(el('strong', x.title), el('span', ` — ${nameOf(model, x.presenter)}, ${x.minutes} min${x.urgent ? ', urgent' : ''}${x.status === 'active' ? ', now' : ''}`, 'muted'));
     if (x.question) item.append(el('p', x.question, 'question'));

@@ -1,6 +1,6 @@
 // The record beside the meeting: adding, editing, marking actions done.
 
-import { $, el, button, fillSelect } from './dom.js';
+import { $, el, button, fillSelect, replace } from './dom.js';
 import { model, connection, isFacilitator } from './session.js';
 import { nameOf } from './model.js';
 
@@ -59,9 +59,11 @@ function stopEditing() {
 
 export function renderRecord() {
   $('quick-record').hidden = !model.meeting || model.meeting.status === 'lobby';
+  // The record belongs to an open meeting: no form that can only fail.
+  $('record-form').hidden = !model.meeting;
   const meeting = model.meeting;
-  $('record').replaceChildren(...(meeting ? meeting.record.map((x) => recordItem(x, true)) : []));
-  $('open-actions').replaceChildren(...model.openActions.map((x) => recordItem(x, false)));
+  replace($('record'), (meeting ? meeting.record.map((x) => recordItem(x, true)) : []));
+  replace($('open-actions'), model.openActions.map((x) => recordItem(x, false)));
   fillSelect($('record-owner'), model.group.members.map((m) => [m.member_id, m.name]));
   $('action-fields').hidden = $('record-kind').value !== 'action';
   // This meeting's downloads while it is open; ended ones are under Past meetings.

@@ -1,6 +1,6 @@
 // Who is in the group, who is here, and what each does now.
 
-import { $, el } from './dom.js';
+import { $, el, replace } from './dom.js';
 import { model } from './session.js';
 
 export function minutes(ms) {
@@ -10,7 +10,7 @@ export function minutes(ms) {
 
 export function renderRoster() {
   const meeting = model.meeting;
-  $('roster').replaceChildren(...model.group.members.map((m) => {
+  replace($('roster'), model.group.members.map((m) => {
     const item = el('li', null, m.present ? 'present' : 'away');
     item.append(el('span', m.name, 'name'));
     const tags = [];

@@ -712,6 +712,15 @@ async fn meeting_pages_follow_the_queue_keep_drafts_and_tell_whose_turn_it_is() 
     // Cy's case moved up: "Start case" starts it, not the one first before.
     click(ana, "↑ move Cy case up").await;
     wait_text(ana, "#queue li:first-child", "Cy case").await;
+    // The queue was redrawn, and the keyboard focus stayed on the moved case's button.
+    let focused = ana
+        .execute("return document.activeElement.textContent", vec![])
+        .await
+        .unwrap();
+    assert!(
+        focused.as_str().unwrap_or("").contains("move Cy case up"),
+        "focus stayed: {focused}"
+    );
     click(ana, "Start Cy's case").await;
     wait_text(bo, "#meeting-status", "presented by Cy").await;
     click(cy, "Done").await;
