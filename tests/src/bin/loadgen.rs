@@ -289,10 +289,12 @@ async fn member(
     };
     let (mut sink, mut stream) = ws.split();
     let hello = json!({"type": "hello", "token": token, "client": "rondo-loadgen/1"});
-    // Members accept the group's agreement (version 1) before taking part;
-    // the fresh welcome that follows counts as their joining.
+    // Rondo's members accept the group's agreement (version 1) before taking
+    // part; the fresh welcome that follows counts as their joining. The
+    // relay has no agreement.
     let accept = json!({"id": "accept", "type": "agreement.accept", "version": 1});
-    for frame in [hello, accept] {
+    let frames = if args.relay { vec![hello] } else { vec![hello, accept] };
+    for frame in frames {
         if sink
             .send(Message::Text(frame.to_string().into()))
             .await
