@@ -8,6 +8,11 @@
 #   bench/run.sh sweep TARGET RATES...  # the same load at several rates, for one target
 #   bench/run.sh quiet             # 2 400 groups x 8, one action per member every 10 s
 #   bench/run.sh restart           # start-up after a SIGKILL with ~1 000 000 events logged
+#   bench/run.sh ladder [REPS]     # 1 000 groups x 8 at 0.5-3 actions/s per member: the bare
+#                                  # Rust relay, a Node ws relay and rondo, side by side
+#
+# Every server runs on core 0 and the load generator on core 1 (taskset), so
+# the figures are per core and the two never compete.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release -q -p rondo-server -p rondo-tests --bins
@@ -15,11 +20,14 @@ BIN=target/release
 OUT=bench/results
 mkdir -p "$OUT"
 ulimit -n 20000
+SERVER_CORE=(taskset -c 0)
+LOAD_CORE=(taskset -c 1)
+STEP_S=${STEP_S:-10}
 
 serve() { # serve DIR PORT: starts rondo, prints its pid
   # The load generator opens thousands of sockets, and creates a thousand
   # groups, from a few addresses.
-  "$BIN/rondo" serve --addr "127.0.0.1:$2" --db "$1/rondo.db" --data-key "$(printf 'ab%.0s' {1..32})" \
+  "${SERVER_CORE[@]}" "$BIN/rondo" serve --addr "127.0.0.1:$2" --db "$1/rondo.db" --data-key "$(printf 'ab%.0s' {1..32})" \
     --max-conns-per-ip 20000 --max-unauthenticated-per-ip 20000 --groups-per-hour-per-ip 1000000 \
     >"$1/out" 2>"$1/log" &
   echo $!
@@ -38,14 +46,17 @@ run() { # run TARGET GROUPS RATE DURATION NAME [extra loadgen args]
   local dir pid port=8400
   dir=$(mktemp -d)
   if [ "$target" = relay ]; then
-    "$BIN/rondo-relay" --addr "127.0.0.1:$port" >"$dir/out" 2>&1 & pid=$!
+    "${SERVER_CORE[@]}" "$BIN/rondo-relay" --addr "127.0.0.1:$port" >"$dir/out" 2>&1 & pid=$!
+    set -- --relay "$@"
+  elif [ "$target" = node ]; then
+    "${SERVER_CORE[@]}" node bench/node-relay/relay.mjs 127.0.0.1 "$port" >"$dir/out" 2>&1 & pid=$!
     set -- --relay "$@"
   else
     pid=$(serve "$dir" $port)
   fi
   wait_port $port
-  "$BIN/rondo-loadgen" --addr "127.0.0.1:$port" --groups "$groups" --rate "$rate" --duration-s "$duration" \
-    --step-s 10 --source-addrs 4 --pid "$pid" --json "$OUT/$name.json" "$@" | tail -3
+  "${LOAD_CORE[@]}" "$BIN/rondo-loadgen" --addr "127.0.0.1:$port" --groups "$groups" --rate "$rate" --duration-s "$duration" \
+    --step-s "$STEP_S" --source-addrs 4 --pid "$pid" --json "$OUT/$name.json" "$@" | tail -3
   stop "$pid"
   rm -rf "$dir"
 }
@@ -61,6 +72,16 @@ case "${1:-}" in
     target=$2; shift 2
     for rate in "$@"; do run "$target" 1000 "$rate" 30 "sweep-$target-$rate"; done ;;
   quiet) run rondo 2400 0.1 60 quiet --connect-rate 3000 ;;
+  ladder)
+    (cd bench/node-relay && npm ci --silent --no-audit --no-fund)
+    reps=${2:-2}
+    export STEP_S=8
+    for rate in 0.5 1 1.5 2 2.5 3; do
+      for rep in $(seq "$reps"); do
+        for target in relay node rondo; do run "$target" 1000 "$rate" 16 "ladder-$target-$rate-$rep"; done
+      done
+    done
+    python3 bench/ladder.py "$OUT" ;;
   restart)
     dir=$(mktemp -d); pid=$(serve "$dir" 8401); wait_port 8401
     "$BIN/rondo-loadgen" --addr 127.0.0.1:8401 --groups 2400 --rate 0.5 --duration-s "${2:-60}" --step-s 30 \
