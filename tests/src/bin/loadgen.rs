@@ -293,7 +293,11 @@ async fn member(
     // part; the fresh welcome that follows counts as their joining. The
     // relay has no agreement.
     let accept = json!({"id": "accept", "type": "agreement.accept", "version": 1});
-    let frames = if args.relay { vec![hello] } else { vec![hello, accept] };
+    let frames = if args.relay {
+        vec![hello]
+    } else {
+        vec![hello, accept]
+    };
     for frame in frames {
         if sink
             .send(Message::Text(frame.to_string().into()))
