@@ -1,6 +1,7 @@
 //! The schedule (the convener's) and the calendars (members').
 
 use super::convener::{admin, convener};
+use super::exports::document;
 use super::{app_url, ask, group, member, not_found, ApiError, ApiResult, JsonBody};
 use crate::app::{new_token, token_hash, App};
 use crate::calendar::{self, About};
@@ -86,15 +87,8 @@ pub(super) async fn change_occurrence(
 fn ics(body: String, file: &str) -> Response {
     let disposition = format!("inline; filename=\"{file}\"");
     (
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/calendar; charset=utf-8".to_owned(),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
+        [(header::CONTENT_DISPOSITION, disposition)],
+        document("text/calendar; charset=utf-8", body),
     )
         .into_response()
 }

@@ -41,7 +41,8 @@ async fn export(app: &App, meeting: &MeetingId, request: Export) -> ApiResult<St
         .ok_or_else(no_meeting)
 }
 
-fn document(content_type: &'static str, body: String) -> Response {
+/// A download that no cache may keep: records, notes and private feeds.
+pub(super) fn document(content_type: &'static str, body: String) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type),
