@@ -5,8 +5,8 @@
 import { Connection } from './connection.js';
 import { apply, fromWelcome, nameOf } from './model.js';
 import { linkField, startConsole } from './console.js';
-import { $, el, button, announce, show } from './dom.js';
-import { model, connection, setModel, setConnection, isFacilitator, current, quiet } from './session.js';
+import { $, el, announce, show } from './dom.js';
+import { model, connection, setModel, setConnection, isFacilitator, current, quiet, phaseName } from './session.js';
 import { renderCase, renderTitle } from './caseview.js';
 import { renderControls, wireControls } from './controls.js';
 import { wireGuide } from './guide.js';
@@ -17,23 +17,25 @@ import { renderRecord, recordReplied, wireRecord } from './record.js';
 import { renderSummary, wireSummary } from './summary.js';
 import { renderNext, renderPast, wireLobby } from './lobby.js';
 import { tick } from './clock.js';
+import { t, useLanguage, chooseLanguage, language, showError, ServerError, versionText } from './i18n.js';
 
 const TOKEN_KEY = 'rondo.token';
 const CONVENER_KEY = 'rondo.convener';
-const DEFAULT_AGREEMENT = [
-  'Confidentiality: what is said about clients and colleagues stays in the group. Cases are presented without names or details that identify anyone.',
-  'Respect: one person speaks at a time; we listen, we do not interrupt, and the presenter is silent while feedback is given.',
-  'Recording: only the agreed record (areas, actions, decisions, disagreements) is kept; notes are private to whoever writes them.',
-  'Review: we review this agreement together once a year.',
-].join('\n');
 
 let lastStatus = '';
+// What redraws the texts made in code when the member switches language.
+let relabel = () => {};
 
 // ----- start page: create a group -----
 
 function startPage() {
   show('start-view', true);
-  $('create-agreement').value = DEFAULT_AGREEMENT;
+  $('create-agreement').value = t('default-agreement');
+  // The proposed agreement follows the language until someone edits it.
+  let proposed = $('create-agreement').value;
+  relabel = () => {
+    if ($('create-agreement').value === proposed) $('create-agreement').value = proposed = t('default-agreement');
+  };
   $('create-form').addEventListener('submit', async (event) => {
     event.preventDefault();
     // One group per submit, however often the button is pressed.
@@ -42,15 +44,16 @@ function startPage() {
     submit.disabled = true;
     $('create-error').textContent = '';
     const members = $('create-members').value.split('\n').map((s) => s.trim()).filter(Boolean).map((name) => ({ name }));
-    const body = { name: $('create-name').value.trim(), members, agreement: $('create-agreement').value };
+    // The group's records and calendars speak the language it was made in.
+    const body = { name: $('create-name').value.trim(), members, agreement: $('create-agreement').value, language };
     const response = await fetch('/api/groups', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     const result = await response.json();
     if (!response.ok) {
-      $('create-error').textContent = result.message || 'The group could not be created.';
+      showError($('create-error'), new ServerError(result.code, result.message));
       submit.disabled = false;
       return;
     }
-    $('convener-link').replaceChildren(linkField('Convener link', result.convener_link));
+    $('convener-link').replaceChildren(linkField(t('start-convener-link'), result.convener_link));
     $('open-console').href = result.convener_link;
     $('open-console').addEventListener('click', () => { setTimeout(() => location.reload(), 0); });
     $('links').replaceChildren(...result.members.map((m) => {
@@ -58,11 +61,8 @@ function startPage() {
       const link = el('input');
       link.readOnly = true;
       link.value = m.link;
-      link.setAttribute('aria-label', `Link for ${m.name}`);
-      const copy = button(`Copy link for ${m.name}`, async () => {
-        try { await navigator.clipboard.writeText(m.link); copy.textContent = 'Copied'; } catch { link.select(); }
-      });
-      item.append(el('strong', m.name), link, copy);
+      link.setAttribute('aria-label', t('start-link-for', { name: m.name }));
+      item.append(el('strong', m.name), linkField(t('start-link-for', { name: m.name }), m.link));
       return item;
     }));
     show('create-result', true);
@@ -83,9 +83,8 @@ function render() {
   show('agreement-view', required || newer);
   show('meeting-view', !required);
   $('agreement-ask').hidden = required || !newer;
-  $('agreement-ask').textContent = newer && !required
-    ? `A new version of the agreement was published. It applies from the end of this meeting; please read and accept it.` : '';
-  $('agreement-version').textContent = `Version ${agreement.version}` + (agreement.review_on ? `, to be reviewed on ${agreement.review_on}` : '');
+  $('agreement-ask').textContent = newer && !required ? t('agreement-newer') : '';
+  $('agreement-version').textContent = versionText(agreement);
   $('agreement-text').replaceChildren(...agreement.text.split('\n').map((line) => el('p', line)));
   renderNext();
   renderPast();
@@ -136,6 +135,16 @@ function keepFocus() {
   (target || $('main')).focus();
 }
 
+/// Events said the same way to everyone, with the message that says them.
+const SAID = {
+  'meeting.started': 'announce-started',
+  'meeting.ended': 'announce-ended',
+  'phase.overtime': 'announce-phase-overtime',
+  'meeting.paused': 'announce-paused',
+  'meeting.resumed': 'announce-resumed',
+  'case.ended': 'announce-case-ended',
+};
+
 function onEvent(event) {
   const previousFacilitator = model.meeting && model.meeting.facilitator;
   apply(model, event);
@@ -143,28 +152,23 @@ function onEvent(event) {
   const me = model.me.member_id;
   if (event.type === 'turn.started') {
     // The phase was said when it started: a turn says only who speaks.
-    announce(event.member === me ? "It's your turn." : `${nameOf(model, event.member)} is speaking.`);
+    announce(event.member === me ? t('announce-your-turn') : t('announce-speaking', { name: nameOf(model, event.member) }));
     if (event.member === me) alertTurn();
     const r = current();
-    if (r && r.order[0] === me && event.member !== me) setTimeout(() => announce("You're next."), 1500);
+    if (r && r.order[0] === me && event.member !== me) setTimeout(() => announce(t('announce-next')), 1500);
   } else if (event.type === 'phase.started') {
     const silent = meeting.case.presenter === me && event.phase.presenter_silent;
-    announce(`${event.phase.name}.${silent ? ' You are the presenter: please listen without replying.' : ''}`);
-  } else if (event.type === 'meeting.started') announce('The meeting has started.');
-  else if (event.type === 'meeting.ended') announce('The meeting has ended.');
-  else if (event.type === 'hand.raised' && isFacilitator() && event.member !== me) announce(`${nameOf(model, event.member)} raised a hand.`);
-  else if (event.type === 'turn.ended' && event.reason === 'skipped' && event.member === me) announce('The facilitator moved on from your turn.');
-  else if (event.type === 'timer.extended') announce(`${event.seconds >= 60 ? `${Math.round(event.seconds / 60)} more minute${event.seconds >= 120 ? 's' : ''}` : `${event.seconds} more seconds`}.`);
-  else if (event.type === 'turn.overtime' && event.member === me) announce('Your time is up; please finish.');
-  else if (event.type === 'phase.overtime') announce('The phase is over time.');
-  else if (event.type === 'note.saved' && event.note.author !== me && event.note.sent) announce(`A note from ${nameOf(model, event.note.author)}.`);
-  else if (event.type === 'meeting.paused') announce('The meeting is paused.');
-  else if (event.type === 'meeting.resumed') announce('The meeting resumed.');
-  else if (event.type === 'case.ended') announce('The case has ended.');
+    announce(t(silent ? 'announce-phase-silent' : 'announce-phase', { phase: phaseName(meeting.case.template, event.phase.name) }));
+  } else if (event.type === 'hand.raised' && isFacilitator() && event.member !== me) announce(t('announce-hand', { name: nameOf(model, event.member) }));
+  else if (event.type === 'turn.ended' && event.reason === 'skipped' && event.member === me) announce(t('announce-skipped'));
+  else if (event.type === 'timer.extended') announce(event.seconds >= 60 ? t('announce-more-minutes', { minutes: Math.round(event.seconds / 60) }) : t('announce-more-seconds', { seconds: event.seconds }));
+  else if (event.type === 'turn.overtime' && event.member === me) announce(t('announce-time-up'));
+  else if (event.type === 'note.saved' && event.note.author !== me && event.note.sent) announce(t('announce-note', { name: nameOf(model, event.note.author) }));
+  else if (SAID[event.type]) announce(t(SAID[event.type]));
   else if (event.type === 'facilitator.changed') {
-    const why = event.reason === 'absent' ? ` because ${nameOf(model, previousFacilitator)} was away` : '';
-    if (event.facilitator === me) announce(`You are now the facilitator${event.reason === 'absent' ? ': the facilitator was away' : ''}.`);
-    else if (event.reason !== 'opened') announce(`${nameOf(model, event.facilitator)} facilitates now${why}.`);
+    if (event.facilitator === me) announce(t(event.reason === 'absent' ? 'announce-you-facilitate-absent' : 'announce-you-facilitate'));
+    else if (event.reason === 'absent') announce(t('announce-facilitates-absent', { name: nameOf(model, event.facilitator), previous: nameOf(model, previousFacilitator) }));
+    else if (event.reason !== 'opened') announce(t('announce-facilitates', { name: nameOf(model, event.facilitator) }));
   }
   if (event.type === 'meeting.opened' && noteEditor.state === 'edited') saveNote();
   if (event.type === 'meeting.opened') model.summary = null;
@@ -177,15 +181,15 @@ function onEvent(event) {
 
 function onReply(reply) {
   const own = !quiet.delete(reply.re);
-  if (reply.type === 'error') $('error').textContent = reply.message;
+  if (reply.type === 'error') showError($('error'), new ServerError(reply.code, reply.message));
   else if (own) $('error').textContent = '';
   recordReplied(reply);
 }
 
 function onStatus(status) {
   // Said only when it changes: being connected is not news after every click.
-  const text = status.online ? 'Connected'
-    : `Offline — reconnecting${status.waiting ? `; ${status.waiting} action(s) will be sent when back` : ''}`;
+  const text = status.online ? t('connection-online')
+    : status.waiting ? t('connection-offline-waiting', { count: status.waiting }) : t('connection-offline');
   if (text === lastStatus) return;
   lastStatus = text;
   $('connection').textContent = text;
@@ -237,7 +241,19 @@ function wire() {
   wireLobby();
 }
 
-function main() {
+/// The language switch: the page changes language in place, the meeting
+/// stays connected.
+function wireLanguage() {
+  $('language-switch').value = language;
+  $('language-switch').addEventListener('change', async () => {
+    await chooseLanguage($('language-switch').value);
+    relabel();
+  });
+}
+
+async function main() {
+  await useLanguage();
+  wireLanguage();
   const hash = new URLSearchParams(location.hash.slice(1));
   // A link's key leaves the address bar at once, and is kept for this tab.
   // The key is kept on this device, so a bookmark of the page (which no
@@ -250,10 +266,15 @@ function main() {
   if (hash.get('t') || hash.get('c')) history.replaceState(null, '', location.pathname);
   const kept = (key) => sessionStorage.getItem(key) || localStorage.getItem(key);
   const convener = kept(CONVENER_KEY);
-  if (convener) { startConsole(convener); return; }
+  if (convener) { relabel = startConsole(convener); return; }
   const token = kept(TOKEN_KEY);
   if (!token) { startPage(); return; }
   wire();
+  relabel = () => {
+    lastStatus = '';
+    onStatus(connection.status());
+    if (model) render();
+  };
   setConnection(new Connection(token, {
     onWelcome: (welcome) => {
       setModel(fromWelcome(welcome));
@@ -270,7 +291,7 @@ function main() {
     onClosedForGood: () => {
       sessionStorage.removeItem(TOKEN_KEY);
       localStorage.removeItem(TOKEN_KEY);
-      $('connection').textContent = 'This link no longer works. Ask your convener for a new one.';
+      $('connection').textContent = t('connection-closed');
     },
   }));
   onStatus({ online: false, waiting: 0 });

@@ -3,6 +3,7 @@
 
 import { $ } from './dom.js';
 import { model, connection, current } from './session.js';
+import { t } from './i18n.js';
 
 export function tick() {
   if (!model || !connection) return;
@@ -14,8 +15,8 @@ export function tick() {
   // Paused is said where the time is: the clock stands still.
   countdown.classList.toggle('paused', Boolean(paused));
   if (paused) {
-    countdown.textContent = 'PAUSED';
-    countdown.setAttribute('aria-label', 'Paused');
+    countdown.textContent = t('clock-paused');
+    countdown.setAttribute('aria-label', t('now-paused'));
   }
   $('countdown').closest('.clock').hidden = !holder && !paused;
   if (!holder && !paused) {
@@ -31,7 +32,7 @@ export function tick() {
   const seconds = Math.ceil(Math.abs(remainingMs) / 1000);
   if (!paused) {
     countdown.textContent = `${over ? '+' : ''}${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
-    countdown.setAttribute('aria-label', over ? `Overtime ${seconds} seconds` : `${seconds} seconds left`);
+    countdown.setAttribute('aria-label', t(over ? 'clock-overtime' : 'clock-left', { seconds }));
   }
   countdown.classList.toggle('overtime', over || holder.overtime);
   const phaseDef = c ? c.phases[c.phase_index] : null;

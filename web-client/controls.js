@@ -2,8 +2,9 @@
 // ones, one step away under "More facilitator controls".
 
 import { $, fillSelect, show } from './dom.js';
-import { model, connection, isFacilitator, current, BUILTIN_TEMPLATES, TEMPLATE_NAMES } from './session.js';
+import { model, connection, isFacilitator, current, BUILTIN_TEMPLATES, templateName } from './session.js';
 import { nameOf } from './model.js';
+import { t } from './i18n.js';
 import { renderGuide } from './guide.js';
 
 export function renderControls() {
@@ -30,14 +31,14 @@ export function renderControls() {
   // The first case of the queue, unless the facilitator chose another.
   fillSelect($('case-select'), queued.map((x) => [x.case_id, `${x.title} (${nameOf(model, x.presenter)})`]), Boolean($('case-select').dataset.chosen));
   const templates = BUILTIN_TEMPLATES.concat(model.group.settings.templates.map((t) => t.name));
-  fillSelect($('template-select'), templates.map((t) => [t, TEMPLATE_NAMES[t] || t]));
+  fillSelect($('template-select'), templates.map((name) => [name, templateName(name)]));
   if (!$('template-select').dataset.chosen) $('template-select').value = model.group.settings.default_template;
   // What cannot be used now is not shown.
   $('start-case').closest('.row').hidden = Boolean(r) || queued.length === 0;
   $('extend').closest('.row').hidden = !r;
   $('run-round').closest('.row').hidden = Boolean(r);
   const others = model.group.members.map((m) => [m.member_id, m.name]);
-  const hands = meeting.hands.map((id) => [id, `${nameOf(model, id)} (hand raised)`]);
+  const hands = meeting.hands.map((id) => [id, t('floor-hand-raised', { name: nameOf(model, id) })]);
   fillSelect($('floor-select'), hands.concat(others.filter(([id]) => !meeting.hands.includes(id))), false);
   $('give-floor').closest('.row').hidden = !openPhase;
   fillSelect($('perspective-member'), others);

@@ -5,11 +5,16 @@ import { $, el, labelled, replace } from './dom.js';
 import { model, connection } from './session.js';
 import { nameOf } from './model.js';
 import { linkField } from './console.js';
+import { t, dateFormat } from './i18n.js';
 
-const sameYear = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' });
-const otherYear = new Intl.DateTimeFormat(undefined, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-/// A meeting's start in the member's own time zone; the year only when it is not this one.
-const meetingTime = { format: (date) => (date.getFullYear() === new Date().getFullYear() ? sameYear : otherYear).format(date) };
+/// A meeting's start in the member's own time zone and the page's
+/// language; the year only when it is not this one.
+const meetingTime = {
+  format: (date) => dateFormat({
+    weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit',
+    ...(date.getFullYear() === new Date().getFullYear() ? {} : { year: 'numeric' }),
+  }).format(date),
+};
 
 /// The next meeting in the member's own time, and whether the review is due.
 export function renderNext() {
@@ -17,14 +22,13 @@ export function renderNext() {
   const cancelled = (model.group.next_meetings || []).filter((m) => m.status === 'cancelled');
   const next = upcoming[0];
   $('next-meeting').textContent = next
-    ? `${meetingTime.format(new Date(next.start))}${next.status === 'moved' ? ' (moved)' : ''}.`
-      + (cancelled.length ? ` Cancelled: ${cancelled.map((m) => meetingTime.format(new Date(m.start))).join(', ')}.` : '')
-    : 'No meeting is scheduled yet.';
+    ? t(next.status === 'moved' ? 'next-meeting-moved' : 'next-meeting', { when: meetingTime.format(new Date(next.start)) })
+      + (cancelled.length ? ` ${t('next-cancelled', { dates: cancelled.map((m) => meetingTime.format(new Date(m.start))).join(', ') })}` : '')
+    : t('next-none');
   const facilitator = model.meeting ? model.meeting.facilitator : model.group.next_facilitator;
-  const who = facilitator === model.me.member_id ? 'you' : nameOf(model, facilitator);
-  $('next-facilitator').textContent = model.meeting
-    ? `Facilitating now: ${who}.`
-    : `Facilitating next: ${who} — the role goes round the group in turn.`;
+  const mine = facilitator === model.me.member_id;
+  const when = model.meeting ? 'now' : 'next';
+  $('next-facilitator').textContent = mine ? t(`facilitating-${when}-you`) : t(`facilitating-${when}`, { name: nameOf(model, facilitator) });
   $('review-due').hidden = !model.group.agreement.review_due;
   $('calendar-series').hidden = !model.group.schedule;
 }
@@ -46,27 +50,26 @@ export function downloadNotes(meetingId) {
   return download(`/api/notes/${meetingId}.md`, `rondo-my-notes-${meetingDate(meetingId)}.md`);
 }
 
-const pastDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
 
 /// Ended meetings, newest first, with their records and this member's notes.
 export function renderPast() {
   replace($('past-meetings'), model.pastMeetings.map((m) => {
     const item = el('li');
-    const when = pastDate.format(new Date(m.opened_at));
-    item.append(el('span', `${when} — facilitated by ${nameOf(model, m.facilitator)} `));
+    const when = dateFormat({ dateStyle: 'long' }).format(new Date(m.opened_at));
+    item.append(el('span', `${t('past-meeting', { when, name: nameOf(model, m.facilitator) })} `));
     item.append(
-      labelled('Record', `of ${when} (Markdown)`, () => downloadRecord(m.meeting_id, 'md'), 'small secondary'),
-      labelled('JSON', `record of ${when}`, () => downloadRecord(m.meeting_id, 'json'), 'small secondary'),
-      labelled('My notes', `of ${when}`, () => downloadNotes(m.meeting_id), 'small secondary'),
+      labelled(t('past-record'), t('past-record-hidden', { when }), () => downloadRecord(m.meeting_id, 'md'), 'small secondary'),
+      labelled(t('past-json'), t('past-json-hidden', { when }), () => downloadRecord(m.meeting_id, 'json'), 'small secondary'),
+      labelled(t('past-notes'), t('past-notes-hidden', { when }), () => downloadNotes(m.meeting_id), 'small secondary'),
     );
     return item;
   }));
-  if (!model.pastMeetings.length) $('past-meetings').replaceChildren(el('li', 'No meeting has ended yet.', 'muted'));
+  if (!model.pastMeetings.length) $('past-meetings').replaceChildren(el('li', t('past-none'), 'muted'));
 }
 
 export async function download(path, filename) {
   const response = await fetch(path, { headers: { Authorization: `Bearer ${connection.token}` } });
-  if (!response.ok) { $('error').textContent = 'The export is not available.'; return; }
+  if (!response.ok) { $('error').textContent = t('export-unavailable'); return; }
   const url = URL.createObjectURL(await response.blob());
   const a = el('a');
   a.href = url;
@@ -80,11 +83,11 @@ export async function download(path, filename) {
 export function wireLobby() {
   $('calendar-feed').addEventListener('click', async () => {
     const response = await fetch('/api/calendar', { method: 'POST', headers: { Authorization: `Bearer ${connection.token}` } });
-    if (!response.ok) { $('error').textContent = 'The calendar feed could not be made.'; return; }
+    if (!response.ok) { $('error').textContent = t('calendar-unavailable'); return; }
     const { url } = await response.json();
     $('calendar-link').replaceChildren(
-      el('p', 'Add this address to your calendar as a subscription. It is yours alone; asking again makes a new one and stops this one.', 'muted'),
-      linkField('Calendar address', url),
+      el('p', t('calendar-explained'), 'muted'),
+      linkField(t('calendar-address'), url),
     );
   });
   $('calendar-series').addEventListener('click', () => download(`/api/groups/${model.group.group_id}/schedule.ics`, 'rondo-meetings.ics'));

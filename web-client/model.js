@@ -1,6 +1,8 @@
 // The meeting as this member knows it: the welcome snapshot, kept current by
 // applying each event in order.
 
+import { t } from './i18n.js';
+
 export function fromWelcome(welcome) {
   return {
     me: welcome.me,
@@ -35,7 +37,7 @@ const member = (model, id) => model.group.members.find((m) => m.member_id === id
 
 export function nameOf(model, id) {
   const found = member(model, id);
-  return found ? found.name : 'someone';
+  return found ? found.name : t('someone');
 }
 
 function run(model) {

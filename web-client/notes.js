@@ -5,6 +5,7 @@
 import { $, el, button, announce, replace } from './dom.js';
 import { model, connection, quiet, noteCase, caseTitle } from './session.js';
 import { nameOf } from './model.js';
+import { t } from './i18n.js';
 
 let currentNoteId = null;
 let noteTimer = null;
@@ -19,13 +20,13 @@ export function renderNotes() {
   replace($('notes'), model.notes.map((n) => {
     const item = el('li');
     const mine = n.author === model.me.member_id;
-    const label = n.visibility === 'private' ? 'Private'
-      : !mine ? `From ${nameOf(model, n.author)}`
-      : n.draft ? `Draft to ${nameOf(model, n.presenter)}` : `To ${nameOf(model, n.presenter)}${n.sent ? ' (sent)' : ''}`;
+    const label = n.visibility === 'private' ? t('note-label-private')
+      : !mine ? t('note-label-from', { name: nameOf(model, n.author) })
+      : t(n.draft ? 'note-label-draft' : n.sent ? 'note-label-sent' : 'note-label-to', { name: nameOf(model, n.presenter) });
     item.append(el('strong', `${label}: `), el('span', n.text));
     if (mine) {
       if (!n.sent) {
-        item.append(button('Edit', () => {
+        item.append(button(t('note-edit'), () => {
           currentNoteId = n.note_id;
           Object.assign(noteEditor, { state: 'saved', pending: null, text: n.text });
           $('note-text').value = n.text;
@@ -34,7 +35,7 @@ export function renderNotes() {
           $('note-text').focus();
         }, 'small'));
       }
-      item.append(button('Delete', () => connection.send('note.delete', { note_id: n.note_id }), 'small'));
+      item.append(button(t('note-delete'), () => connection.send('note.delete', { note_id: n.note_id }), 'small'));
     }
     return item;
   }));
@@ -46,8 +47,8 @@ export function saveNote() {
   const text = $('note-text').value;
   const toPresenter = $('note-visibility').value === 'presenter';
   if (!text.trim()) return;
-  if (!model.meeting) { $('note-state').textContent = 'Kept here; saved as soon as a meeting opens.'; return; }
-  if (toPresenter && !noteCase()) { $('note-state').textContent = 'A note to the presenter is for a case that is running.'; return; }
+  if (!model.meeting) { $('note-state').textContent = t('note-kept'); return; }
+  if (toPresenter && !noteCase()) { $('note-state').textContent = t('note-no-case'); return; }
   if (noteEditor.state === 'sending') return; // saved again when the answer comes
   const fields = { visibility: $('note-visibility').value, text };
   if (toPresenter) fields.draft = true;
@@ -61,7 +62,7 @@ export function saveNote() {
 /// meanwhile is saved next.
 export function noteSaved(reply) {
   noteEditor.pending = null;
-  if (reply.type !== 'ack') { noteEditor.state = 'edited'; $('note-state').textContent = 'Not saved.'; return; }
+  if (reply.type !== 'ack') { noteEditor.state = 'edited'; $('note-state').textContent = t('note-not-saved'); return; }
   const first = !currentNoteId;
   if (first) {
     const mine = model.notes.filter((n) => n.author === model.me.member_id && n.text === noteEditor.text);
@@ -69,8 +70,8 @@ export function noteSaved(reply) {
   }
   if ($('note-text').value !== noteEditor.text) { noteEditor.state = 'edited'; saveNote(); return; }
   noteEditor.state = 'saved';
-  $('note-state').textContent = 'Saved';
-  if (first) announce('Note saved.');
+  $('note-state').textContent = t('note-saved');
+  if (first) announce(t('note-saved-announced'));
   renderNoteEditor();
 }
 
@@ -88,11 +89,11 @@ export function renderNoteEditor() {
   const c = model && model.meeting && noteCase();
   $('note-to').hidden = !toPresenter;
   $('note-to').textContent = !toPresenter ? ''
-    : c ? `To: ${nameOf(model, c.presenter)} — ${caseTitle(c.case_id)}. A draft: ${nameOf(model, c.presenter)} reads it once you send it.`
-      : 'A note to the presenter is for a case that is running.';
+    : c ? t('note-to', { name: nameOf(model, c.presenter), title: caseTitle(c.case_id) })
+      : t('note-no-case');
   const note = currentNoteId && model && model.notes.find((n) => n.note_id === currentNoteId);
   $('send-note').hidden = !(note && note.draft);
-  if (c) $('send-note').textContent = `Send to ${nameOf(model, c.presenter)}`;
+  if (c) $('send-note').textContent = t('note-send-to', { name: nameOf(model, c.presenter) });
   // A note keeps its kind: start a new note to write another kind.
   $('note-visibility').disabled = Boolean(currentNoteId);
 }
@@ -103,14 +104,14 @@ export function wireNotes() {
   $('note-text').addEventListener('input', () => {
     clearTimeout(noteTimer);
     if (noteEditor.state === 'saved') noteEditor.state = 'edited';
-    $('note-state').textContent = 'Not saved yet';
+    $('note-state').textContent = t('note-not-saved-yet');
     noteTimer = setTimeout(saveNote, 800);
   });
   $('send-note').addEventListener('click', () => {
     const c = noteCase();
     if (!currentNoteId || !c) return;
     connection.send('note.send', { note_id: currentNoteId });
-    announce(`Sent to ${nameOf(model, c.presenter)}.`);
+    announce(t('note-sent', { name: nameOf(model, c.presenter) }));
     resetNoteEditor();
     $('note-text').focus();
   });

@@ -3,18 +3,22 @@
 import { $, el, button, labelled, replace } from './dom.js';
 import { model, connection, isFacilitator } from './session.js';
 import { nameOf } from './model.js';
+import { t } from './i18n.js';
 
 export function renderQueue() {
   replace($('queue'), model.queue.map((x) => {
     const item = el('li');
-    item.append(el('strong', x.title), el('span', ` — ${nameOf(model, x.presenter)}, ${x.minutes} min${x.urgent ? ', urgent' : ''}${x.status === 'active' ? ', now' : ''}`, 'muted'));
+    const about = [t('queue-case', { name: nameOf(model, x.presenter), minutes: x.minutes })];
+    if (x.urgent) about.push(t('queue-urgent'));
+    if (x.status === 'active') about.push(t('queue-now'));
+    item.append(el('strong', x.title), el('span', ` — ${about.join(', ')}`, 'muted'));
     if (x.question) item.append(el('p', x.question, 'question'));
     if (x.presenter === model.me.member_id && x.status === 'queued') {
-      item.append(button('Withdraw', () => connection.send('case.withdraw', { case_id: x.case_id })));
+      item.append(button(t('queue-withdraw'), () => connection.send('case.withdraw', { case_id: x.case_id })));
     }
     if (isFacilitator() && x.status === 'queued') {
       const arrow = (symbol, words, by) => labelled(symbol, words, () => moveCase(x.case_id, by), 'small secondary');
-      item.append(arrow('↑', `move ${x.title} up`, -1), arrow('↓', `move ${x.title} down`, 1));
+      item.append(arrow('↑', t('queue-up', { title: x.title }), -1), arrow('↓', t('queue-down', { title: x.title }), 1));
       // Dragging a case onto another puts it in that one's place.
       item.draggable = true;
       item.addEventListener('dragstart', (e) => { e.dataTransfer.setData('text/plain', x.case_id); });

@@ -3,6 +3,7 @@
 import { $, el, button, fillSelect, replace } from './dom.js';
 import { model, connection, isFacilitator } from './session.js';
 import { nameOf } from './model.js';
+import { t } from './i18n.js';
 
 let pendingRecord = null;
 // The record item being edited, if any.
@@ -19,16 +20,16 @@ export function recordReplied(reply) {
 
 function recordItem(x, inMeeting) {
   const item = el('li', null, x.done ? 'done' : '');
-  const details = [x.kind];
-  if (x.owner) details.push(`owner ${nameOf(model, x.owner)}`);
-  if (x.due) details.push(`due ${x.due}`);
-  if (x.tags && x.tags.length) details.push(x.tags.join(', '));
-  if (x.done) details.push('done');
+  const details = [t(`record-kind-${x.kind}`)];
+  if (x.owner) details.push(t('record-item-owner', { name: nameOf(model, x.owner) }));
+  if (x.due) details.push(t('record-item-due', { date: x.due }));
+  if (x.tags && x.tags.length) details.push(x.tags.map((tag) => t(`tag-${tag}`)).join(', '));
+  if (x.done) details.push(t('record-item-done'));
   item.append(el('span', x.text), el('span', ` (${details.join('; ')})`, 'muted'));
   const me = model.me.member_id;
   const mayMark = x.author === me || x.owner === me || isFacilitator();
-  if (inMeeting && (x.author === me || isFacilitator())) item.append(button('Edit', () => editItem(x), 'small secondary'));
-  if (x.kind === 'action' && !x.done && mayMark) item.append(button('Mark done', () => connection.send('record.done', { item_id: x.item_id }), 'small'));
+  if (inMeeting && (x.author === me || isFacilitator())) item.append(button(t('record-edit'), () => editItem(x), 'small secondary'));
+  if (x.kind === 'action' && !x.done && mayMark) item.append(button(t('record-mark-done'), () => connection.send('record.done', { item_id: x.item_id }), 'small'));
   if (!inMeeting) item.dataset.earlier = 'true';
   return item;
 }
@@ -42,7 +43,7 @@ function editItem(x) {
   if (x.owner) $('record-owner').value = x.owner;
   $('record-due').value = x.due || '';
   for (const option of $('record-tags').options) option.selected = (x.tags || []).includes(option.value);
-  $('record-submit').textContent = 'Save changes';
+  $('record-submit').textContent = t('record-save');
   $('record-cancel').hidden = false;
   $('record-text').focus();
 }
@@ -53,7 +54,7 @@ function stopEditing() {
   $('record-form').reset();
   $('record-kind').disabled = false;
   $('action-fields').hidden = true;
-  $('record-submit').textContent = 'Add to record';
+  $('record-submit').textContent = t('record-add');
   $('record-cancel').hidden = true;
 }
 

@@ -2,6 +2,7 @@
 
 import { $, el, replace } from './dom.js';
 import { model } from './session.js';
+import { t } from './i18n.js';
 
 export function minutes(ms) {
   const seconds = Math.round(ms / 1000);
@@ -14,13 +15,13 @@ export function renderRoster() {
     const item = el('li', null, m.present ? 'present' : 'away');
     item.append(el('span', m.name, 'name'));
     const tags = [];
-    tags.push(m.present ? 'here' : 'away');
-    if (meeting && meeting.facilitator === m.member_id) tags.push('facilitator');
-    if (meeting && meeting.case && meeting.case.presenter === m.member_id) tags.push('presenter');
+    tags.push(t(m.present ? 'roster-here' : 'roster-away'));
+    if (meeting && meeting.facilitator === m.member_id) tags.push(t('roster-facilitator'));
+    if (meeting && meeting.case && meeting.case.presenter === m.member_id) tags.push(t('roster-presenter'));
     const perspective = meeting && meeting.case && meeting.case.perspectives[m.member_id];
     if (perspective) tags.push(perspective);
-    tags.push(m.agreement_accepted ? 'accepted the agreement' : 'has not accepted the agreement yet');
-    if (meeting && meeting.speaking_ms[m.member_id]) tags.push(`spoke ${minutes(meeting.speaking_ms[m.member_id])}`);
+    tags.push(t(m.agreement_accepted ? 'roster-accepted' : 'roster-not-accepted'));
+    if (meeting && meeting.speaking_ms[m.member_id]) tags.push(t('roster-spoke', { time: minutes(meeting.speaking_ms[m.member_id]) }));
     item.append(el('span', ` — ${tags.join(', ')}`, 'muted'));
     return item;
   }));

@@ -3,16 +3,17 @@
 import { $, el, button, show } from './dom.js';
 import { model } from './session.js';
 import { nameOf } from './model.js';
+import { t } from './i18n.js';
 import { downloadRecord, downloadNotes } from './lobby.js';
 
-const durationOf = (ms) => { const m = Math.round(ms / 60000); return m < 1 ? 'under a minute' : `${m} min`; };
+const durationOf = (ms) => { const m = Math.round(ms / 60000); return m < 1 ? t('summary-under-a-minute') : t('summary-minutes', { minutes: m }); };
 
 /// The summary at the end of a case or a meeting, with its downloads.
 export function renderSummary() {
   const s = model.summary;
   show('summary', Boolean(s));
   if (!s) return;
-  const title = s.kind === 'case' ? `${nameOf(model, s.presenter)}'s case: summary` : 'The meeting: summary';
+  const title = s.kind === 'case' ? t('summary-case', { presenter: nameOf(model, s.presenter) }) : t('summary-meeting');
   $('summary-title').textContent = title;
   const body = [];
   const list = (heading, entries) => {
@@ -22,17 +23,20 @@ export function renderSummary() {
     entries.forEach((text) => ul.append(el('li', text)));
     body.push(ul);
   };
-  list('Cases', s.cases.map((c) => `${c.title} — ${nameOf(model, c.presenter)}`));
-  list('Actions', s.actions.map((a) => `${a.text} — ${a.owner ? nameOf(model, a.owner) : 'no owner'}${a.due ? `, by ${a.due}` : ''}`));
-  list('Decisions', s.decisions.map((d) => d.text));
-  list('Disagreements', s.disagreements.map((d) => d.text));
-  list('Areas and discussion', s.areas.map((d) => d.text));
-  list('Time each member spoke', s.speaking.map(([id, ms]) => `${nameOf(model, id)}: ${durationOf(ms)}`));
-  if (body.length === 0) body.push(el('p', 'Nothing was recorded.', 'muted'));
+  list(t('summary-cases'), s.cases.map((c) => `${c.title} — ${nameOf(model, c.presenter)}`));
+  list(t('summary-actions'), s.actions.map((a) => {
+    const owner = a.owner ? nameOf(model, a.owner) : t('summary-no-owner');
+    return `${a.text} — ${a.due ? t('summary-owner-due', { owner, date: a.due }) : owner}`;
+  }));
+  list(t('summary-decisions'), s.decisions.map((d) => d.text));
+  list(t('summary-disagreements'), s.disagreements.map((d) => d.text));
+  list(t('summary-areas'), s.areas.map((d) => d.text));
+  list(t('summary-speaking'), s.speaking.map(([id, ms]) => `${nameOf(model, id)}: ${durationOf(ms)}`));
+  if (body.length === 0) body.push(el('p', t('summary-nothing'), 'muted'));
   $('summary-body').replaceChildren(...body);
   $('summary-downloads').replaceChildren(
-    button('Download the record', () => downloadRecord(s.meetingId, 'md'), 'small'),
-    button('Download my notes', () => downloadNotes(s.meetingId), 'small secondary'),
+    button(t('summary-download-record'), () => downloadRecord(s.meetingId, 'md'), 'small'),
+    button(t('summary-download-notes'), () => downloadNotes(s.meetingId), 'small secondary'),
   );
 }
 

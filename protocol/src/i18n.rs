@@ -74,46 +74,6 @@ impl Language {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeSet;
-
-    /// Message ids and, for each, the placeholders it uses.
-    fn messages(source: &str) -> Vec<(String, BTreeSet<String>)> {
-        let resource = FluentResource::try_new(source.to_owned()).expect("the catalogue parses");
-        let mut found = Vec::new();
-        for entry in resource.entries() {
-            if let fluent_syntax::ast::Entry::Message(message) = entry {
-                let text = source
-                    .lines()
-                    .find(|l| l.starts_with(&format!("{} =", message.id.name)))
-                    .unwrap_or("");
-                let placeholders = text
-                    .split("{ $")
-                    .skip(1)
-                    .filter_map(|rest| rest.split(' ').next())
-                    .map(str::to_owned)
-                    .collect();
-                found.push((message.id.name.to_owned(), placeholders));
-            }
-        }
-        found
-    }
-
-    #[test]
-    fn every_catalogue_has_every_english_message_with_the_same_placeholders() {
-        let english = messages(CATALOGUES[0].1);
-        for (language, source) in &CATALOGUES[1..] {
-            let theirs = messages(source);
-            assert_eq!(
-                english.iter().map(|(id, _)| id).collect::<Vec<_>>(),
-                theirs.iter().map(|(id, _)| id).collect::<Vec<_>>(),
-                "{language:?}: the same messages, in the same order"
-            );
-            for ((id, ours), (_, their)) in english.iter().zip(&theirs) {
-                assert_eq!(ours, their, "{language:?} {id}: the same placeholders");
-            }
-        }
-    }
-
     #[test]
     fn messages_come_in_the_language_without_direction_marks() {
         let text = text(Language::De, "record-facilitator", &[("name", "Ana")]);

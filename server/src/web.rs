@@ -12,98 +12,61 @@ use std::sync::Arc;
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
 connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
-const FILES: &[(&str, &str, &str)] = &[
-    (
-        "/",
-        "text/html; charset=utf-8",
-        include_str!("../../web-client/index.html"),
-    ),
-    (
-        "/app.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../web-client/app.js"),
-    ),
-    (
-        "/model.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../web-client/model.js"),
-    ),
-    (
-        "/dom.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../web-client/dom.js"),
-    ),
-    (
-        "/session.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../web-client/session.js"),
-    ),
-    (
-        "/caseview.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../web-client/caseview.js"),
-    ),
-    (
-        "/clock.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../web-client/clock.js"),
-    ),
-    (
-        "/controls.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../web-client/controls.js"),
-    ),
-    (
-        "/guide.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../web-client/guide.js"),
-    ),
-    (
-        "/lobby.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../web-client/lobby.js"),
-    ),
-    (
-        "/notes.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../web-client/notes.js"),
-    ),
-    (
-        "/queue.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../web-client/queue.js"),
-    ),
-    (
-        "/record.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../web-client/record.js"),
-    ),
-    (
-        "/roster.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../web-client/roster.js"),
-    ),
-    (
-        "/summary.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../web-client/summary.js"),
-    ),
-    (
-        "/console.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../web-client/console.js"),
-    ),
-    (
-        "/connection.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../web-client/connection.js"),
-    ),
-    (
-        "/style.css",
-        "text/css; charset=utf-8",
-        include_str!("../../web-client/style.css"),
-    ),
+/// The client's files by their path under `web-client/`, compiled in.
+macro_rules! client_files {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_str!(concat!("../../web-client/", $path)))),*]
+    };
+}
+
+const FILES: &[(&str, &str)] = client_files![
+    "index.html",
+    "app.js",
+    "model.js",
+    "dom.js",
+    "session.js",
+    "caseview.js",
+    "clock.js",
+    "controls.js",
+    "guide.js",
+    "lobby.js",
+    "notes.js",
+    "queue.js",
+    "record.js",
+    "roster.js",
+    "summary.js",
+    "console.js",
+    "connection.js",
+    "i18n.js",
+    "style.css",
+    "locales/en.ftl",
+    "locales/de.ftl",
+    "locales/nl.ftl",
+    "vendor/fluent-bundle/ast.js",
+    "vendor/fluent-bundle/builtins.js",
+    "vendor/fluent-bundle/bundle.js",
+    "vendor/fluent-bundle/index.js",
+    "vendor/fluent-bundle/memoizer.js",
+    "vendor/fluent-bundle/resolver.js",
+    "vendor/fluent-bundle/resource.js",
+    "vendor/fluent-bundle/scope.js",
+    "vendor/fluent-bundle/types.js",
+    "vendor/fluent-langneg/accepted_languages.js",
+    "vendor/fluent-langneg/index.js",
+    "vendor/fluent-langneg/locale.js",
+    "vendor/fluent-langneg/matches.js",
+    "vendor/fluent-langneg/negotiate_languages.js",
 ];
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        // Fluent catalogues, fetched by the client.
+        _ => "text/plain; charset=utf-8",
+    }
+}
 
 fn page(content_type: &'static str, body: &'static str) -> Response {
     (
@@ -120,9 +83,15 @@ fn page(content_type: &'static str, body: &'static str) -> Response {
 }
 
 pub fn router() -> Router<Arc<App>> {
-    FILES
-        .iter()
-        .fold(Router::new(), |router, (path, content_type, body)| {
-            router.route(path, get(move || async move { page(content_type, body) }))
-        })
+    FILES.iter().fold(Router::new(), |router, &(path, body)| {
+        let route = if path == "index.html" {
+            "/".to_owned()
+        } else {
+            format!("/{path}")
+        };
+        router.route(
+            &route,
+            get(move || async move { page(content_type(path), body) }),
+        )
+    })
 }

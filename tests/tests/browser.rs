@@ -2,7 +2,7 @@
 //! Where chromedriver is not installed, these tests say so and pass without running.
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use rondo_tests::{create_group, Server};
+use rondo_tests::{create_group, Group, Server};
 use serde_json::{json, Value};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -67,7 +67,14 @@ fn chromedriver() -> Option<Driver> {
 }
 
 async fn browser(driver: &Driver, profile: &Path) -> Client {
+    browser_in(driver, profile, "en-GB").await
+}
+
+/// A browser whose preferred language is `language` (its interface and
+/// the languages it tells pages it accepts).
+async fn browser_in(driver: &Driver, profile: &Path, language: &str) -> Client {
     let args = vec![
+        format!("--lang={language}"),
         "--headless=new".to_owned(),
         "--no-sandbox".into(),
         "--disable-gpu".into(),
@@ -83,13 +90,38 @@ async fn browser(driver: &Driver, profile: &Path) -> Client {
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
-        json!({"args": args, "binary": "/usr/bin/chromium"}),
+        json!({
+            "args": args,
+            "binary": "/usr/bin/chromium",
+            "prefs": {"intl.accept_languages": language},
+        }),
     );
     ClientBuilder::native()
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{}", driver.port))
         .await
         .expect("a browser session")
+}
+
+/// Ana's, Bo's and Cy's pages, each in its own browser profile, opened
+/// from their links.
+async fn members_pages(
+    driver: &Driver,
+    dir: &Path,
+    server: &Server,
+    group: &Group,
+    language: &str,
+) -> Vec<Client> {
+    let mut pages = Vec::new();
+    for name in ["Ana", "Bo", "Cy"] {
+        let profile = dir.join(format!("profile-{name}"));
+        let page = browser_in(driver, &profile, language).await;
+        page.goto(&format!("http://{}/#t={}", server.addr, group.token(name)))
+            .await
+            .unwrap();
+        pages.push(page);
+    }
+    pages
 }
 
 fn button(name: &str) -> String {
@@ -218,14 +250,7 @@ async fn three_members_run_an_sgs_case_from_the_pages() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path());
     let group = create_group(server.addr, &["Ana", "Bo", "Cy"]).await;
-    let mut pages = Vec::new();
-    for name in ["Ana", "Bo", "Cy"] {
-        let page = browser(&driver, &dir.path().join(format!("profile-{name}"))).await;
-        page.goto(&format!("http://{}/#t={}", server.addr, group.token(name)))
-            .await
-            .unwrap();
-        pages.push(page);
-    }
+    let pages = members_pages(&driver, dir.path(), &server, &group, "en-GB").await;
     let (ana, bo, cy) = (&pages[0], &pages[1], &pages[2]);
     // The token leaves the address bar.
     wait_text(ana, "#connection", "Connected").await;
@@ -364,7 +389,7 @@ async fn three_members_run_an_sgs_case_from_the_pages() {
     // A check-in round from the guide alone: started, each member in turn, ended.
     click(ana, "Close the summary").await;
     click(ana, "Check-in round").await;
-    wait_text(ana, "#now-phase", "check-in").await;
+    wait_text(ana, "#now-phase", "Check-in").await;
     for _ in 0..3 {
         for page in &pages {
             if text_of(page, "#speaker").await.contains("It is your turn") {
@@ -812,4 +837,205 @@ async fn meeting_pages_follow_the_queue_keep_drafts_and_tell_whose_turn_it_is() 
     for page in pages {
         page.close().await.unwrap();
     }
+}
+
+/// What one language's page shows and says in an SGS case.
+struct Words {
+    tag: &'static str,
+    browser: &'static str,
+    accept: &'static str,
+    open: &'static str,
+    start: &'static str,
+    propose: &'static str,
+    start_case: &'static str,
+    done: &'static str,
+    phases: [&'static str; 6],
+    speaking: &'static str,
+    your_turn: &'static str,
+    next: &'static str,
+    silent: &'static str,
+    said_phase_silent: &'static str,
+    said_your_turn: &'static str,
+    said_next: &'static str,
+    said_started: &'static str,
+    next_phase: &'static str,
+    finish: &'static str,
+    summary: &'static str,
+    running: &'static str,
+    roster: &'static str,
+}
+
+const GERMAN: Words = Words {
+    tag: "de",
+    browser: "de-DE",
+    accept: "Kontrakt annehmen",
+    open: "Treffen öffnen",
+    start: "Treffen beginnen",
+    propose: "Fall einbringen",
+    start_case: "Fall von Bo beginnen",
+    done: "Fertig",
+    phases: [
+        "Anliegen",
+        "Fragen",
+        "Rückmeldung",
+        "Pause",
+        "Stellungnahme",
+        "Gespräch",
+    ],
+    speaking: "Bo spricht",
+    your_turn: "Du bist dran",
+    next: "Du bist als Nächste:r dran",
+    silent: "Du bist Fallgeber:in: Hör in dieser Phase zu, ohne zu antworten.",
+    said_phase_silent: "Rückmeldung. Du bist Fallgeber:in: Bitte hör zu, ohne zu antworten.",
+    said_your_turn: "Du bist dran.",
+    said_next: "Du bist als Nächste:r dran.",
+    said_started: "Das Treffen hat begonnen.",
+    next_phase: "Weiter: Stellungnahme",
+    finish: "Fall abschließen",
+    summary: "Fall von Bo: Zusammenfassung",
+    running: "Treffen läuft",
+    roster: "Ana — da, hat den Kontrakt angenommen",
+};
+
+const DUTCH: Words = Words {
+    tag: "nl",
+    browser: "nl-NL",
+    accept: "Overeenkomst aanvaarden",
+    open: "Bijeenkomst openen",
+    start: "Bijeenkomst beginnen",
+    propose: "Casus inbrengen",
+    start_case: "Casus van Bo starten",
+    done: "Klaar",
+    phases: [
+        "hulpvraag",
+        "vragen",
+        "feedback",
+        "pauze",
+        "reactie",
+        "gesprek",
+    ],
+    speaking: "Bo is aan het woord",
+    your_turn: "Jij bent aan de beurt",
+    next: "Jij bent de volgende",
+    silent: "Jij bent de casusinbrenger: luister in deze fase zonder te reageren.",
+    said_phase_silent: "feedback. Jij bent de casusinbrenger: luister zonder te reageren.",
+    said_your_turn: "Jij bent aan de beurt.",
+    said_next: "Jij bent de volgende.",
+    said_started: "De bijeenkomst is begonnen.",
+    next_phase: "Volgende: reactie",
+    finish: "Casus afronden",
+    summary: "Casus van Bo: samenvatting",
+    running: "Bijeenkomst loopt",
+    roster: "Ana — aanwezig, heeft de overeenkomst aanvaard",
+};
+
+/// Keeps everything the live region says, in order, in `window.said`.
+async fn listen_to_announcements(page: &Client) {
+    let script = "window.said = []; new MutationObserver(() => window.said.push(document.getElementById('announcer').textContent)).observe(document.getElementById('announcer'), {childList: true, characterData: true, subtree: true});";
+    page.execute(script, vec![])
+        .await
+        .expect("observe the live region");
+}
+
+/// Waits until the live region has said `expected`.
+async fn wait_said(page: &Client, expected: &str) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let said = page.execute("return window.said", vec![]).await.unwrap();
+        let said: Vec<String> = serde_json::from_value(said).unwrap_or_default();
+        if said.iter().any(|s| s == expected) {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the live region never said {expected:?}; it said {said:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The SGS case from the pages of members whose browsers prefer `words`'
+/// language: the labels, the phases and what screen readers are told are
+/// in it, the document says so (`lang`), and axe-core finds nothing.
+async fn an_sgs_case_in(words: &Words) {
+    let Some(driver) = chromedriver() else {
+        eprintln!("browser test skipped: chromedriver is not installed");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let group = create_group(server.addr, &["Ana", "Bo", "Cy"]).await;
+    let pages = members_pages(&driver, dir.path(), &server, &group, words.browser).await;
+    let (ana, bo, cy) = (&pages[0], &pages[1], &pages[2]);
+    for page in &pages {
+        click(page, words.accept).await;
+        let lang = page
+            .execute("return document.documentElement.lang", vec![])
+            .await
+            .unwrap();
+        assert_eq!(lang, json!(words.tag), "the document's language");
+        listen_to_announcements(page).await;
+    }
+    wait_text(cy, "#roster", words.roster).await;
+    click(ana, words.open).await;
+    click(ana, words.start).await;
+    wait_said(cy, words.said_started).await;
+    fill(bo, "#propose-title", "Eine Familie / een gezin").await;
+    click(bo, words.propose).await;
+    click(ana, words.start_case).await;
+    let [request, questions, feedback, pause, response, discussion] = words.phases;
+    expect_phase(&[ana, bo, cy], request).await;
+    wait_text(cy, "#speaker", words.speaking).await;
+    click(bo, words.done).await;
+    expect_phase(&[ana, bo, cy], questions).await;
+    wait_text(cy, "#speaker", words.your_turn).await;
+    wait_said(cy, words.said_your_turn).await;
+    wait_text(ana, "#next-notice", words.next).await;
+    wait_said(ana, words.said_next).await;
+    click(cy, words.done).await;
+    wait_text(ana, "#speaker", words.your_turn).await;
+    click(ana, words.done).await;
+    expect_phase(&[ana, bo, cy], feedback).await;
+    wait_text(bo, "#silent-notice", words.silent).await;
+    wait_said(bo, words.said_phase_silent).await;
+    axe_clean(bo, &format!("a presenter-silent round in {}", words.tag)).await;
+    screenshot(cy, &format!("feedback-{}", words.tag), 1280, 1000).await;
+    click(cy, words.done).await;
+    wait_text(ana, "#speaker", words.your_turn).await;
+    click(ana, words.done).await;
+    expect_phase(&[ana, bo, cy], pause).await;
+    click(ana, words.next_phase).await;
+    expect_phase(&[ana, bo, cy], response).await;
+    click(bo, words.done).await;
+    expect_phase(&[ana, bo, cy], discussion).await;
+    click(ana, words.finish).await;
+    wait_text(bo, "#summary", words.summary).await;
+    for page in &pages {
+        wait_text(page, "#meeting-status", words.running).await;
+    }
+    axe_clean(bo, &format!("the case's summary in {}", words.tag)).await;
+    // The switch: Cy reads English from now on, on this browser.
+    let switch = cy.find(Locator::Css("#language-switch")).await.unwrap();
+    switch.select_by_value("en").await.unwrap();
+    wait_text(cy, "#meeting-status", "Meeting running").await;
+    cy.refresh().await.unwrap();
+    wait_text(cy, "#meeting-status", "Meeting running").await;
+    let lang = cy
+        .execute("return document.documentElement.lang", vec![])
+        .await
+        .unwrap();
+    assert_eq!(lang, json!("en"), "the choice is kept");
+    for page in pages {
+        page.close().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn an_sgs_case_in_german() {
+    an_sgs_case_in(&GERMAN).await;
+}
+
+#[tokio::test]
+async fn an_sgs_case_in_dutch() {
+    an_sgs_case_in(&DUTCH).await;
 }
