@@ -17,7 +17,7 @@ import { renderRecord, recordReplied, wireRecord } from './record.js';
 import { renderSummary, wireSummary } from './summary.js';
 import { renderNext, renderPast, wireLobby } from './lobby.js';
 import { tick } from './clock.js';
-import { t, useLanguage, chooseLanguage, language, showError, ServerError, versionText } from './i18n.js';
+import { t, useLanguage, chooseLanguage, language, showError, ServerError, versionText, capitalized } from './i18n.js';
 
 const TOKEN_KEY = 'rondo.token';
 const CONVENER_KEY = 'rondo.convener';
@@ -158,7 +158,7 @@ function onEvent(event) {
     if (r && r.order[0] === me && event.member !== me) setTimeout(() => announce(t('announce-next')), 1500);
   } else if (event.type === 'phase.started') {
     const silent = meeting.case.presenter === me && event.phase.presenter_silent;
-    announce(t(silent ? 'announce-phase-silent' : 'announce-phase', { phase: phaseName(meeting.case.template, event.phase.name) }));
+    announce(t(silent ? 'announce-phase-silent' : 'announce-phase', { phase: capitalized(phaseName(meeting.case.template, event.phase.name)) }));
   } else if (event.type === 'hand.raised' && isFacilitator() && event.member !== me) announce(t('announce-hand', { name: nameOf(model, event.member) }));
   else if (event.type === 'turn.ended' && event.reason === 'skipped' && event.member === me) announce(t('announce-skipped'));
   else if (event.type === 'timer.extended') announce(event.seconds >= 60 ? t('announce-more-minutes', { minutes: Math.round(event.seconds / 60) }) : t('announce-more-seconds', { seconds: event.seconds }));

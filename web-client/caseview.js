@@ -4,7 +4,7 @@
 import { $, el, show, replace } from './dom.js';
 import { model, isFacilitator, current, templateName, phaseName, roundName } from './session.js';
 import { nameOf } from './model.js';
-import { t } from './i18n.js';
+import { t, capitalized } from './i18n.js';
 
 /// The tab's title tells a member in another tab whose turn it is.
 export function renderTitle() {
@@ -84,9 +84,4 @@ function instruction(meeting, c) {
 
 function phaseNote(phase) {
   return t(`phase-kind-${phase.kind}`) + (phase.presenter_silent ? ` ${t('phase-kind-silent')}` : '');
-}
-
-/// A phase's or a round's name at the start of a line.
-function capitalized(text) {
-  return text ? `${text[0].toUpperCase()}${text.slice(1)}` : text;
 }

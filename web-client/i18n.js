@@ -107,3 +107,8 @@ export function versionText(agreement) {
   const version = t('agreement-version', { version: agreement.version });
   return agreement.review_on ? `${version}, ${t('agreement-review', { date: agreement.review_on })}` : version;
 }
+
+/// A phase's or a round's name at the start of a line or a sentence.
+export function capitalized(text) {
+  return text ? `${text[0].toUpperCase()}${text.slice(1)}` : text;
+}

@@ -918,7 +918,7 @@ const DUTCH: Words = Words {
     your_turn: "Jij bent aan de beurt",
     next: "Jij bent de volgende",
     silent: "Jij bent de casusinbrenger: luister in deze fase zonder te reageren.",
-    said_phase_silent: "feedback. Jij bent de casusinbrenger: luister zonder te reageren.",
+    said_phase_silent: "Feedback. Jij bent de casusinbrenger: luister zonder te reageren.",
     said_your_turn: "Jij bent aan de beurt.",
     said_next: "Jij bent de volgende.",
     said_started: "De bijeenkomst is begonnen.",
