@@ -4,6 +4,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::group::{self, GroupHandle, GroupTask};
 use crate::metrics::Metrics;
+use crate::store::postgres::{Claim, PgStore};
 use crate::store::{Store, StoreError, TokenOwner, Write};
 use dashmap::DashMap;
 use rand::RngCore;
@@ -20,6 +21,15 @@ pub struct App {
     /// The only map shared between tasks: group id to its task.
     pub groups: DashMap<GroupId, GroupHandle>,
     pub store: Arc<dyn Store>,
+    /// With several nodes: the shared store groups are claimed from.
+    pub cluster: Option<Arc<PgStore>>,
+    /// One claim at a time on this node, so two members arriving together
+    /// do not claim the same group twice (the second claim would fence the
+    /// first's task).
+    claims: tokio::sync::Mutex<()>,
+    /// Set on SIGTERM with several nodes: the health check answers 503 so
+    /// the balancer drains this node.
+    pub draining: std::sync::atomic::AtomicBool,
     pub metrics: Arc<Metrics>,
     pub config: Config,
     /// Flips to true when the server shuts down; connections close with 1001.
@@ -56,6 +66,9 @@ impl App {
         let group_creations = crate::rate::PerAddress::new(config.groups_per_hour_per_ip);
         let app = Arc::new(App {
             groups: DashMap::new(),
+            cluster: store.clone().cluster(),
+            claims: tokio::sync::Mutex::new(()),
+            draining: std::sync::atomic::AtomicBool::new(false),
             store: store.clone(),
             metrics: metrics.clone(),
             config,
@@ -89,6 +102,7 @@ impl App {
             metrics: self.metrics.clone(),
             clock: self.clock,
             snapshot_max_bytes: self.config.snapshot_max_bytes,
+            stand_down_on_failure: self.cluster.is_some(),
         }
     }
 
@@ -96,8 +110,107 @@ impl App {
         self.next_conn.fetch_add(1, Ordering::Relaxed)
     }
 
+    /// The group's task on this node, if it runs here; a task that stopped
+    /// (its group moved) is forgotten.
     pub fn group(&self, group_id: &GroupId) -> Option<GroupHandle> {
-        self.groups.get(group_id).map(|g| g.clone())
+        let handle = self.groups.get(group_id).map(|g| g.clone())?;
+        if handle.inbox.is_closed() {
+            self.groups.remove_if(group_id, |_, h| h.inbox.is_closed());
+            if let Some(cluster) = &self.cluster {
+                cluster.forget(group_id);
+            }
+            self.metrics.group_stopped();
+            return None;
+        }
+        Some(handle)
+    }
+
+    /// Where a group is served: here (claimed now if its owner is gone),
+    /// on another live node, or nowhere.
+    pub async fn locate(&self, group_id: &GroupId) -> Located {
+        if let Some(handle) = self.group(group_id) {
+            return Located::Here(handle);
+        }
+        let Some(cluster) = &self.cluster else {
+            return Located::Nowhere;
+        };
+        if self.draining.load(Ordering::Relaxed) {
+            return Located::Unavailable;
+        }
+        let _one_at_a_time = self.claims.lock().await;
+        if let Some(handle) = self.group(group_id) {
+            return Located::Here(handle);
+        }
+        match cluster.claim(group_id).await {
+            Ok(Claim::Claimed(stored)) => match group::rebuild(
+                &stored.config_json,
+                stored.snapshot.as_ref().map(|(_, json)| json.as_str()),
+                &stored.inputs,
+            ) {
+                Ok(engine) => {
+                    let task = GroupTask::new(engine, stored.recent_events, self.shared());
+                    let handle = task.spawn();
+                    self.groups.insert(group_id.clone(), handle.clone());
+                    self.metrics.group_started();
+                    self.metrics.group_claimed();
+                    Located::Here(handle)
+                }
+                Err(reason) => {
+                    tracing::error!(group_id = %group_id, %reason, "a claimed group cannot be rebuilt");
+                    cluster.forget(group_id);
+                    Located::Unavailable
+                }
+            },
+            Ok(Claim::OwnedBy(addr)) => Located::There(addr),
+            Ok(Claim::Unknown) => Located::Nowhere,
+            Err(error) => {
+                tracing::warn!(group_id = %group_id, %error, "claim failed");
+                Located::Unavailable
+            }
+        }
+    }
+
+    /// A rolling stop: every group here finishes what it holds, closes its
+    /// sockets with "moved", and the node gives its groups up in the store.
+    pub async fn stand_down(&self) {
+        let Some(cluster) = &self.cluster else { return };
+        self.draining.store(true, Ordering::Relaxed);
+        let handles: Vec<GroupHandle> = self.groups.iter().map(|g| g.clone()).collect();
+        for handle in &handles {
+            let _ = handle.inbox.send(group::GroupMsg::StandDown).await;
+        }
+        for handle in handles {
+            handle.inbox.closed().await;
+        }
+        self.groups.clear();
+        if let Err(error) = cluster.release().await {
+            tracing::warn!(%error, "ownership not released; the leases lapse instead");
+        }
+    }
+
+    /// Claims the groups whose deadline is due and whose owner is gone, so
+    /// that their timers fire: once a second, on every node.
+    pub async fn sweep(self: Arc<Self>) {
+        let Some(cluster) = self.cluster.clone() else {
+            return;
+        };
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(1));
+        loop {
+            every.tick().await;
+            if self.draining.load(Ordering::Relaxed) {
+                return;
+            }
+            match cluster.due_orphans().await {
+                Ok(due) => {
+                    for group_id in due {
+                        if let Located::Here(_) = self.locate(&group_id).await {
+                            tracing::info!(group_id = %group_id, "took over a group with a due deadline");
+                        }
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "sweep failed"),
+            }
+        }
     }
 
     /// Who a token belongs to, if anyone.
@@ -167,6 +280,17 @@ impl App {
             )),
         }
     }
+}
+
+/// Where a group is served.
+pub enum Located {
+    Here(GroupHandle),
+    /// Another node's internal address.
+    There(String),
+    /// No such group.
+    Nowhere,
+    /// Not now (the store is unreachable, or this node is stopping).
+    Unavailable,
 }
 
 /// A new group's secrets, returned once to its convener.

@@ -19,3 +19,5 @@ pub const UNAUTHORIZED: u16 = 4401;
 pub const NOT_A_MEMBER: u16 = 4403;
 /// No `hello` in time.
 pub const HELLO_TIMEOUT: u16 = 4408;
+/// The group moved to another node (several nodes): reconnect and resume.
+pub const MOVED: u16 = 4503;

@@ -41,6 +41,17 @@ pub struct Config {
     /// The SQLite database file.
     #[arg(long, env = "RONDO_DB", default_value = "./rondo.db")]
     pub db: PathBuf,
+    /// A PostgreSQL URL (`postgres://…`) instead of the SQLite file: several
+    /// nodes share it. Needs the same data key on every node.
+    #[arg(long = "store", env = "RONDO_STORE", hide_env_values = true)]
+    pub store: Option<String>,
+    /// With PostgreSQL: how long this node's lease lasts unrenewed; its
+    /// groups are taken over this long after it dies.
+    #[arg(long, env = "RONDO_LEASE_TTL_MS", default_value_t = 5000)]
+    pub lease_ttl_ms: u64,
+    /// With PostgreSQL: where the other nodes reach this one (default: --addr).
+    #[arg(long, env = "RONDO_INTERNAL_ADDR")]
+    pub internal_addr: Option<String>,
     /// Origins allowed to open websockets besides the server's own (comma-separated).
     #[arg(
         long = "allowed-origins",

@@ -30,17 +30,18 @@ const DEMO_MEMBERS: [&str; 6] = ["Ana", "Bo", "Cy", "Di", "Ed", "Fa"];
 
 /// Serves until SIGINT or SIGTERM; with `demo`, creates a demo group first.
 pub async fn run(config: Config, demo: bool) -> Result<(), String> {
+    if config.store.is_some() && config.data_key.is_none() && config.key_file.is_none() {
+        return Err(
+            "several nodes share one data key: set RONDO_DATA_KEY (or --key-file) on every node"
+                .into(),
+        );
+    }
     let key = match &config.data_key {
         Some(hex) => DataKey::from_hex(hex).map_err(|e| format!("RONDO_DATA_KEY: {e}"))?,
         None => DataKey::from_file(&config.key_file()).map_err(|e| e.to_string())?,
     };
     let metrics = Arc::new(Metrics::default());
-    let flush_metrics = metrics.clone();
-    let store = SqliteStore::open(&config.db, key, move |elapsed| {
-        flush_metrics.store_flush.observe(elapsed)
-    })
-    .map_err(|e| format!("refusing to start: {e} ({})", config.db.display()))?;
-    let store: Arc<dyn Store> = Arc::new(store);
+    let store = open_store(&config, key, &metrics).await?;
     let (stop, shutdown) = watch::channel(false);
     let signalled = shutdown_signal()?;
     let started = std::time::Instant::now();
@@ -67,6 +68,8 @@ pub async fn run(config: Config, demo: bool) -> Result<(), String> {
         println!("echo listening on {echo_addr}");
         tokio::spawn(async move { axum::serve(listener, echo).await });
     }
+    tokio::spawn(app.clone().sweep());
+    let stopping = app.clone();
     let router = http::router(app.clone());
     let admission =
         listen::Admission::new(config.max_conns_per_ip, config.max_unauthenticated_per_ip);
@@ -78,6 +81,8 @@ pub async fn run(config: Config, demo: bool) -> Result<(), String> {
         async move {
             signalled.await;
             tracing::info!("shutting down");
+            // With several nodes: drain, finish, hand the groups back.
+            stopping.stand_down().await;
             let _ = stop.send(true);
         },
     )
@@ -90,6 +95,36 @@ pub async fn run(config: Config, demo: bool) -> Result<(), String> {
     };
     let _ = tokio::time::timeout(std::time::Duration::from_secs(5), closed).await;
     Ok(())
+}
+
+/// SQLite by default; PostgreSQL with `--store postgres://…`.
+async fn open_store(
+    config: &Config,
+    key: DataKey,
+    metrics: &Arc<Metrics>,
+) -> Result<Arc<dyn Store>, String> {
+    let flush_metrics = metrics.clone();
+    let on_commit = move |elapsed| flush_metrics.store_flush.observe(elapsed);
+    let Some(url) = &config.store else {
+        let store = SqliteStore::open(&config.db, key, on_commit)
+            .map_err(|e| format!("refusing to start: {e} ({})", config.db.display()))?;
+        return Ok(Arc::new(store));
+    };
+    let settings = store::postgres::NodeSettings {
+        internal_addr: config
+            .internal_addr
+            .clone()
+            .unwrap_or_else(|| config.addr.to_string()),
+        lease_ttl: std::time::Duration::from_millis(config.lease_ttl_ms),
+    };
+    let fenced = metrics.clone();
+    let store = store::postgres::PgStore::open(url, key, settings, on_commit, move || {
+        fenced.append_fenced()
+    })
+    .await
+    // The URL may hold a password: the message names the store, not the URL.
+    .map_err(|e| format!("refusing to start: {e} (the --store PostgreSQL database)"))?;
+    Ok(store)
 }
 
 async fn print_demo_links(app: &App, addr: std::net::SocketAddr) -> Result<(), String> {

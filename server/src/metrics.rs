@@ -57,6 +57,10 @@ pub struct Metrics {
     unreadable_audiences: AtomicU64,
     /// The largest snapshot measured since start, in bytes.
     snapshot_bytes_max: AtomicU64,
+    /// Appends refused because another node had claimed their group.
+    fenced_appends: AtomicU64,
+    /// Groups this node claimed from the shared store.
+    claims: AtomicU64,
     pub ack_latency: Histogram,
     pub store_flush: Histogram,
 }
@@ -70,6 +74,15 @@ impl Metrics {
     }
     pub fn group_started(&self) {
         self.groups.fetch_add(1, Relaxed);
+    }
+    pub fn group_stopped(&self) {
+        self.groups.fetch_sub(1, Relaxed);
+    }
+    pub fn append_fenced(&self) {
+        self.fenced_appends.fetch_add(1, Relaxed);
+    }
+    pub fn group_claimed(&self) {
+        self.claims.fetch_add(1, Relaxed);
     }
     pub fn events_delivered(&self) {
         self.events.fetch_add(1, Relaxed);
@@ -171,6 +184,18 @@ impl Metrics {
             "rondo_unreadable_audiences_total",
             "Stored events left out of a replay window: their audience could not be read.",
             self.unreadable_audiences.load(Relaxed),
+        );
+        counter(
+            &mut out,
+            "rondo_fenced_appends_total",
+            "Appends refused: another node had claimed the group.",
+            self.fenced_appends.load(Relaxed),
+        );
+        counter(
+            &mut out,
+            "rondo_claims_total",
+            "Groups claimed from the shared store.",
+            self.claims.load(Relaxed),
         );
         self.ack_latency.render(
             "rondo_ack_latency_seconds",

@@ -1,6 +1,8 @@
 //! Helpers for the end-to-end tests and the load generator: the real `rondo`
 //! binary, a bare HTTP client, and websocket members.
 
+pub mod cluster;
+
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
@@ -297,25 +299,39 @@ impl Member {
 
     /// Connects and says hello, and nothing more.
     pub async fn connect_as_is(addr: SocketAddr, token: &str, resume_from: Option<u64>) -> Member {
-        let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
+        let url = format!("ws://{addr}/ws");
+        let member = Member::try_connect(&url, token, resume_from).await;
+        member.unwrap_or_else(|welcome| panic!("no welcome: {welcome}"))
+    }
+
+    /// Connects to `url` and says hello: the member once welcomed, or what
+    /// came instead (a refusal, or the socket's end).
+    pub async fn try_connect(
+        url: &str,
+        token: &str,
+        resume_from: Option<u64>,
+    ) -> Result<Member, String> {
+        let (mut ws, _) = tokio_tungstenite::connect_async(url)
             .await
-            .expect("ws connect");
+            .map_err(|e| format!("ws connect: {e}"))?;
         let mut hello = json!({"type": "hello", "token": token, "client": "rondo-tests/1"});
         if let Some(from) = resume_from {
             hello["resume_from"] = from.into();
         }
         ws.send(Message::Text(hello.to_string().into()))
             .await
-            .expect("hello");
+            .map_err(|e| format!("hello: {e}"))?;
         let mut member = Member::from_socket(ws);
-        let welcome = member.frame().await.expect("welcome");
-        assert_eq!(welcome["type"], "welcome", "{welcome}");
+        let welcome = member.frame().await.ok_or("closed before welcome")?;
+        if welcome["type"] != "welcome" {
+            return Err(welcome.to_string());
+        }
         member.welcome = welcome;
         member.name = member.welcome["me"]["name"]
             .as_str()
             .unwrap_or("")
             .to_owned();
-        member
+        Ok(member)
     }
 
     /// A socket that has not (yet) said hello.

@@ -102,6 +102,17 @@ impl Conns {
         (outboxes, presence)
     }
 
+    /// Takes every connection out, for the group to stop on this node:
+    /// their outboxes, to send the close frame to. No presence changes: the
+    /// group goes on elsewhere, where its members come back.
+    pub fn close_all(&mut self) -> Vec<Outbox> {
+        let all: Vec<ConnId> = self.conns.keys().copied().collect();
+        all.into_iter()
+            .filter_map(|id| self.remove(id))
+            .map(|c| c.outbox)
+            .collect()
+    }
+
     /// The presence inputs for members dropped as slow since the last call
     /// who have no other connection left.
     pub fn absences(&mut self) -> Vec<Input> {

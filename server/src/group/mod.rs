@@ -100,6 +100,9 @@ pub enum GroupMsg {
         request: Export,
         reply: oneshot::Sender<Option<String>>,
     },
+    /// The node is stopping: after what came before is durable and sent,
+    /// close every connection with "moved" and end.
+    StandDown,
 }
 
 /// A document a member may download.
@@ -164,7 +167,13 @@ pub struct Shared {
     pub clock: Clock,
     /// A group whose snapshot is larger refuses commands that add text.
     pub snapshot_max_bytes: usize,
+    /// With several nodes a failed write stops only its group here (its
+    /// members resume wherever it is claimed next); alone, the process.
+    pub stand_down_on_failure: bool,
 }
+
+/// The group stopped on this node: its task ends.
+struct Stopped;
 
 /// How often a group over its size budget measures itself again.
 const BUDGET_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(10);
@@ -179,6 +188,7 @@ pub struct GroupTask {
     replay: Replay,
     inputs_since_snapshot: usize,
     snapshot_max_bytes: usize,
+    stand_down_on_failure: bool,
     /// Whether the last measured snapshot was over the budget, and when it
     /// was measured: text-adding commands are refused until it shrinks.
     over_budget: Option<tokio::time::Instant>,
@@ -198,6 +208,7 @@ impl GroupTask {
             metrics: shared.metrics,
             clock: shared.clock,
             snapshot_max_bytes: shared.snapshot_max_bytes,
+            stand_down_on_failure: shared.stand_down_on_failure,
             over_budget: None,
         }
     }
@@ -219,8 +230,9 @@ impl GroupTask {
                 })
                 .collect();
             startup.push(Input::Tick);
-            self.run_inputs(startup).await;
-            self.run(&mut messages).await;
+            if self.run_inputs(startup).await.is_ok() {
+                self.run(&mut messages).await;
+            }
         });
         GroupHandle { inbox }
     }
@@ -250,23 +262,27 @@ impl GroupTask {
                 },
                 () = &mut timer, if deadline.is_some() => Vec::new(),
             };
-            self.process(batch).await;
+            if self.process(batch).await.is_err() {
+                return;
+            }
             loop {
                 let absences = self.conns.absences();
                 if absences.is_empty() {
                     break;
                 }
-                self.run_inputs(absences).await;
+                if self.run_inputs(absences).await.is_err() {
+                    return;
+                }
             }
         }
     }
 
-    async fn run_inputs(&mut self, inputs: Vec<Input>) {
+    async fn run_inputs(&mut self, inputs: Vec<Input>) -> Result<(), Stopped> {
         let mut batch = Batch::default();
         for input in inputs {
             self.apply(input, &mut batch);
         }
-        self.finish(batch).await;
+        self.finish(batch).await
     }
 
     /// Feeds one input to the engine; logs it if the engine says so, and
@@ -311,15 +327,19 @@ impl GroupTask {
     }
 
     /// Handles a batch of messages: engine first, one flush, then delivery.
-    async fn process(&mut self, messages: Vec<GroupMsg>) {
+    async fn process(&mut self, messages: Vec<GroupMsg>) -> Result<(), Stopped> {
         let mut batch = Batch::default();
         if messages.is_empty() {
             self.apply(Input::Tick, &mut batch);
         }
         for message in messages {
+            if let GroupMsg::StandDown = message {
+                self.stand_down("moved: the node is stopping; reconnect");
+                return Err(Stopped);
+            }
             self.plan(message, &mut batch);
         }
-        self.finish(batch).await;
+        self.finish(batch).await
     }
 
     fn plan(&mut self, message: GroupMsg, batch: &mut Batch) {
@@ -397,6 +417,8 @@ impl GroupTask {
             GroupMsg::Export { request, reply } => {
                 let _ = reply.send(self.export(request));
             }
+            // Taken by `process` before planning.
+            GroupMsg::StandDown => {}
         }
     }
 
@@ -511,8 +533,16 @@ impl GroupTask {
         }
     }
 
+    /// Closes every connection with "moved": the group stops on this node.
+    fn stand_down(&mut self, reason: &'static str) {
+        for outbox in self.conns.close_all() {
+            let _ = outbox.try_send(Outbound::Close(close::MOVED, Cow::Borrowed(reason)));
+        }
+        tracing::info!(group_id = %self.group_id, reason, "group stopped on this node");
+    }
+
     /// Makes the batch durable, then sends what it produced.
-    async fn finish(&mut self, batch: Batch) {
+    async fn finish(&mut self, batch: Batch) -> Result<(), Stopped> {
         if !batch.inputs.is_empty() {
             self.inputs_since_snapshot += batch.inputs.len();
             let snapshot = (self.inputs_since_snapshot >= SNAPSHOT_EVERY).then(|| {
@@ -527,9 +557,17 @@ impl GroupTask {
                 inputs: batch.inputs,
                 events: batch.events,
                 snapshot,
+                next_deadline: self.engine.next_deadline(),
             };
             match self.store.write(write).await {
                 Ok(Ok(())) => {}
+                // Not durable, or not this node's to write any more: nothing
+                // of the batch is sent; the members resume from the log on
+                // whichever node claims the group next.
+                Ok(Err(_)) if self.stand_down_on_failure => {
+                    self.stand_down("moved: reconnect");
+                    return Err(Stopped);
+                }
                 failure => {
                     // The engine has moved on but the disk has not: carrying on
                     // would acknowledge what could be lost. Stop, so a restart
@@ -544,6 +582,7 @@ impl GroupTask {
             }
         }
         self.deliver(batch.deliveries);
+        Ok(())
     }
 
     fn deliver(&mut self, deliveries: Vec<Delivery>) {

@@ -71,6 +71,7 @@ async fn start_with_budget(names: &[&str], snapshot_max_bytes: usize) -> Harness
         metrics,
         clock: Clock::start(),
         snapshot_max_bytes,
+        stand_down_on_failure: false,
     };
     let task = GroupTask::new(engine, Vec::new(), shared);
     Harness {

@@ -31,7 +31,7 @@ fn refused(invalid: Invalid) -> ApiError {
 }
 
 async fn overview(app: &App, group_id: &GroupId) -> ApiResult<ConvenerView> {
-    let group = group(app, group_id)?;
+    let group = group(app, group_id).await?;
     ask(&group, |reply| GroupMsg::Overview { reply }).await
 }
 

@@ -121,7 +121,7 @@ pub(super) async fn convener(
 }
 
 pub(super) async fn admin(app: &App, group_id: &GroupId, admin: Admin) -> ApiResult<()> {
-    let group = group(app, group_id)?;
+    let group = group(app, group_id).await?;
     ask(&group, |done| GroupMsg::Admin { admin, done })
         .await?
         .map_err(ApiError::from)
@@ -196,7 +196,7 @@ pub(super) async fn reissue_token(
 ) -> ApiResult<Json<serde_json::Value>> {
     let group_id = convener(&app, &headers, &group_id).await?;
     let member = member_id(&member)?;
-    let group = group(&app, &group_id)?;
+    let group = group(&app, &group_id).await?;
     // A link is issued only for a member the group knows.
     let asked = member.clone();
     if !ask(&group, |reply| GroupMsg::IsMember {
@@ -243,7 +243,7 @@ pub(super) async fn overview(
     headers: HeaderMap,
 ) -> ApiResult<Json<rondo_protocol::view::ConvenerView>> {
     let group_id = convener(&app, &headers, &group_id).await?;
-    let group = group(&app, &group_id)?;
+    let group = group(&app, &group_id).await?;
     Ok(Json(
         ask(&group, |reply| GroupMsg::Overview { reply }).await?,
     ))
@@ -264,7 +264,7 @@ pub(super) async fn own_group(
             "a convener's token is needed",
         )));
     }
-    let group = group(&app, &owner.group_id)?;
+    let group = group(&app, &owner.group_id).await?;
     Ok(Json(
         ask(&group, |reply| GroupMsg::Overview { reply }).await?,
     ))

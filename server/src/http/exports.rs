@@ -35,7 +35,7 @@ async fn member_and_meeting(
 async fn export(app: &App, meeting: &MeetingId, request: Export) -> ApiResult<String> {
     let no_meeting = || not_found("no such meeting");
     let group_id = meeting.group().ok_or_else(no_meeting)?;
-    let group = group(app, &group_id)?;
+    let group = group(app, &group_id).await?;
     ask(&group, |reply| GroupMsg::Export { request, reply })
         .await?
         .ok_or_else(no_meeting)

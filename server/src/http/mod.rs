@@ -7,7 +7,7 @@ mod convener;
 pub use convener::DEFAULT_AGREEMENT;
 mod exports;
 
-use crate::app::App;
+use crate::app::{App, Located};
 use crate::group::GroupMsg;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -67,6 +67,8 @@ pub fn router(app: Arc<App>) -> Router {
 pub(crate) struct ApiError {
     rejection: Rejection,
     retry_after: Option<std::time::Duration>,
+    /// `503` instead of the code's status: try again in a moment.
+    unavailable: bool,
 }
 
 impl From<Rejection> for ApiError {
@@ -74,6 +76,7 @@ impl From<Rejection> for ApiError {
         ApiError {
             rejection,
             retry_after: None,
+            unavailable: false,
         }
     }
 }
@@ -84,6 +87,17 @@ impl ApiError {
         ApiError {
             rejection: Rejection::new(ErrorCode::RateLimited, message),
             retry_after: Some(retry_after),
+            unavailable: false,
+        }
+    }
+
+    /// `503`: the group is served by another node just now, or this node
+    /// is stopping; the balancer's next choice, a second later, will do.
+    fn unavailable(message: &'static str) -> ApiError {
+        ApiError {
+            rejection: Rejection::new(ErrorCode::Internal, message),
+            retry_after: Some(std::time::Duration::from_secs(1)),
+            unavailable: true,
         }
     }
 }
@@ -100,6 +114,7 @@ impl IntoResponse for ApiError {
             }
             ErrorCode::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::Internal if self.unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         };
         let body = json!({"code": self.rejection.code, "message": self.rejection.message});
@@ -166,10 +181,15 @@ fn group_id(raw: &str) -> ApiResult<GroupId> {
     GroupId::new(raw).map_err(|_| not_found("no such group"))
 }
 
-/// The group's task; a group the server does not hold is not found.
-fn group(app: &App, group_id: &GroupId) -> ApiResult<crate::group::GroupHandle> {
-    app.group(group_id)
-        .ok_or_else(|| not_found("no such group"))
+/// The group's task; a group the server does not hold is not found. With
+/// several nodes, one another node serves is `503` here.
+async fn group(app: &App, group_id: &GroupId) -> ApiResult<crate::group::GroupHandle> {
+    match app.locate(group_id).await {
+        Located::Here(handle) => Ok(handle),
+        Located::Nowhere => Err(not_found("no such group")),
+        Located::There(_) => Err(ApiError::unavailable("another node serves this group now")),
+        Located::Unavailable => Err(ApiError::unavailable("the group is not available now")),
+    }
 }
 
 /// Asks a group's task something and waits for the answer.
@@ -224,6 +244,9 @@ async fn member(app: &App, headers: &HeaderMap) -> ApiResult<(GroupId, MemberId)
 }
 
 async fn health(State(app): State<Arc<App>>) -> Response {
+    if app.draining.load(std::sync::atomic::Ordering::Relaxed) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "stopping").into_response();
+    }
     let store = app.store.clone();
     match tokio::task::spawn_blocking(move || store.check()).await {
         Ok(Ok(())) => (StatusCode::OK, "ok").into_response(),

@@ -1,7 +1,8 @@
 //! Start-up: each group's configuration, snapshot, inputs since the snapshot
 //! and newest events, read back by walking its log rows from the newest.
 
-use super::schema::{associated, open, row_needed};
+use super::schema::{open, row_needed};
+use super::seal::{associated, flush_ads};
 use super::{
     SqliteStore, StoreError, StoredEvent, StoredGroup, StoredInput, STARTUP_REPLAY_WINDOW,
 };
@@ -123,15 +124,15 @@ impl SqliteStore {
             if !row_needed(id, after, recent_events.len()) {
                 break;
             }
-            let range = format!("{first}-{last}");
+            let (inputs_ad, events_ad) = flush_ads(group_id, first, last, &audiences);
             if id > after {
-                let ad = associated("inputs", group_id, &range);
-                let batch: Vec<StoredInput> = self.open_rows(&sealed_inputs, &ad, "inputs")?;
+                let batch: Vec<StoredInput> =
+                    self.open_rows(&sealed_inputs, &inputs_ad, "inputs")?;
                 inputs.extend(batch.into_iter().rev());
             }
             if recent_events.len() < STARTUP_REPLAY_WINDOW {
-                let ad = associated("events", group_id, &format!("{range}|{audiences}"));
-                let batch: Vec<StoredEvent> = self.open_rows(&sealed_events, &ad, "events")?;
+                let batch: Vec<StoredEvent> =
+                    self.open_rows(&sealed_events, &events_ad, "events")?;
                 recent_events.extend(batch.into_iter().rev());
             }
             next = prev;

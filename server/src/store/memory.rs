@@ -44,6 +44,7 @@ impl Store for MemoryStore {
                 inputs,
                 events,
                 snapshot,
+                ..
             } => {
                 if let Some(group) = groups.iter_mut().find(|g| g.group_id == group_id) {
                     group.inputs.extend(inputs);

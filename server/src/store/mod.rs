@@ -14,7 +14,9 @@
 mod load;
 #[cfg(test)]
 pub mod memory;
+pub mod postgres;
 mod schema;
+mod seal;
 mod writer;
 
 use schema::{check_key, open, SCHEMA};
@@ -51,6 +53,12 @@ pub enum StoreError {
     },
     #[error("the store has stopped")]
     Stopped,
+    #[error("PostgreSQL: {0}")]
+    Postgres(String),
+    #[error("the database was migrated by a newer version of rondo (schema {found}; this one knows {known}): refusing to start")]
+    NewerSchema { found: usize, known: usize },
+    #[error("another node owns this group now")]
+    Fenced,
     #[error("no group {0} in the store")]
     UnknownGroup(String),
 }
@@ -98,6 +106,9 @@ pub enum Write {
         /// The engine's state after these inputs, now and then, so start-up
         /// does not replay a group's whole history.
         snapshot: Option<(u64, String)>,
+        /// The engine's next deadline (ms since the epoch): with several
+        /// nodes, a node that outlives this group's owner fires it.
+        next_deadline: Option<u64>,
     },
     /// Replaces a member's (or the convener's) tokens with one new one;
     /// `None` as the hash just removes them. A member's calendar feed goes
@@ -137,6 +148,11 @@ pub trait Store: Send + Sync {
     fn load_groups(&self) -> Result<Vec<StoredGroup>, StoreError>;
     /// Answers when the database does (blocking).
     fn check(&self) -> Result<(), StoreError>;
+    /// The store several nodes share, if this is it: groups are then
+    /// claimed from it one by one instead of loaded at start.
+    fn cluster(self: Arc<Self>) -> Option<Arc<postgres::PgStore>> {
+        None
+    }
 }
 
 type Pending = (Write, oneshot::Sender<Result<(), Arc<StoreError>>>);
@@ -338,6 +354,7 @@ mod tests {
                         },
                     ],
                     snapshot: None,
+                    next_deadline: None,
                 },
             )
             .await;
@@ -399,6 +416,7 @@ mod tests {
                     inputs,
                     events,
                     snapshot,
+                    next_deadline: None,
                 };
                 written(&store, write).await;
             }
@@ -442,6 +460,7 @@ mod tests {
                 inputs: vec![],
                 events,
                 snapshot: None,
+                next_deadline: None,
             };
             written(&store, write).await;
         }

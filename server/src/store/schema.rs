@@ -1,7 +1,8 @@
 //! The database's tables, how a connection is opened, and what binds each
 //! sealed payload to its place.
 
-use super::{StoreError, StoredEvent, STARTUP_REPLAY_WINDOW};
+use super::seal::associated;
+use super::{StoreError, STARTUP_REPLAY_WINDOW};
 use crate::crypto::DataKey;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
@@ -60,22 +61,6 @@ pub(crate) fn create_log(name: &str) -> String {
 /// rows, compacted or not.
 pub(crate) fn row_needed(row: i64, snapshot_row: i64, events_read: usize) -> bool {
     row > snapshot_row || events_read < STARTUP_REPLAY_WINDOW
-}
-
-/// What a payload's associated data says: the table, the group, the row.
-pub(super) fn associated(table: &str, group_id: &str, row: &str) -> Vec<u8> {
-    format!("rondo.v1|{table}|{group_id}|{row}").into_bytes()
-}
-
-/// Who may see each event of a row, in plain text (member ids only), so the
-/// associated data binds every sealed event to its audience: a note's row
-/// names its author.
-pub(super) fn audiences(events: &[StoredEvent]) -> String {
-    let each: Vec<&str> = events
-        .iter()
-        .map(|e| e.audience.as_deref().unwrap_or("*"))
-        .collect();
-    each.join(";")
 }
 
 /// A database knows its key by one sealed row; a different key cannot open it.

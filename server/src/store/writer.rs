@@ -1,7 +1,7 @@
 //! The writer thread: group commit, one log row per group flush, and the
 //! WAL's checkpoints between commits.
 
-use super::schema::{associated, audiences};
+use super::seal::{associated, seal_flush};
 use super::{Pending, StoreError, Write};
 use crate::crypto::DataKey;
 use rusqlite::{params, Connection};
@@ -159,6 +159,7 @@ fn commit<'a>(
                 inputs,
                 events,
                 snapshot,
+                ..
             } => {
                 let group_id = group_id.as_str();
                 let mut at = changed
@@ -166,21 +167,8 @@ fn commit<'a>(
                     .or_else(|| group_keys.get(group_id))
                     .copied()
                     .ok_or_else(|| StoreError::UnknownGroup(group_id.to_owned()))?;
-                // One row for the flush, however busy the group was. Refused
-                // commands have inputs and no events: their range is empty,
-                // just past the group's seq.
-                let seqs = match (events.first(), events.last(), inputs.last()) {
-                    (Some(first), Some(last), _) => Some((first.seq, last.seq)),
-                    (None, _, Some(input)) => Some((input.seq + 1, input.seq)),
-                    _ => None,
-                };
-                if let Some((first, last)) = seqs {
-                    let range = format!("{first}-{last}");
-                    let audiences = audiences(events);
-                    let inputs = serde_json::to_vec(inputs).expect("inputs serialize");
-                    let events = serde_json::to_vec(events).expect("events serialize");
-                    let inputs_ad = associated("inputs", group_id, &range);
-                    let events_ad = associated("events", group_id, &format!("{range}|{audiences}"));
+                // One row for the flush, however busy the group was.
+                if let Some(flush) = seal_flush(key, group_id, inputs, events) {
                     tx.prepare_cached(
                         "INSERT INTO log (g, prev, first_seq, seq, audiences, inputs, events)
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -188,11 +176,11 @@ fn commit<'a>(
                     .execute(params![
                         at.g,
                         at.head,
-                        first as i64,
-                        last as i64,
-                        audiences,
-                        key.seal(&inputs, &inputs_ad),
-                        key.seal(&events, &events_ad),
+                        flush.first as i64,
+                        flush.last as i64,
+                        flush.audiences,
+                        flush.inputs,
+                        flush.events,
                     ])?;
                     at.head = Some(tx.last_insert_rowid());
                     tx.prepare_cached("INSERT OR REPLACE INTO heads (g, last) VALUES (?1, ?2)")?

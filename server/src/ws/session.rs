@@ -4,7 +4,7 @@
 //! writer, with the write timeout.
 
 use super::socket::{self, Fault, Incoming, Reader, Writer, Ws};
-use crate::app::App;
+use crate::app::{App, Located};
 use crate::close;
 use crate::group::{GroupMsg, Outbound, OUTBOX_CAPACITY};
 use crate::listen::Ticket;
@@ -30,7 +30,7 @@ const WRITE_BATCH_BYTES_MAX: usize = 4 * 1024;
 const RATE_REFUSALS_MAX: u32 = 100;
 
 /// How a connection ends, and why (for the log).
-enum End {
+pub(super) enum End {
     /// The client left, or can no longer be written to.
     Gone(&'static str),
     /// The server closes it with a code.
@@ -73,13 +73,25 @@ async fn live(app: &Arc<App>, reader: &mut Reader, writer: &mut Writer, ticket: 
     // Boxed: the handshake's state is needed only briefly, and an unboxed
     // future would make every connection's task as large as it for good.
     let handshake = Box::pin(hello(app, reader, writer));
-    let (member, group_id, resume_from) = match handshake.await {
+    let (member, group_id, resume_from, hello_text) = match handshake.await {
         Ok(hello) => hello,
         Err(end) => return end,
     };
     ticket.authenticated();
-    let Some(group) = app.group(&group_id) else {
-        return End::Close(close::UNAUTHORIZED, "unknown group".into(), "unknown group");
+    let group = match app.locate(&group_id).await {
+        Located::Here(group) => group,
+        Located::There(owner) => {
+            let shutdown = app.shutdown.clone();
+            return super::relay::relay(&owner, &group_id, hello_text, reader, writer, shutdown)
+                .await;
+        }
+        Located::Nowhere => {
+            return End::Close(close::UNAUTHORIZED, "unknown group".into(), "unknown group");
+        }
+        Located::Unavailable => {
+            let reason = "moved: not available here now; reconnect";
+            return End::Close(close::MOVED, reason.into(), "group unavailable");
+        }
     };
     let conn = app.next_conn_id();
     let span = tracing::info_span!("connection", conn, group_id = %group_id, member_id = %member);
@@ -116,7 +128,7 @@ async fn hello(
     app: &App,
     reader: &mut Reader,
     writer: &mut Writer,
-) -> Result<(MemberId, GroupId, Option<u64>), End> {
+) -> Result<(MemberId, GroupId, Option<u64>, String), End> {
     let first = match tokio::time::timeout(HELLO_TIMEOUT, reader.next()).await {
         Err(_) => {
             let reason = "no hello within 10 s";
@@ -146,7 +158,14 @@ async fn hello(
     };
     let owner = app.authenticate(hello.token.as_str()).await;
     match owner.and_then(|o| Some((o.member_id?, o.group_id))) {
-        Some((member, group_id)) => Ok((member, group_id, hello.resume_from)),
+        Some((member, group_id)) => {
+            // Kept as it came: a relay to the group's owner says it again.
+            let text = match first {
+                Incoming::Text(text) => text.as_str().to_owned(),
+                _ => String::new(),
+            };
+            Ok((member, group_id, hello.resume_from, text))
+        }
         None => Err(unauthorized("unknown token").await),
     }
 }

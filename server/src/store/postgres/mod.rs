@@ -1,0 +1,454 @@
+//! The PostgreSQL store, for several nodes: PostgreSQL is the only thing
+//! they agree through (`../shared/design/SCALE.md`). Each node holds a
+//! lease in `nodes`, renewed against PostgreSQL's clock; a group is owned by
+//! one node at a time (`group_owner`), claimed with one conditional update
+//! that raises its epoch; every append is fenced by that epoch.
+
+mod schema;
+mod writer;
+
+use super::seal::{associated, flush_ads};
+use super::{
+    StoreError, StoredEvent, StoredGroup, StoredInput, TokenOwner, Write, STARTUP_REPLAY_WINDOW,
+};
+use crate::crypto::DataKey;
+use rondo_protocol::ids::{GroupId, MemberId};
+use schema::pg;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+use tokio_postgres::{Client, NoTls};
+
+/// This process, as `nodes` knows it: a new id at every start.
+#[derive(Clone, Copy, Debug)]
+pub struct NodeId(pub uuid::Uuid);
+
+/// What this node last committed for a group it owns.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Fence {
+    epoch: i64,
+    flushes: i64,
+}
+
+type Fences = Arc<Mutex<HashMap<String, Fence>>>;
+
+/// The answer to a claim.
+pub enum Claim {
+    /// This node owns the group now: rebuild it from this.
+    Claimed(StoredGroup),
+    /// A live node owns it; its internal address.
+    OwnedBy(String),
+    /// No such group.
+    Unknown,
+}
+
+/// How a node takes part.
+#[derive(Clone, Debug)]
+pub struct NodeSettings {
+    /// Where the other nodes reach this one (relayed websockets).
+    pub internal_addr: String,
+    /// How long a lease lasts without renewal.
+    pub lease_ttl: Duration,
+}
+
+pub struct PgStore {
+    pool: deadpool_postgres::Pool,
+    writer: mpsc::UnboundedSender<(Write, writer::Done)>,
+    key: DataKey,
+    node: NodeId,
+    settings: NodeSettings,
+    fences: Fences,
+    url: String,
+    runtime: tokio::runtime::Handle,
+}
+
+/// Rows read back before a group's newest for its replay window.
+const WINDOW_ROWS: i64 = STARTUP_REPLAY_WINDOW as i64;
+
+/// A connection of its own, driven by a task of its own.
+async fn connect(url: &str) -> Result<Client, StoreError> {
+    let (client, connection) = tokio_postgres::connect(url, NoTls).await.map_err(|e| {
+        match std::error::Error::source(&e) {
+            // The operator needs to know why (refused, no such host), and
+            // these carry no stored data.
+            Some(source) => StoreError::Postgres(format!("cannot connect: {source}")),
+            None => pg(e),
+        }
+    })?;
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::warn!(error = %pg(e), "a PostgreSQL connection ended");
+        }
+    });
+    Ok(client)
+}
+
+impl PgStore {
+    /// Connects, migrates, checks the key, registers this node and starts
+    /// its writer and its lease.
+    pub async fn open(
+        url: &str,
+        key: DataKey,
+        settings: NodeSettings,
+        on_commit: impl Fn(Duration) + Send + Sync + 'static,
+        on_fenced: impl Fn() + Send + Sync + 'static,
+    ) -> Result<Arc<PgStore>, StoreError> {
+        let mut client = connect(url).await?;
+        schema::migrate(&mut client).await?;
+        schema::check_key(&client, &key).await?;
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|_| StoreError::Postgres("the URL is not a PostgreSQL URL".into()))?;
+        let manager = deadpool_postgres::Manager::new(config, NoTls);
+        let pool = deadpool_postgres::Pool::builder(manager)
+            .max_size(8)
+            .build()
+            .map_err(|_| StoreError::Postgres("the connection pool".into()))?;
+        let node = NodeId(uuid::Uuid::new_v4());
+        let ttl_ms = settings.lease_ttl.as_millis() as f64;
+        client
+            .execute(
+                "INSERT INTO nodes (node_id, incarnation, internal_addr, lease_until)
+                 VALUES ($1, (extract(epoch FROM now()) * 1000)::bigint, $2, now() + $3 * interval '1 millisecond')",
+                &[&node.0, &settings.internal_addr, &ttl_ms],
+            )
+            .await
+            .map_err(pg)?;
+        let fences: Fences = Arc::default();
+        let (sender, queue) = mpsc::unbounded_channel();
+        let writer = writer::Writer {
+            url: url.to_owned(),
+            key: key.clone(),
+            node,
+            fences: fences.clone(),
+            on_commit: Box::new(on_commit),
+            on_fenced: Box::new(on_fenced),
+        };
+        tokio::spawn(writer.run(queue));
+        let store = Arc::new(PgStore {
+            pool,
+            writer: sender,
+            key,
+            node,
+            settings,
+            fences,
+            url: url.to_owned(),
+            runtime: tokio::runtime::Handle::current(),
+        });
+        tokio::spawn(renew_lease(Arc::downgrade(&store), client));
+        Ok(store)
+    }
+
+    pub fn node(&self) -> NodeId {
+        self.node
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
+        self.pool
+            .get()
+            .await
+            .map_err(|_| StoreError::Postgres("no connection from the pool".into()))
+    }
+
+    /// Takes a group whose owner is gone (or is this node), or says who owns it.
+    pub async fn claim(&self, group_id: &GroupId) -> Result<Claim, StoreError> {
+        let client = self.client().await?;
+        let claimed = client
+            .query_opt(
+                "UPDATE group_owner o SET epoch = o.epoch + 1, owner = $2
+                 WHERE o.group_id = $1 AND (o.owner IS NULL OR o.owner = $2 OR NOT EXISTS (
+                     SELECT 1 FROM nodes n WHERE n.node_id = o.owner AND n.lease_until > now()))
+                 RETURNING o.epoch, o.flushes",
+                &[&group_id.as_str(), &self.node.0],
+            )
+            .await
+            .map_err(pg)?;
+        let Some(claimed) = claimed else {
+            let owner = client
+                .query_opt(
+                    "SELECT n.internal_addr FROM group_owner o JOIN nodes n ON n.node_id = o.owner
+                     WHERE o.group_id = $1",
+                    &[&group_id.as_str()],
+                )
+                .await
+                .map_err(pg)?;
+            return Ok(match owner {
+                Some(row) => Claim::OwnedBy(row.get(0)),
+                // The owner's node row is gone (it stopped) between the two
+                // statements: the next claim takes the group.
+                None if self.exists(&client, group_id).await? => {
+                    Claim::OwnedBy(self.settings.internal_addr.clone())
+                }
+                None => Claim::Unknown,
+            });
+        };
+        let fence = Fence {
+            epoch: claimed.get(0),
+            flushes: claimed.get(1),
+        };
+        let stored = self.read_group(&client, group_id, fence.flushes).await?;
+        self.fences
+            .lock()
+            .expect("fences")
+            .insert(group_id.as_str().to_owned(), fence);
+        tracing::info!(group_id = %group_id, epoch = fence.epoch, "group claimed");
+        Ok(Claim::Claimed(stored))
+    }
+
+    async fn exists(&self, client: &Client, group_id: &GroupId) -> Result<bool, StoreError> {
+        let row = client
+            .query_opt(
+                "SELECT 1 FROM groups WHERE group_id = $1",
+                &[&group_id.as_str()],
+            )
+            .await
+            .map_err(pg)?;
+        Ok(row.is_some())
+    }
+
+    /// A group's configuration, snapshot, inputs since and newest events.
+    async fn read_group(
+        &self,
+        client: &Client,
+        group_id: &GroupId,
+        flushes: i64,
+    ) -> Result<StoredGroup, StoreError> {
+        let id = group_id.as_str();
+        let row = client
+            .query_one(
+                "SELECT config, format FROM groups WHERE group_id = $1",
+                &[&id],
+            )
+            .await
+            .map_err(pg)?;
+        if row.get::<_, i32>(1) > schema::LOG_FORMAT {
+            return Err(StoreError::Unreadable(
+                "group written by a newer version".into(),
+            ));
+        }
+        let config_json =
+            self.open_payload(row.get(0), &associated("groups", id, "config"), "group")?;
+        let snapshot = client
+            .query_opt(
+                "SELECT seq, flush, payload FROM snapshots WHERE group_id = $1",
+                &[&id],
+            )
+            .await
+            .map_err(pg)?;
+        let (snapshot, after) = match snapshot {
+            Some(row) => {
+                let seq: i64 = row.get(0);
+                let ad = associated("snapshots", id, &seq.to_string());
+                let json = self.open_payload(row.get(2), &ad, "snapshot")?;
+                (Some((seq as u64, json)), row.get::<_, i64>(1))
+            }
+            None => (None, 0),
+        };
+        let from = after.min(flushes - WINDOW_ROWS).max(0);
+        let rows = client
+            .query(
+                "SELECT flush, first_seq, seq, audiences, inputs, events FROM log
+                 WHERE group_id = $1 AND flush > $2 ORDER BY flush",
+                &[&id, &from],
+            )
+            .await
+            .map_err(pg)?;
+        let mut inputs = Vec::new();
+        let mut recent_events = Vec::new();
+        for row in rows {
+            let flush: i64 = row.get(0);
+            let (first, last): (i64, i64) = (row.get(1), row.get(2));
+            let audiences: String = row.get(3);
+            let (inputs_ad, events_ad) = flush_ads(id, first as u64, last as u64, &audiences);
+            if flush > after {
+                let batch: Vec<StoredInput> = self.open_rows(row.get(4), &inputs_ad, "inputs")?;
+                inputs.extend(batch);
+            }
+            let batch: Vec<StoredEvent> = self.open_rows(row.get(5), &events_ad, "events")?;
+            recent_events.extend(batch);
+        }
+        let excess = recent_events.len().saturating_sub(STARTUP_REPLAY_WINDOW);
+        recent_events.drain(..excess);
+        Ok(StoredGroup {
+            group_id: group_id.clone(),
+            config_json,
+            snapshot,
+            inputs,
+            recent_events,
+        })
+    }
+
+    fn open_payload(&self, sealed: &[u8], ad: &[u8], what: &str) -> Result<String, StoreError> {
+        let plain = self
+            .key
+            .open(sealed, ad)
+            .ok_or_else(|| StoreError::Undecryptable(what.to_owned()))?;
+        String::from_utf8(plain).map_err(|_| StoreError::Undecryptable(what.to_owned()))
+    }
+
+    fn open_rows<T: serde::de::DeserializeOwned>(
+        &self,
+        sealed: &[u8],
+        ad: &[u8],
+        what: &str,
+    ) -> Result<Vec<T>, StoreError> {
+        let json = self.open_payload(sealed, ad, what)?;
+        serde_json::from_str(&json).map_err(|_| StoreError::Unreadable(what.to_owned()))
+    }
+
+    /// Groups with a deadline due whose owner's lease has lapsed: this node
+    /// claims them so that their timers fire.
+    pub async fn due_orphans(&self) -> Result<Vec<GroupId>, StoreError> {
+        let client = self.client().await?;
+        let rows = client
+            .query(
+                "SELECT o.group_id FROM group_owner o
+                 WHERE o.next_deadline <= now() AND (o.owner IS NULL OR NOT EXISTS (
+                     SELECT 1 FROM nodes n WHERE n.node_id = o.owner AND n.lease_until > now()))
+                 LIMIT 100",
+                &[],
+            )
+            .await
+            .map_err(pg)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|row| GroupId::new(row.get::<_, String>(0)).ok())
+            .collect())
+    }
+
+    /// Stops owning anything: the groups are free for the next claim at once.
+    pub async fn release(&self) -> Result<(), StoreError> {
+        let client = self.client().await?;
+        client
+            .execute(
+                "UPDATE group_owner SET owner = NULL WHERE owner = $1",
+                &[&self.node.0],
+            )
+            .await
+            .map_err(pg)?;
+        client
+            .execute("DELETE FROM nodes WHERE node_id = $1", &[&self.node.0])
+            .await
+            .map_err(pg)?;
+        self.fences.lock().expect("fences").clear();
+        Ok(())
+    }
+
+    /// A group this node stopped serving: its next append would be refused.
+    pub fn forget(&self, group_id: &GroupId) {
+        self.fences
+            .lock()
+            .expect("fences")
+            .remove(group_id.as_str());
+    }
+
+    fn block_on<T>(&self, work: impl std::future::Future<Output = T>) -> T {
+        self.runtime.block_on(work)
+    }
+}
+
+/// Renews this node's lease a few times per TTL, on a connection of its own
+/// so a busy writer never delays it. Ends with the store.
+async fn renew_lease(store: std::sync::Weak<PgStore>, client: Client) {
+    let mut client = Some(client);
+    loop {
+        let Some(store) = store.upgrade() else { return };
+        let every = store.settings.lease_ttl / 4;
+        if client.as_ref().is_none_or(|c| c.is_closed()) {
+            client = connect(&store.url).await.ok();
+        }
+        if let Some(connected) = &client {
+            let ttl_ms = store.settings.lease_ttl.as_millis() as f64;
+            let renewed = connected
+                .execute(
+                    "UPDATE nodes SET lease_until = now() + $2 * interval '1 millisecond' WHERE node_id = $1",
+                    &[&store.node.0, &ttl_ms],
+                )
+                .await;
+            if let Err(e) = renewed {
+                tracing::warn!(error = %pg(e), "lease not renewed");
+            }
+        }
+        drop(store);
+        tokio::time::sleep(every).await;
+    }
+}
+
+impl super::Store for PgStore {
+    fn write(&self, write: Write) -> oneshot::Receiver<Result<(), Arc<StoreError>>> {
+        let (done, receiver) = oneshot::channel();
+        if let Err(mpsc::error::SendError((_, done))) = self.writer.send((write, done)) {
+            let _ = done.send(Err(Arc::new(StoreError::Stopped)));
+        }
+        receiver
+    }
+
+    fn token_owner(&self, token_hash: &[u8; 32]) -> Result<Option<TokenOwner>, StoreError> {
+        self.block_on(async {
+            let client = self.client().await?;
+            let row = client
+                .query_opt(
+                    "SELECT token_hash, group_id, member_id FROM tokens WHERE token_hash = $1",
+                    &[&&token_hash[..]],
+                )
+                .await
+                .map_err(pg)?;
+            let Some(row) = row else { return Ok(None) };
+            let unreadable = || StoreError::Unreadable("token owner".into());
+            let stored: [u8; 32] = row
+                .get::<_, &[u8]>(0)
+                .try_into()
+                .map_err(|_| unreadable())?;
+            let same: bool = subtle::ConstantTimeEq::ct_eq(&stored[..], &token_hash[..]).into();
+            let group_id = GroupId::new(row.get::<_, String>(1)).map_err(|_| unreadable())?;
+            let member_id = row
+                .get::<_, Option<String>>(2)
+                .map(MemberId::new)
+                .transpose()
+                .map_err(|_| unreadable())?;
+            Ok(same.then_some(TokenOwner {
+                group_id,
+                member_id,
+                token_hash: stored,
+            }))
+        })
+    }
+
+    fn feed_owner(&self, token_hash: &[u8; 32]) -> Result<Option<(GroupId, MemberId)>, StoreError> {
+        self.block_on(async {
+            let client = self.client().await?;
+            let row = client
+                .query_opt(
+                    "SELECT token_hash, group_id, member_id FROM feeds WHERE token_hash = $1",
+                    &[&&token_hash[..]],
+                )
+                .await
+                .map_err(pg)?;
+            let Some(row) = row else { return Ok(None) };
+            let same: bool =
+                subtle::ConstantTimeEq::ct_eq(row.get::<_, &[u8]>(0), &token_hash[..]).into();
+            let unreadable = || StoreError::Unreadable("feed owner".into());
+            let group_id = GroupId::new(row.get::<_, String>(1)).map_err(|_| unreadable())?;
+            let member_id = MemberId::new(row.get::<_, String>(2)).map_err(|_| unreadable())?;
+            Ok(same.then_some((group_id, member_id)))
+        })
+    }
+
+    /// Groups are claimed when their members come, not loaded at start.
+    fn load_groups(&self) -> Result<Vec<StoredGroup>, StoreError> {
+        Ok(Vec::new())
+    }
+
+    fn check(&self) -> Result<(), StoreError> {
+        self.block_on(async {
+            let client = self.client().await?;
+            client.query_one("SELECT 1", &[]).await.map_err(pg)?;
+            Ok(())
+        })
+    }
+
+    fn cluster(self: Arc<Self>) -> Option<Arc<PgStore>> {
+        Some(self)
+    }
+}

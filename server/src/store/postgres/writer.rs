@@ -1,0 +1,290 @@
+//! The PostgreSQL writer: one connection of its own, group commit across
+//! groups, and every group's rows fenced by its epoch. A flush whose group
+//! this node no longer owns inserts nothing and is answered `Fenced`; the
+//! other groups in the same transaction commit as usual.
+
+use super::schema::{pg, LOG_FORMAT};
+use super::{Fence, Fences, NodeId};
+use crate::crypto::DataKey;
+use crate::store::seal::{associated, seal_flush};
+use crate::store::{StoreError, Write};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::{mpsc, oneshot};
+use tokio_postgres::{Client, Transaction};
+
+pub(super) type Done = oneshot::Sender<Result<(), Arc<StoreError>>>;
+
+/// Most writes committed in one transaction.
+const WRITES_PER_COMMIT_MAX: usize = 512;
+/// Between attempts to reconnect to PostgreSQL.
+const RECONNECT_EVERY: Duration = Duration::from_millis(500);
+
+pub(super) struct Writer {
+    pub url: String,
+    pub key: DataKey,
+    pub node: NodeId,
+    pub fences: Fences,
+    pub on_commit: Box<dyn Fn(Duration) + Send + Sync>,
+    pub on_fenced: Box<dyn Fn() + Send + Sync>,
+}
+
+impl Writer {
+    /// Commits what is queued, batch after batch, until every sender is gone.
+    pub async fn run(self, mut queue: mpsc::UnboundedReceiver<(Write, Done)>) {
+        let mut client: Option<Client> = None;
+        while let Some(first) = queue.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < WRITES_PER_COMMIT_MAX {
+                match queue.try_recv() {
+                    Ok(next) => batch.push(next),
+                    Err(_) => break,
+                }
+            }
+            if client.as_ref().is_none_or(|c| c.is_closed()) {
+                client = super::connect(&self.url).await.ok();
+            }
+            let Some(connected) = client.as_mut() else {
+                // Nothing can be made durable now: every write is answered
+                // with the error, and its group stops rather than guess.
+                let failed = Arc::new(StoreError::Postgres("unreachable".into()));
+                for (_, done) in batch {
+                    let _ = done.send(Err(failed.clone()));
+                }
+                tokio::time::sleep(RECONNECT_EVERY).await;
+                continue;
+            };
+            let started = Instant::now();
+            let writes: Vec<&Write> = batch.iter().map(|(w, _)| w).collect();
+            let results = match self.commit(connected, &writes).await {
+                Ok(results) => results,
+                // Unknown whether it committed: the groups stop, and the next
+                // claim reads what is durable.
+                Err(error) => {
+                    let error = Arc::new(error);
+                    for write in &writes {
+                        if let Write::Append { group_id, .. } = write {
+                            self.fences
+                                .lock()
+                                .expect("fences")
+                                .remove(group_id.as_str());
+                        }
+                    }
+                    writes.iter().map(|_| Err(error.clone())).collect()
+                }
+            };
+            (self.on_commit)(started.elapsed());
+            for ((_, done), result) in batch.into_iter().zip(results) {
+                let _ = done.send(result);
+            }
+        }
+    }
+
+    /// One transaction for the batch; each write's own answer.
+    async fn commit(
+        &self,
+        client: &mut Client,
+        writes: &[&Write],
+    ) -> Result<Vec<Result<(), Arc<StoreError>>>, StoreError> {
+        let tx = client.transaction().await.map_err(pg)?;
+        let mut results = Vec::with_capacity(writes.len());
+        // Fences as this transaction moves them; the map learns them on commit.
+        let mut moved: Vec<(String, Fence)> = Vec::new();
+        for write in writes {
+            let result = match write {
+                Write::Append { .. } => match self.append(&tx, write).await? {
+                    Some(fence) => {
+                        if let Write::Append { group_id, .. } = write {
+                            moved.push((group_id.as_str().to_owned(), fence));
+                        }
+                        Ok(())
+                    }
+                    None => {
+                        (self.on_fenced)();
+                        Err(Arc::new(StoreError::Fenced))
+                    }
+                },
+                Write::CreateGroup {
+                    group_id,
+                    config_json,
+                    tokens,
+                } => {
+                    let group_id = group_id.as_str();
+                    let sealed = self.key.seal(
+                        config_json.as_bytes(),
+                        &associated("groups", group_id, "config"),
+                    );
+                    tx.execute(
+                        "INSERT INTO groups (group_id, config, format) VALUES ($1, $2, $3)",
+                        &[&group_id, &sealed, &LOG_FORMAT],
+                    )
+                    .await
+                    .map_err(pg)?;
+                    // The node that creates a group owns it from the start.
+                    tx.execute(
+                        "INSERT INTO group_owner (group_id, epoch, owner, last_seq, flushes) VALUES ($1, 1, $2, 0, 0)",
+                        &[&group_id, &self.node.0],
+                    )
+                    .await
+                    .map_err(pg)?;
+                    moved.push((
+                        group_id.to_owned(),
+                        Fence {
+                            epoch: 1,
+                            flushes: 0,
+                        },
+                    ));
+                    for (member_id, hash) in tokens {
+                        let member_id = member_id.as_ref().map(|m| m.as_str());
+                        tx.execute(
+                            "INSERT INTO tokens (token_hash, group_id, member_id) VALUES ($1, $2, $3)",
+                            &[&&hash[..], &group_id, &member_id],
+                        )
+                        .await
+                        .map_err(pg)?;
+                    }
+                    Ok(())
+                }
+                Write::SetToken {
+                    group_id,
+                    member_id,
+                    token_hash,
+                } => {
+                    let (group_id, member_id) =
+                        (group_id.as_str(), member_id.as_ref().map(|m| m.as_str()));
+                    for table in ["tokens", "feeds"] {
+                        let sql = format!(
+                            "DELETE FROM {table} WHERE group_id = $1 AND member_id IS NOT DISTINCT FROM $2"
+                        );
+                        tx.execute(&sql, &[&group_id, &member_id])
+                            .await
+                            .map_err(pg)?;
+                    }
+                    if let Some(hash) = token_hash {
+                        tx.execute(
+                            "INSERT INTO tokens (token_hash, group_id, member_id) VALUES ($1, $2, $3)",
+                            &[&&hash[..], &group_id, &member_id],
+                        )
+                        .await
+                        .map_err(pg)?;
+                    }
+                    Ok(())
+                }
+                Write::SetFeed {
+                    group_id,
+                    member_id,
+                    token_hash,
+                } => {
+                    let (group_id, member_id) = (group_id.as_str(), member_id.as_str());
+                    tx.execute(
+                        "DELETE FROM feeds WHERE group_id = $1 AND member_id = $2",
+                        &[&group_id, &member_id],
+                    )
+                    .await
+                    .map_err(pg)?;
+                    tx.execute(
+                        "INSERT INTO feeds (token_hash, group_id, member_id) VALUES ($1, $2, $3)",
+                        &[&&token_hash[..], &group_id, &member_id],
+                    )
+                    .await
+                    .map_err(pg)?;
+                    Ok(())
+                }
+            };
+            results.push(result);
+        }
+        tx.commit().await.map_err(pg)?;
+        let mut fences = self.fences.lock().expect("fences");
+        for (group_id, fence) in moved {
+            fences.insert(group_id, fence);
+        }
+        Ok(results)
+    }
+
+    /// A group's flush, if its epoch and flush count are still this node's:
+    /// the fence moved on, or `None` (nothing inserted).
+    async fn append(
+        &self,
+        tx: &Transaction<'_>,
+        write: &Write,
+    ) -> Result<Option<Fence>, StoreError> {
+        let Write::Append {
+            group_id,
+            inputs,
+            events,
+            snapshot,
+            next_deadline,
+        } = write
+        else {
+            unreachable!("only appends are fenced");
+        };
+        let group_id = group_id.as_str();
+        let Some(fence) = self.fences.lock().expect("fences").get(group_id).copied() else {
+            return Ok(None);
+        };
+        let last_seq = events
+            .last()
+            .map(|e| e.seq)
+            .or_else(|| inputs.last().map(|i| i.seq))
+            .unwrap_or(0) as i64;
+        let deadline_ms = next_deadline.map(|ms| ms as f64 / 1000.0);
+        // The fence: under Read Committed a concurrent claim holds this row's
+        // lock; this update waits for it and then finds the epoch moved.
+        let updated = tx
+            .query_opt(
+                "UPDATE group_owner SET flushes = flushes + 1, last_seq = GREATEST(last_seq, $4),
+                     next_deadline = to_timestamp($5)
+                 WHERE group_id = $1 AND epoch = $2 AND flushes = $3 RETURNING flushes",
+                &[
+                    &group_id,
+                    &fence.epoch,
+                    &fence.flushes,
+                    &last_seq,
+                    &deadline_ms,
+                ],
+            )
+            .await
+            .map_err(pg)?;
+        let Some(updated) = updated else {
+            return Ok(None);
+        };
+        let flush: i64 = updated.get(0);
+        if let Some(sealed) = seal_flush(&self.key, group_id, inputs, events) {
+            tx.execute(
+                "INSERT INTO log (group_id, flush, epoch, first_seq, seq, audiences, inputs, events)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                &[
+                    &group_id,
+                    &flush,
+                    &fence.epoch,
+                    &(sealed.first as i64),
+                    &(sealed.last as i64),
+                    &sealed.audiences,
+                    &sealed.inputs,
+                    &sealed.events,
+                ],
+            )
+            .await
+            .map_err(pg)?;
+        }
+        if let Some((seq, json)) = snapshot {
+            let ad = associated("snapshots", group_id, &seq.to_string());
+            tx.execute(
+                "INSERT INTO snapshots (group_id, seq, flush, payload) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (group_id) DO UPDATE SET seq = $2, flush = $3, payload = $4",
+                &[
+                    &group_id,
+                    &(*seq as i64),
+                    &flush,
+                    &self.key.seal(json.as_bytes(), &ad),
+                ],
+            )
+            .await
+            .map_err(pg)?;
+        }
+        Ok(Some(Fence {
+            epoch: fence.epoch,
+            flushes: flush,
+        }))
+    }
+}

@@ -1,0 +1,82 @@
+//! A member of a group another node owns: their frames are relayed to the
+//! owner, as they are, both ways. The owner alone applies commands and sends
+//! events, so "durable before sent" holds however a member is connected.
+
+use super::session::End;
+use super::socket::{Incoming, Reader, Writer};
+use crate::close;
+use futures_util::{SinkExt, StreamExt};
+use rondo_protocol::ids::GroupId;
+use std::borrow::Cow;
+use tokio::sync::watch;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::Message;
+
+/// Relays a member's connection to the node at `owner` (its internal
+/// address), starting with the member's own `hello`.
+pub(super) async fn relay(
+    owner: &str,
+    group_id: &GroupId,
+    hello: String,
+    reader: &mut Reader,
+    writer: &mut Writer,
+    mut shutdown: watch::Receiver<bool>,
+) -> End {
+    let moved = |why| End::Close(close::MOVED, Cow::Borrowed("moved: reconnect"), why);
+    let Ok(mut request) = format!("ws://{owner}/ws?g={group_id}").into_client_request() else {
+        return moved("owner address unusable");
+    };
+    request.headers_mut().insert(
+        "Sec-WebSocket-Protocol",
+        HeaderValue::from_static("rondo.v1"),
+    );
+    let Ok((upstream, _)) = tokio_tungstenite::connect_async(request).await else {
+        return moved("owner unreachable");
+    };
+    let (mut to_owner, mut from_owner) = upstream.split();
+    if to_owner.send(Message::text(hello)).await.is_err() {
+        return moved("owner unreachable");
+    }
+    loop {
+        tokio::select! {
+            incoming = reader.next() => {
+                let frame = match incoming {
+                    Ok(Incoming::Text(text)) => Message::Text(text),
+                    Ok(Incoming::Binary(bytes)) => Message::Binary(bytes),
+                    Ok(Incoming::Gone) => {
+                        let _ = to_owner.close().await;
+                        return End::Gone("client went away");
+                    }
+                    Err(fault) => {
+                        let _ = to_owner.close().await;
+                        return End::Fail(fault);
+                    }
+                };
+                if to_owner.send(frame).await.is_err() {
+                    return moved("owner went away");
+                }
+            }
+            answer = from_owner.next() => match answer {
+                Some(Ok(Message::Text(text))) => {
+                    if !writer.send(Message::Text(text)).await {
+                        return End::Gone("write failed or timed out");
+                    }
+                }
+                // The owner's close, code and reason, is the member's.
+                Some(Ok(Message::Close(Some(frame)))) => {
+                    let reason = Cow::Owned(frame.reason.as_str().to_owned());
+                    return End::Close(frame.code.into(), reason, "closed by the owner");
+                }
+                Some(Ok(Message::Close(None))) | Some(Err(_)) | None => {
+                    return moved("owner went away");
+                }
+                Some(Ok(_)) => {}
+            },
+            _ = shutdown.changed() => {
+                let _ = to_owner.close().await;
+                return moved("shutdown");
+            }
+        }
+    }
+}

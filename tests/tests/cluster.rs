@@ -1,0 +1,448 @@
+//! Several nodes on PostgreSQL, with real parts: Debian's PostgreSQL, three
+//! `rondo` nodes with a short lease, HAProxy in front, websocket members.
+//! Where PostgreSQL or HAProxy is not installed these say so and pass
+//! without running; under `tests/run` and in CI they must run.
+
+use futures_util::SinkExt;
+use rondo_tests::cluster::{node, node_on, Haproxy, Postgres, LEASE_TTL_MS};
+use rondo_tests::{create_group, http, Group, Member, Server};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use tokio_tungstenite::tungstenite::Message;
+
+const NAMES: [&str; 4] = ["Ana", "Bo", "Cy", "Di"];
+
+/// PostgreSQL, three nodes and HAProxy in front.
+struct Cluster {
+    pg: Postgres,
+    nodes: Vec<Option<Server>>,
+    haproxy: Haproxy,
+    dirs: Vec<tempfile::TempDir>,
+}
+
+impl Cluster {
+    fn start() -> Option<Cluster> {
+        let pg = Postgres::start()?;
+        let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+        let nodes: Vec<Option<Server>> = dirs
+            .iter()
+            .map(|d| Some(node(d.path(), &pg.url())))
+            .collect();
+        let addrs: Vec<SocketAddr> = nodes.iter().flatten().map(|n| n.addr).collect();
+        let haproxy = Haproxy::start(&addrs)?;
+        Some(Cluster {
+            pg,
+            nodes,
+            haproxy,
+            dirs,
+        })
+    }
+
+    /// The node that owns the group now, by its index.
+    fn owner(&self, group: &Group) -> usize {
+        let rows = self.pg.query(&format!(
+            "SELECT n.internal_addr FROM group_owner o JOIN nodes n ON n.node_id = o.owner \
+             WHERE o.group_id = '{}'",
+            group.group_id
+        ));
+        let addr = rows.first().expect("an owner");
+        self.nodes
+            .iter()
+            .position(|n| n.as_ref().is_some_and(|n| &n.addr.to_string() == addr))
+            .expect("the owner is one of the nodes")
+    }
+
+    fn pid(&self, index: usize) -> i32 {
+        self.nodes[index].as_ref().expect("running").child.id() as i32
+    }
+
+    fn metric(&self, index: usize, name: &str) -> u64 {
+        let addr = self.nodes[index].as_ref().expect("running").addr;
+        let text = std::process::Command::new("curl")
+            .args(["-s", &format!("http://{addr}/metrics")])
+            .output()
+            .expect("curl")
+            .stdout;
+        String::from_utf8_lossy(&text)
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{name} ")))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+/// Connects through `addr` (the balancer, or a node) as a browser does:
+/// `?g=` names the group; a node that cannot serve it yet answers "moved",
+/// and the member tries again, as the web client does.
+async fn connect(addr: SocketAddr, group: &Group, name: &str, resume_from: Option<u64>) -> Member {
+    let url = format!("ws://{addr}/ws?g={}", group.group_id);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        match Member::try_connect(&url, group.token(name), resume_from).await {
+            Ok(mut member) => {
+                if member.welcome["agreement_required"] == true {
+                    member.accept().await;
+                }
+                return member;
+            }
+            Err(why) => {
+                assert!(Instant::now() < deadline, "{name} never got back in: {why}");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    }
+}
+
+/// Sends a command; its reply, or `None` when the socket closes first
+/// (events that come meanwhile are kept).
+async fn answer(member: &mut Member, id: &str, mut command: Value) -> Option<Value> {
+    command["id"] = id.into();
+    let text = command.to_string().into();
+    member.ws.send(Message::Text(text)).await.ok()?;
+    loop {
+        let frame = member.frame().await?;
+        if frame["re"] == id {
+            return Some(frame);
+        }
+        if frame.get("seq").is_some() && frame["type"] != "ack" {
+            member.events.push(frame);
+        }
+    }
+}
+
+/// Everything a member saw, by seq, before and after reconnecting.
+#[derive(Default)]
+struct Seen(BTreeMap<u64, Value>);
+
+impl Seen {
+    fn add(&mut self, member: &Member) {
+        for event in &member.events {
+            let seq = event["seq"].as_u64().expect("a seq");
+            if let Some(before) = self.0.insert(seq, event.clone()) {
+                assert_eq!(before, *event, "seq {seq} came twice, differently");
+            }
+        }
+    }
+
+    /// No gaps: every seq from the first seen to the last (nothing here
+    /// is addressed to fewer than everyone).
+    fn assert_contiguous(&self, who: &str) {
+        let seqs: Vec<u64> = self.0.keys().copied().collect();
+        for pair in seqs.windows(2) {
+            assert_eq!(pair[1], pair[0] + 1, "{who}: a gap after seq {}", pair[0]);
+        }
+    }
+}
+
+/// A short round: turns of three seconds, so deadlines fire during the test.
+fn quick_round() -> Value {
+    json!({"name": "quick", "phases": [
+        {"name": "account", "kind": "presenter", "duration_s": 600},
+        {"name": "questions", "kind": "round", "turn_s": 3, "cycles": 5},
+    ]})
+}
+
+/// Opens a meeting and starts a case with the quick round; Ana facilitates.
+async fn into_a_round(m: &mut [Member]) {
+    m[0].ok(json!({"type": "meeting.open"})).await;
+    m[0].ok(json!({"type": "meeting.start"})).await;
+    m[1].ok(
+        json!({"type": "case.propose", "title": "A family", "question": "How?", "minutes": 30}),
+    )
+    .await;
+    let proposed = m[1].until("case.proposed").await;
+    let case = proposed["case"]["case_id"].clone();
+    m[0].ok(json!({"type": "case.start", "case_id": case, "template": quick_round()}))
+        .await;
+    m[1].ok(json!({"type": "turn.done"})).await;
+    m[2].until("turn.started").await;
+}
+
+/// Every member's events from each connection, checked against each other
+/// and against a fresh replay of the log from the node that owns it now.
+async fn check_the_record(cluster: &Cluster, group: &Group, seen: &[Seen]) {
+    let mut union: BTreeMap<u64, Value> = BTreeMap::new();
+    for (who, s) in NAMES.iter().zip(seen) {
+        s.assert_contiguous(who);
+        for (seq, event) in &s.0 {
+            if let Some(other) = union.insert(*seq, event.clone()) {
+                assert_eq!(
+                    other, *event,
+                    "two members saw different events at seq {seq}"
+                );
+            }
+        }
+    }
+    // A fresh connection replays the log as the owner rebuilt it: every
+    // event anyone saw is there, the same.
+    let mut fresh = connect(cluster.haproxy.addr, group, "Di", Some(0)).await;
+    fresh.ok(json!({"type": "ping"})).await;
+    let replayed: BTreeMap<u64, Value> = fresh
+        .events
+        .iter()
+        .map(|e| (e["seq"].as_u64().unwrap(), e.clone()))
+        .collect();
+    for (seq, event) in &union {
+        if let Some(logged) = replayed.get(seq) {
+            assert_eq!(logged, event, "seq {seq} differs from the log");
+        }
+    }
+    let first_replayed = replayed.keys().next().copied().unwrap_or(u64::MAX);
+    assert!(
+        first_replayed <= 1,
+        "the whole short history is replayed ({first_replayed})"
+    );
+    for seq in union.keys() {
+        assert!(
+            replayed.contains_key(seq),
+            "seq {seq} was seen but is not in the log"
+        );
+    }
+    // The view a member reached is the view the log rebuilds.
+    assert_eq!(fresh.welcome["meeting"]["status"], "running");
+}
+
+/// Reads what a member's dead socket still held, then reconnects it.
+async fn reconnect(
+    cluster: &Cluster,
+    group: &Group,
+    old: Member,
+    name: &str,
+    seen: &mut Seen,
+) -> Member {
+    seen.add(&old);
+    let last = seen
+        .0
+        .keys()
+        .last()
+        .copied()
+        .or(old.welcome["seq"].as_u64());
+    drop(old);
+    let back = connect(cluster.haproxy.addr, group, name, last).await;
+    assert_eq!(
+        back.welcome["resumed"], true,
+        "{name} resumed within the window"
+    );
+    back
+}
+
+#[tokio::test]
+async fn kill_9_of_the_owner_mid_round_loses_nothing() {
+    let Some(mut cluster) = Cluster::start() else {
+        eprintln!("cluster test skipped: PostgreSQL or HAProxy is not installed");
+        return;
+    };
+    let group = create_group(cluster.haproxy.addr, &NAMES).await;
+    let mut m = Vec::new();
+    for name in NAMES {
+        m.push(connect(cluster.haproxy.addr, &group, name, None).await);
+    }
+    into_a_round(&mut m).await;
+    let owner = cluster.owner(&group);
+    let killed = Instant::now();
+    cluster.nodes[owner].take().expect("running").kill();
+    let mut seen: Vec<Seen> = NAMES.iter().map(|_| Seen::default()).collect();
+    let mut back = Vec::new();
+    for (i, old) in m.into_iter().enumerate() {
+        back.push(reconnect(&cluster, &group, old, NAMES[i], &mut seen[i]).await);
+    }
+    back[0]
+        .ok(json!({"type": "record.add", "kind": "discussion", "text": "after the takeover"}))
+        .await;
+    let first_ack = killed.elapsed();
+    eprintln!(
+        "kill -9 to the first ack from the new owner: {} ms",
+        first_ack.as_millis()
+    );
+    let new_owner = cluster.owner(&group);
+    assert_ne!(new_owner, owner, "another node owns the group");
+    // The round's two-second turns keep ending on the new owner.
+    let ended = back[0].until("turn.ended").await;
+    assert!(
+        ["timeout", "absent", "done"].contains(&ended["reason"].as_str().unwrap_or("")),
+        "{ended}"
+    );
+    back[0].until("turn.started").await;
+    for (i, member) in back.iter().enumerate() {
+        seen[i].add(member);
+    }
+    check_the_record(&cluster, &group, &seen).await;
+    assert!(
+        first_ack < Duration::from_millis(LEASE_TTL_MS) + Duration::from_secs(10),
+        "the takeover took {first_ack:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_paused_owner_is_fenced_when_it_wakes() {
+    let Some(cluster) = Cluster::start() else {
+        eprintln!("cluster test skipped: PostgreSQL or HAProxy is not installed");
+        return;
+    };
+    let group = create_group(cluster.haproxy.addr, &NAMES).await;
+    let mut m = Vec::new();
+    for name in NAMES {
+        m.push(connect(cluster.haproxy.addr, &group, name, None).await);
+    }
+    into_a_round(&mut m).await;
+    let owner = cluster.owner(&group);
+    // Ana keeps her socket to the paused owner (through the balancer, which
+    // keeps an open tunnel where it is).
+    let mut stale = m.remove(0);
+    // SAFETY: signals to the node's own process.
+    unsafe { libc::kill(cluster.pid(owner), libc::SIGSTOP) };
+    tokio::time::sleep(Duration::from_millis(LEASE_TTL_MS * 2)).await;
+    let mut others = Vec::new();
+    for (i, old) in m.into_iter().enumerate() {
+        let mut seen = Seen::default();
+        others.push(reconnect(&cluster, &group, old, NAMES[i + 1], &mut seen).await);
+    }
+    others[0].ok(json!({"type": "ping"})).await;
+    let new_owner = cluster.owner(&group);
+    assert_ne!(
+        new_owner, owner,
+        "the group was claimed while its owner slept"
+    );
+    // SAFETY: as above.
+    unsafe { libc::kill(cluster.pid(owner), libc::SIGCONT) };
+    // The woken owner still thinks it holds the group: Ana's record item
+    // reaches it, and its append is refused by the epoch.
+    let late = json!({"type": "record.add", "kind": "discussion", "text": "LATE"});
+    let reply = answer(&mut stale, "late-1", late).await;
+    assert!(reply.is_none(), "a stale owner answered: {reply:?}");
+    assert!(
+        cluster.metric(owner, "rondo_fenced_appends_total") >= 1,
+        "the late append was refused"
+    );
+    // Nothing of it reached the log or anyone.
+    let mut ana = connect(cluster.haproxy.addr, &group, "Ana", Some(0)).await;
+    ana.ok(json!({"type": "ping"})).await;
+    assert!(!ana.events.iter().any(|e| e.to_string().contains("LATE")));
+    assert!(!ana.welcome.to_string().contains("LATE"));
+}
+
+#[tokio::test]
+async fn members_of_one_group_on_different_nodes_see_the_same_meeting() {
+    let Some(cluster) = Cluster::start() else {
+        eprintln!("cluster test skipped: PostgreSQL or HAProxy is not installed");
+        return;
+    };
+    let group = create_group(cluster.haproxy.addr, &NAMES).await;
+    // Each member straight to a different node, past the balancer.
+    let addrs: Vec<SocketAddr> = cluster.nodes.iter().flatten().map(|n| n.addr).collect();
+    let mut m = Vec::new();
+    for (i, name) in NAMES.iter().enumerate() {
+        m.push(connect(addrs[i % addrs.len()], &group, name, None).await);
+    }
+    into_a_round(&mut m).await;
+    m[3].ok(json!({"type": "record.add", "kind": "decision", "text": "one meeting"}))
+        .await;
+    let mut seen: Vec<Seen> = NAMES.iter().map(|_| Seen::default()).collect();
+    for (i, member) in m.iter_mut().enumerate() {
+        member.until("record.added").await;
+        seen[i].add(member);
+    }
+    check_the_record(&cluster, &group, &seen).await;
+    // One owner; the other two relayed.
+    let owners = cluster.pg.query(&format!(
+        "SELECT count(*) FROM group_owner WHERE group_id = '{}' AND owner IS NOT NULL",
+        group.group_id
+    ));
+    assert_eq!(owners, ["1"]);
+}
+
+#[tokio::test]
+async fn a_rolling_restart_moves_the_meeting_without_a_gap() {
+    let Some(mut cluster) = Cluster::start() else {
+        eprintln!("cluster test skipped: PostgreSQL or HAProxy is not installed");
+        return;
+    };
+    let group = create_group(cluster.haproxy.addr, &NAMES).await;
+    let mut m = Vec::new();
+    for name in NAMES {
+        m.push(connect(cluster.haproxy.addr, &group, name, None).await);
+    }
+    into_a_round(&mut m).await;
+    let mut seen: Vec<Seen> = NAMES.iter().map(|_| Seen::default()).collect();
+    for step in 0..3 {
+        let addr = cluster.nodes[step].as_ref().unwrap().addr.to_string();
+        let owned = cluster.owner(&group) == step;
+        // SAFETY: a signal to the node's own process.
+        unsafe { libc::kill(cluster.pid(step), libc::SIGTERM) };
+        let stopped = cluster.nodes[step].take().unwrap();
+        let status = tokio::task::spawn_blocking(move || {
+            let mut stopped = stopped;
+            stopped.child.wait()
+        });
+        let status = status.await.unwrap().unwrap();
+        assert!(status.success(), "node {step} stopped cleanly");
+        // Members it served (as the owner, or relaying to it) were told to
+        // move (4503) and come back through the balancer; the others stay.
+        let mut again = Vec::new();
+        for (i, mut old) in m.into_iter().enumerate() {
+            let ping = format!("ping-{step}-{i}");
+            let alive = !owned
+                && answer(&mut old, &ping, json!({"type": "ping"}))
+                    .await
+                    .is_some();
+            if alive {
+                again.push(old);
+            } else {
+                again.push(reconnect(&cluster, &group, old, NAMES[i], &mut seen[i]).await);
+            }
+        }
+        m = again;
+        let text = format!("after restarting node {step}");
+        m[0].ok(json!({"type": "record.add", "kind": "discussion", "text": text}))
+            .await;
+        cluster.nodes[step] = Some(node_on(cluster.dirs[step].path(), &addr, &cluster.pg.url()));
+    }
+    for (i, member) in m.iter_mut().enumerate() {
+        member.ok(json!({"type": "ping"})).await;
+        seen[i].add(member);
+    }
+    check_the_record(&cluster, &group, &seen).await;
+}
+
+#[tokio::test]
+async fn a_postgres_crash_is_survived_without_a_restart() {
+    let Some(cluster) = Cluster::start() else {
+        eprintln!("cluster test skipped: PostgreSQL or HAProxy is not installed");
+        return;
+    };
+    let group = create_group(cluster.haproxy.addr, &NAMES).await;
+    let mut m = Vec::new();
+    for name in NAMES {
+        m.push(connect(cluster.haproxy.addr, &group, name, None).await);
+    }
+    into_a_round(&mut m).await;
+    cluster.pg.restart_immediately();
+    // The next command finds the writer's connection gone: not acknowledged,
+    // the group stands down, and everyone resumes once PostgreSQL is back.
+    let during = json!({"type": "record.add", "kind": "discussion", "text": "during the crash"});
+    let reply = answer(&mut m[0], "crash-1", during).await;
+    let mut seen: Vec<Seen> = NAMES.iter().map(|_| Seen::default()).collect();
+    let mut back = Vec::new();
+    for (i, old) in m.into_iter().enumerate() {
+        back.push(reconnect(&cluster, &group, old, NAMES[i], &mut seen[i]).await);
+    }
+    back[0]
+        .ok(json!({"type": "record.add", "kind": "discussion", "text": "after the crash"}))
+        .await;
+    for (i, member) in back.iter_mut().enumerate() {
+        member.until("record.added").await;
+        seen[i].add(member);
+    }
+    check_the_record(&cluster, &group, &seen).await;
+    // Acknowledged or not, what was answered is what the log says.
+    let during_logged = seen[0]
+        .0
+        .values()
+        .any(|e| e.to_string().contains("during the crash"));
+    if reply.is_some_and(|r| r["type"] == "ack") {
+        assert!(during_logged, "an acknowledged command is in the log");
+    }
+    let _ = http(cluster.haproxy.addr, "GET", "/healthz", None, None).await;
+}
