@@ -260,6 +260,8 @@ async function main() {
   // longer shows it) opens the meeting again; the tab's own choice first.
   if (hash.get('t')) {
     for (const store of [sessionStorage, localStorage]) { store.setItem(TOKEN_KEY, hash.get('t')); store.removeItem(CONVENER_KEY); }
+    // A new link may be another group's: its first welcome says which.
+    localStorage.removeItem('rondo.group');
   } else if (hash.get('c')) {
     for (const store of [sessionStorage, localStorage]) { store.setItem(CONVENER_KEY, hash.get('c')); store.removeItem(TOKEN_KEY); }
   }

@@ -2,6 +2,7 @@
 // and commands kept (with their ids) until the server answers them.
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15000];
+const GROUP_KEY = 'rondo.group';
 
 /// A command id no other tab of the same member can produce: the server
 /// answers a known id with its first answer, so ids must never repeat.
@@ -22,11 +23,17 @@ export class Connection {
     this.socket = null;
     this.online = false;
     this.clockOffsetMs = 0;
+    // Learnt from the first welcome and remembered, so that even the first
+    // connection after a reload goes to the group's node.
+    this.groupId = localStorage.getItem(GROUP_KEY);
   }
 
   start() {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const socket = new WebSocket(`${scheme}://${location.host}/ws`, 'rondo.v1');
+    // The group, once known, lets a balancer in front of several nodes
+    // send this member to the node that serves it.
+    const route = this.groupId ? `?g=${encodeURIComponent(this.groupId)}` : '';
+    const socket = new WebSocket(`${scheme}://${location.host}/ws${route}`, 'rondo.v1');
     this.socket = socket;
     let helloSentAt = 0;
     socket.addEventListener('open', () => {
@@ -44,6 +51,8 @@ export class Connection {
         this.online = true;
         this.attempt = 0;
         this.lastSeq = frame.seq;
+        this.groupId = frame.group.group_id;
+        localStorage.setItem(GROUP_KEY, this.groupId);
         this.handlers.onWelcome(frame);
         this.handlers.onStatus(this.status());
         for (const frameText of this.outstanding.values()) socket.send(frameText);

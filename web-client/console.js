@@ -27,7 +27,8 @@ export function linkField(label, link) {
 export function startConsole(token) {
   $('console-view').hidden = false;
   const api = async (method, path, body) => {
-    const response = await fetch(`/api/groups/${groupId}${path}`, {
+    // `?g=`: a balancer sends the console to the node that serves the group.
+    const response = await fetch(`/api/groups/${groupId}${path}?g=${groupId}`, {
       method,
       headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
       body: body !== undefined ? JSON.stringify(body) : undefined,

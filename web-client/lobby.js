@@ -67,8 +67,14 @@ export function renderPast() {
   if (!model.pastMeetings.length) $('past-meetings').replaceChildren(el('li', t('past-none'), 'muted'));
 }
 
+/// A request about this member's group, with the group as the balancer's
+/// routing key (`?g=`), as the websocket has it.
+function routed(path) {
+  return `${path}?g=${encodeURIComponent(model.group.group_id)}`;
+}
+
 export async function download(path, filename) {
-  const response = await fetch(path, { headers: { Authorization: `Bearer ${connection.token}` } });
+  const response = await fetch(routed(path), { headers: { Authorization: `Bearer ${connection.token}` } });
   if (!response.ok) { $('error').textContent = t('export-unavailable'); return; }
   const url = URL.createObjectURL(await response.blob());
   const a = el('a');
@@ -82,7 +88,7 @@ export async function download(path, filename) {
 
 export function wireLobby() {
   $('calendar-feed').addEventListener('click', async () => {
-    const response = await fetch('/api/calendar', { method: 'POST', headers: { Authorization: `Bearer ${connection.token}` } });
+    const response = await fetch(routed('/api/calendar'), { method: 'POST', headers: { Authorization: `Bearer ${connection.token}` } });
     if (!response.ok) { $('error').textContent = t('calendar-unavailable'); return; }
     const { url } = await response.json();
     $('calendar-link').replaceChildren(

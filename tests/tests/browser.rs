@@ -452,6 +452,13 @@ async fn the_facilitators_page_comes_back_after_a_server_restart() {
     wait_text(&ana, "#connection", "Connected").await;
     wait_text(&ana, "#stepper li.current", "open").await;
     wait_text(&ana, "#meeting-status", "presented by Ana").await;
+    // The page learnt its group from the first welcome: it reconnects with
+    // `?g=` for a balancer in front of several nodes.
+    let remembered = ana
+        .execute("return localStorage.getItem('rondo.group')", vec![])
+        .await
+        .unwrap();
+    assert_eq!(remembered, json!(group.group_id));
     // And it still works: the facilitator moves on.
     click(&ana, "Finish the case").await;
     wait_text(&ana, "#meeting-status", "Meeting running").await;

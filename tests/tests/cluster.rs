@@ -446,3 +446,145 @@ async fn a_postgres_crash_is_survived_without_a_restart() {
     }
     let _ = http(cluster.haproxy.addr, "GET", "/healthz", None, None).await;
 }
+
+/// `rondo serve` with these arguments, expected to refuse to start: its
+/// exit status and what it said.
+fn refused_start(args: &[&str]) -> (std::process::ExitStatus, String) {
+    let output = std::process::Command::new(rondo_tests::rondo_binary())
+        .arg("serve")
+        .args(args)
+        .output()
+        .expect("rondo runs");
+    let said = String::from_utf8_lossy(&output.stderr).into_owned()
+        + &String::from_utf8_lossy(&output.stdout);
+    (output.status, said)
+}
+
+#[test]
+fn an_unreachable_postgres_or_a_missing_key_is_a_clear_refusal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("r.db");
+    let db = db.to_str().unwrap();
+    let port = rondo_tests::cluster::free_port();
+    let url = format!("postgres://rondo:CANARY-secret@127.0.0.1:{port}/postgres");
+    let (status, said) = refused_start(&[
+        "--addr",
+        "127.0.0.1:0",
+        "--db",
+        db,
+        "--store",
+        &url,
+        "--data-key",
+        rondo_tests::TEST_KEY,
+    ]);
+    assert!(!status.success());
+    assert!(
+        said.contains("refusing to start") && said.contains("cannot connect"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("CANARY-secret"),
+        "the URL's password is never printed: {said}"
+    );
+    let (status, said) = refused_start(&["--addr", "127.0.0.1:0", "--db", db, "--store", &url]);
+    assert!(!status.success());
+    assert!(said.contains("RONDO_DATA_KEY"), "{said}");
+}
+
+#[tokio::test]
+async fn a_schema_from_a_newer_version_is_refused() {
+    let Some(pg) = Postgres::start() else {
+        eprintln!("cluster test skipped: PostgreSQL is not installed");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    drop(node(dir.path(), &pg.url()));
+    pg.query("UPDATE schema_version SET version = version + 1");
+    let db = dir.path().join("r.db");
+    let (status, said) = refused_start(&[
+        "--addr",
+        "127.0.0.1:0",
+        "--db",
+        db.to_str().unwrap(),
+        "--store",
+        &pg.url(),
+        "--data-key",
+        rondo_tests::TEST_KEY,
+    ]);
+    assert!(!status.success());
+    assert!(said.contains("newer version"), "{said}");
+    // Nothing was changed: the version stays what the newer one wrote.
+    assert_eq!(pg.query("SELECT version FROM schema_version"), ["2"]);
+}
+
+// Two threads: the proxy's tasks run while a node starts (which blocks).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_cut_off_from_postgres_acknowledges_nothing_and_is_replaced() {
+    let Some(pg) = Postgres::start() else {
+        eprintln!("cluster test skipped: PostgreSQL is not installed");
+        return;
+    };
+    let pg_addr: SocketAddr = format!("127.0.0.1:{}", pg.port).parse().unwrap();
+    let path = rondo_tests::Proxy::start(pg_addr).await;
+    let cut_url = format!("postgres://rondo@{}/postgres", path.addr);
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = node(dir_a.path(), &cut_url);
+    let b = node(dir_b.path(), &pg.url());
+    // The group is made on A, which owns it; its members are on A.
+    let group = create_group(a.addr, &NAMES).await;
+    let mut m = Vec::new();
+    for name in NAMES {
+        m.push(connect(a.addr, &group, name, None).await);
+    }
+    into_a_round(&mut m).await;
+    // A's path to PostgreSQL now swallows everything, both ways.
+    path.set(rondo_tests::ProxyMode::HalfOpen);
+    let lost =
+        json!({"id": "cut-1", "type": "record.add", "kind": "discussion", "text": "CUT-OFF"});
+    m[0].send_raw(lost.to_string()).await;
+    tokio::time::sleep(Duration::from_millis(LEASE_TTL_MS * 2)).await;
+    // Nothing was acknowledged while A could not make it durable.
+    let mut seen: Vec<Seen> = NAMES.iter().map(|_| Seen::default()).collect();
+    let mut back = Vec::new();
+    for (i, old) in m.into_iter().enumerate() {
+        seen[i].add(&old);
+        let last = seen[i].0.keys().last().copied();
+        let mut old = old;
+        let acked = tokio::time::timeout(Duration::from_millis(100), old.frame())
+            .await
+            .ok()
+            .flatten()
+            .is_some_and(|f| f["re"] == "cut-1" && f["type"] == "ack");
+        assert!(
+            !acked,
+            "a node cut off from PostgreSQL acknowledged a command"
+        );
+        drop(old);
+        // B takes the group over once A's lease has lapsed.
+        let member = connect(b.addr, &group, NAMES[i], last).await;
+        back.push(member);
+    }
+    back[0]
+        .ok(json!({"type": "record.add", "kind": "discussion", "text": "on B"}))
+        .await;
+    for (i, member) in back.iter_mut().enumerate() {
+        member.until("record.added").await;
+        seen[i].add(member);
+        assert!(!member
+            .events
+            .iter()
+            .any(|e| e.to_string().contains("CUT-OFF")));
+    }
+    let union: Vec<String> = seen
+        .iter()
+        .flat_map(|s| s.0.values().map(Value::to_string))
+        .collect();
+    assert!(
+        !union.iter().any(|e| e.contains("CUT-OFF")),
+        "the unacknowledged command never happened"
+    );
+    for (who, s) in NAMES.iter().zip(&seen) {
+        s.assert_contiguous(who);
+    }
+    drop(a);
+}
