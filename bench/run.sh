@@ -10,6 +10,8 @@
 #   bench/run.sh restart           # start-up after a SIGKILL with ~1 000 000 events logged
 #   bench/run.sh ladder [REPS]     # 1 000 groups x 8 at 0.5-3 actions/s per member: the bare
 #                                  # Rust relay, a Node ws relay and rondo, side by side
+#   bench/run.sh failover [KILLS]  # kill -9 of a group's owner to the first ack from the new one
+#   bench/run.sh cluster [RATE]    # 1 000 groups x 8 on three nodes on PostgreSQL, then one on SQLite
 #
 # Every server runs on core 0 and the load generator on core 1 (taskset), so
 # the figures are per core and the two never compete.
@@ -100,5 +102,43 @@ case "${1:-}" in
     compacted_ms=$(python3 -c "print(round(($end-$start)*1000))")
     echo "{\"groups\":2400,\"events\":$events,\"startup_ms\":$ms,\"db_bytes\":$bytes,\"compact\":\"$rows\",\"compact_ms\":$compact_ms,\"compacted_db_bytes\":$compacted_bytes,\"startup_after_compact_ms\":$compacted_ms}" | tee "$OUT/restart.json"
     stop "$pid"; rm -rf "$dir" ;;
-  *) sed -n '2,12p' "$0"; exit 2 ;;
+  failover) "$BIN/rondo-failover" --kills "${2:-20}" | tee "$OUT/failover.txt" ;;
+  cluster)
+    # 1 000 groups x 8 at RATE actions/s per member through HAProxy to three
+    # nodes on PostgreSQL, then the same load on one node on SQLite. The
+    # servers (nodes, PostgreSQL, HAProxy) share core 0; the load core 1.
+    rate=${2:-1}
+    pg=$(mktemp -d); chown postgres "$pg"
+    pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    runuser -u postgres -- "$pgbin/initdb" -D "$pg/data" -A trust -U rondo --no-sync >/dev/null
+    runuser -u postgres -- "${SERVER_CORE[@]}" "$pgbin/pg_ctl" -D "$pg/data" -l "$pg/log" -w \
+      -o "-p 8450 -k $pg -c listen_addresses=127.0.0.1 -c synchronous_commit=on -c max_connections=200" start >/dev/null
+    url=postgres://rondo@127.0.0.1:8450/postgres
+    pids=()
+    for port in 8451 8452 8453; do
+      dir=$(mktemp -d)
+      "${SERVER_CORE[@]}" "$BIN/rondo" serve --addr "127.0.0.1:$port" --store "$url" --internal-addr "127.0.0.1:$port" \
+        --data-key "$(printf 'ab%.0s' {1..32})" --db "$dir/rondo.db" \
+        --max-conns-per-ip 20000 --max-unauthenticated-per-ip 20000 --groups-per-hour-per-ip 1000000 \
+        >"$dir/out" 2>"$dir/log" &
+      pids+=($!)
+      wait_port $port
+    done
+    sed -e 's/bind :80/bind 127.0.0.1:8460/' -e 's/maxconn 20000/maxconn 9000/' -e '/^    server /d' deploy/haproxy.cfg >"$pg/haproxy.cfg"
+    for port in 8451 8452 8453; do echo "    server n$port 127.0.0.1:$port check inter 1s" >>"$pg/haproxy.cfg"; done
+    "${SERVER_CORE[@]}" haproxy -f "$pg/haproxy.cfg" -db >/dev/null 2>&1 & hap=$!
+    wait_port 8460
+    "${LOAD_CORE[@]}" "$BIN/rondo-loadgen" --addr 127.0.0.1:8460 --groups 1000 --rate "$rate" --duration-s 30 \
+      --step-s 30 --source-addrs 4 --json "$OUT/cluster-postgres-$rate.json" | tail -3
+    commits=0
+    for port in 8451 8452 8453; do
+      n=$(curl -s "http://127.0.0.1:$port/metrics" | sed -n 's/^rondo_store_flush_seconds_count //p')
+      commits=$((commits + n))
+    done
+    echo "PostgreSQL writer commits, three nodes: $commits" | tee "$OUT/cluster-commits-$rate.txt"
+    kill "$hap"; for pid in "${pids[@]}"; do stop "$pid"; done
+    runuser -u postgres -- "$pgbin/pg_ctl" -D "$pg/data" stop -m fast >/dev/null
+    rm -rf "$pg"
+    run rondo 1000 "$rate" 30 "cluster-sqlite-$rate" ;;
+  *) sed -n '2,14p' "$0"; exit 2 ;;
 esac

@@ -2,12 +2,12 @@
 //! in a temporary folder (`initdb` refuses root), `rondo` nodes on it with a
 //! short lease, and HAProxy in front hashing on the group.
 
-use crate::Server;
+use crate::{Group, Member, Server};
 use std::net::SocketAddr;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The lease the test nodes hold: short, so takeovers come quickly.
 pub const LEASE_TTL_MS: u64 = 1500;
@@ -256,5 +256,32 @@ impl Drop for Haproxy {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// Connects through `addr` (the balancer, or a node) as a browser does:
+/// `?g=` names the group; a node that cannot serve it yet answers "moved",
+/// and the member tries again, as the web client does.
+pub async fn connect(
+    addr: SocketAddr,
+    group: &Group,
+    name: &str,
+    resume_from: Option<u64>,
+) -> Member {
+    let url = format!("ws://{addr}/ws?g={}", group.group_id);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        match Member::try_connect(&url, group.token(name), resume_from).await {
+            Ok(mut member) => {
+                if member.welcome["agreement_required"] == true {
+                    member.accept().await;
+                }
+                return member;
+            }
+            Err(why) => {
+                assert!(Instant::now() < deadline, "{name} never got back in: {why}");
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
     }
 }

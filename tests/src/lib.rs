@@ -25,10 +25,14 @@ pub fn rondo_binary() -> PathBuf {
     BUILT
         .get_or_init(|| {
             let exe = std::env::current_exe().expect("the test's own path");
-            let dir = exe
-                .parent()
-                .and_then(Path::parent)
-                .expect("target/<profile>");
+            // Tests run from target/<profile>/deps, the benchmarks' binaries
+            // from target/<profile>.
+            let parent = exe.parent().expect("target/<profile>");
+            let dir = if parent.ends_with("deps") {
+                parent.parent().expect("target/<profile>")
+            } else {
+                parent
+            };
             let status = Command::new(env!("CARGO"))
                 .args(["build", "--quiet", "-p", "rondo-server", "--bin", "rondo"])
                 .status()

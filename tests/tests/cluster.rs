@@ -4,7 +4,7 @@
 //! without running; under `tests/run` and in CI they must run.
 
 use futures_util::SinkExt;
-use rondo_tests::cluster::{node, node_on, Haproxy, Postgres, LEASE_TTL_MS};
+use rondo_tests::cluster::{connect, node, node_on, Haproxy, Postgres, LEASE_TTL_MS};
 use rondo_tests::{create_group, http, Group, Member, Server};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -70,28 +70,6 @@ impl Cluster {
             .find_map(|l| l.strip_prefix(&format!("{name} ")))
             .and_then(|v| v.trim().parse().ok())
             .unwrap_or(0)
-    }
-}
-
-/// Connects through `addr` (the balancer, or a node) as a browser does:
-/// `?g=` names the group; a node that cannot serve it yet answers "moved",
-/// and the member tries again, as the web client does.
-async fn connect(addr: SocketAddr, group: &Group, name: &str, resume_from: Option<u64>) -> Member {
-    let url = format!("ws://{addr}/ws?g={}", group.group_id);
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        match Member::try_connect(&url, group.token(name), resume_from).await {
-            Ok(mut member) => {
-                if member.welcome["agreement_required"] == true {
-                    member.accept().await;
-                }
-                return member;
-            }
-            Err(why) => {
-                assert!(Instant::now() < deadline, "{name} never got back in: {why}");
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-        }
     }
 }
 

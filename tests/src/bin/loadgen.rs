@@ -99,6 +99,8 @@ struct Track {
 }
 
 struct GroupShared {
+    /// The group's id (a room's name for the relays): the balancer's `?g=`.
+    route: String,
     members: usize,
     tracks: Mutex<HashMap<u64, Track>>,
     /// The highest seq any member's welcome covered: earlier events reached
@@ -251,6 +253,7 @@ impl View {
 async fn connect(
     args: &Args,
     index: usize,
+    route: &str,
 ) -> std::io::Result<tokio_tungstenite::WebSocketStream<tokio::net::TcpStream>> {
     let source = Ipv4Addr::new(
         127,
@@ -266,7 +269,7 @@ async fn connect(
     config.read_buffer_size = 4 * 1024;
     config.write_buffer_size = 4 * 1024;
     let (ws, _) = tokio_tungstenite::client_async_with_config(
-        format!("ws://{}/ws", args.addr),
+        format!("ws://{}/ws?g={route}", args.addr),
         stream,
         Some(config),
     )
@@ -283,7 +286,7 @@ async fn member(
     stats: Arc<Stats>,
     stop: Instant,
 ) {
-    let Ok(ws) = connect(&args, index).await else {
+    let Ok(ws) = connect(&args, index, &group.route).await else {
         stats.counters.disconnects.fetch_add(1, Relaxed);
         return;
     };
@@ -453,21 +456,17 @@ async fn main() {
     let server = args.pid.map(ServerStats::new);
     let rss_before = server.as_ref().map(ServerStats::rss_kib).unwrap_or(0);
     // Create the groups (rondo) or name the rooms (relay).
-    let mut tokens: Vec<Vec<String>> = Vec::with_capacity(args.groups);
+    let mut tokens: Vec<(String, Vec<String>)> = Vec::with_capacity(args.groups);
     let names: Vec<String> = (0..args.members).map(|m| format!("Member {m}")).collect();
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     for g in 0..args.groups {
         if args.relay {
-            tokens.push((0..args.members).map(|m| format!("room{g}:m{m}")).collect());
+            let room = (0..args.members).map(|m| format!("room{g}:m{m}")).collect();
+            tokens.push((format!("room{g}"), room));
         } else {
             let group = create_group_with(args.addr, &names, json!({"grace_s": 1})).await;
-            tokens.push(
-                group
-                    .members
-                    .into_iter()
-                    .map(|(_, _, token)| token)
-                    .collect(),
-            );
+            let members = group.members.into_iter().map(|(_, _, token)| token);
+            tokens.push((group.group_id, members.collect()));
         }
     }
     let rss_groups = server.as_ref().map(ServerStats::rss_kib).unwrap_or(0);
@@ -489,8 +488,9 @@ async fn main() {
     let mut tasks = Vec::new();
     let mut index = 0;
     let mut groups = Vec::new();
-    for group_tokens in tokens {
+    for (route, group_tokens) in tokens {
         let group = Arc::new(GroupShared {
+            route,
             members: args.members,
             tracks: Mutex::default(),
             joined_seq: AtomicU64::new(0),
