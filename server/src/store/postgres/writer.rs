@@ -32,7 +32,7 @@ pub(super) struct Writer {
 impl Writer {
     /// Commits what is queued, batch after batch, until every sender is gone.
     pub async fn run(self, mut queue: mpsc::UnboundedReceiver<(Write, Done)>) {
-        let mut client: Option<Client> = None;
+        let mut client: Option<(Client, Statements)> = None;
         while let Some(first) = queue.recv().await {
             let mut batch = vec![first];
             while batch.len() < WRITES_PER_COMMIT_MAX {
@@ -41,10 +41,10 @@ impl Writer {
                     Err(_) => break,
                 }
             }
-            if client.as_ref().is_none_or(|c| c.is_closed()) {
-                client = super::connect(&self.url).await.ok();
+            if client.as_ref().is_none_or(|(c, _)| c.is_closed()) {
+                client = connected(&self.url).await.ok();
             }
-            let Some(connected) = client.as_mut() else {
+            let Some((connected, statements)) = client.as_mut() else {
                 // Nothing can be made durable now: every write is answered
                 // with the error, and its group stops rather than guess.
                 let failed = Arc::new(StoreError::Postgres("unreachable".into()));
@@ -56,7 +56,7 @@ impl Writer {
             };
             let started = Instant::now();
             let writes: Vec<&Write> = batch.iter().map(|(w, _)| w).collect();
-            let results = match self.commit(connected, &writes).await {
+            let results = match self.commit(connected, statements, &writes).await {
                 Ok(results) => results,
                 // Unknown whether it committed: the groups stop, and the next
                 // claim reads what is durable.
@@ -84,19 +84,28 @@ impl Writer {
     async fn commit(
         &self,
         client: &mut Client,
+        statements: &Statements,
         writes: &[&Write],
     ) -> Result<Vec<Result<(), Arc<StoreError>>>, StoreError> {
         let tx = client.transaction().await.map_err(pg)?;
         let mut results = Vec::with_capacity(writes.len());
         // Fences as this transaction moves them; the map learns them on commit.
         let mut moved: Vec<(String, Fence)> = Vec::new();
-        for write in writes {
-            let result = match write {
-                Write::Append { .. } => match self.append(&tx, write).await? {
+        // The groups' flushes go out together: the connection pipelines
+        // them, one round trip for the lot instead of one each.
+        let tx_ref = &tx;
+        let appends = writes.iter().map(|write| async move {
+            match write {
+                Write::Append { .. } => Some(self.append(tx_ref, statements, write).await),
+                _ => None,
+            }
+        });
+        let appended = futures_util::future::join_all(appends).await;
+        for (write, appended) in writes.iter().zip(appended) {
+            let result = match (write, appended) {
+                (Write::Append { group_id, .. }, Some(appended)) => match appended? {
                     Some(fence) => {
-                        if let Write::Append { group_id, .. } = write {
-                            moved.push((group_id.as_str().to_owned(), fence));
-                        }
+                        moved.push((group_id.as_str().to_owned(), fence));
                         Ok(())
                     }
                     None => {
@@ -104,11 +113,15 @@ impl Writer {
                         Err(Arc::new(StoreError::Fenced))
                     }
                 },
-                Write::CreateGroup {
-                    group_id,
-                    config_json,
-                    tokens,
-                } => {
+                (Write::Append { .. }, None) => unreachable!("every append was sent"),
+                (
+                    Write::CreateGroup {
+                        group_id,
+                        config_json,
+                        tokens,
+                    },
+                    _,
+                ) => {
                     let group_id = group_id.as_str();
                     let sealed = self.key.seal(
                         config_json.as_bytes(),
@@ -145,11 +158,14 @@ impl Writer {
                     }
                     Ok(())
                 }
-                Write::SetToken {
-                    group_id,
-                    member_id,
-                    token_hash,
-                } => {
+                (
+                    Write::SetToken {
+                        group_id,
+                        member_id,
+                        token_hash,
+                    },
+                    _,
+                ) => {
                     let (group_id, member_id) =
                         (group_id.as_str(), member_id.as_ref().map(|m| m.as_str()));
                     for table in ["tokens", "feeds"] {
@@ -170,11 +186,14 @@ impl Writer {
                     }
                     Ok(())
                 }
-                Write::SetFeed {
-                    group_id,
-                    member_id,
-                    token_hash,
-                } => {
+                (
+                    Write::SetFeed {
+                        group_id,
+                        member_id,
+                        token_hash,
+                    },
+                    _,
+                ) => {
                     let (group_id, member_id) = (group_id.as_str(), member_id.as_str());
                     tx.execute(
                         "DELETE FROM feeds WHERE group_id = $1 AND member_id = $2",
@@ -202,10 +221,12 @@ impl Writer {
     }
 
     /// A group's flush, if its epoch and flush count are still this node's:
-    /// the fence moved on, or `None` (nothing inserted).
+    /// the fence moved on, or `None` (nothing inserted). One statement: the
+    /// fence's update, the log row and the snapshot only where it matched.
     async fn append(
         &self,
         tx: &Transaction<'_>,
+        statements: &Statements,
         write: &Write,
     ) -> Result<Option<Fence>, StoreError> {
         let Write::Append {
@@ -222,69 +243,102 @@ impl Writer {
         let Some(fence) = self.fences.lock().expect("fences").get(group_id).copied() else {
             return Ok(None);
         };
-        let last_seq = events
-            .last()
-            .map(|e| e.seq)
-            .or_else(|| inputs.last().map(|i| i.seq))
-            .unwrap_or(0) as i64;
-        let deadline_ms = next_deadline.map(|ms| ms as f64 / 1000.0);
-        // The fence: under Read Committed a concurrent claim holds this row's
-        // lock; this update waits for it and then finds the epoch moved.
-        let updated = tx
-            .query_opt(
-                "UPDATE group_owner SET flushes = flushes + 1, last_seq = GREATEST(last_seq, $4),
-                     next_deadline = to_timestamp($5)
-                 WHERE group_id = $1 AND epoch = $2 AND flushes = $3 RETURNING flushes",
-                &[
-                    &group_id,
-                    &fence.epoch,
-                    &fence.flushes,
-                    &last_seq,
-                    &deadline_ms,
-                ],
-            )
-            .await
-            .map_err(pg)?;
-        let Some(updated) = updated else {
-            return Ok(None);
+        // A group writes only when its batch logged inputs: there is a row.
+        let Some(sealed) = seal_flush(&self.key, group_id, inputs, events) else {
+            return Ok(Some(fence));
         };
-        let flush: i64 = updated.get(0);
-        if let Some(sealed) = seal_flush(&self.key, group_id, inputs, events) {
-            tx.execute(
-                "INSERT INTO log (group_id, flush, epoch, first_seq, seq, audiences, inputs, events)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                &[
-                    &group_id,
-                    &flush,
-                    &fence.epoch,
-                    &(sealed.first as i64),
-                    &(sealed.last as i64),
-                    &sealed.audiences,
-                    &sealed.inputs,
-                    &sealed.events,
-                ],
-            )
-            .await
-            .map_err(pg)?;
+        let deadline_s = next_deadline.map(|ms| ms as f64 / 1000.0);
+        let (first, last) = (sealed.first as i64, sealed.last as i64);
+        let row = match snapshot {
+            None => {
+                tx.query_opt(
+                    &statements.append,
+                    &[
+                        &group_id,
+                        &fence.epoch,
+                        &fence.flushes,
+                        &last,
+                        &deadline_s,
+                        &first,
+                        &sealed.audiences,
+                        &sealed.inputs,
+                        &sealed.events,
+                    ],
+                )
+                .await
+            }
+            Some((seq, json)) => {
+                let ad = associated("snapshots", group_id, &seq.to_string());
+                let payload = self.key.seal(json.as_bytes(), &ad);
+                tx.query_opt(
+                    &statements.append_with_snapshot,
+                    &[
+                        &group_id,
+                        &fence.epoch,
+                        &fence.flushes,
+                        &last,
+                        &deadline_s,
+                        &first,
+                        &sealed.audiences,
+                        &sealed.inputs,
+                        &sealed.events,
+                        &(*seq as i64),
+                        &payload,
+                    ],
+                )
+                .await
+            }
         }
-        if let Some((seq, json)) = snapshot {
-            let ad = associated("snapshots", group_id, &seq.to_string());
-            tx.execute(
-                "INSERT INTO snapshots (group_id, seq, flush, payload) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (group_id) DO UPDATE SET seq = $2, flush = $3, payload = $4",
-                &[
-                    &group_id,
-                    &(*seq as i64),
-                    &flush,
-                    &self.key.seal(json.as_bytes(), &ad),
-                ],
-            )
-            .await
-            .map_err(pg)?;
-        }
-        Ok(Some(Fence {
+        .map_err(pg)?;
+        Ok(row.map(|row| Fence {
             epoch: fence.epoch,
-            flushes: flush,
+            flushes: row.get(0),
         }))
     }
+}
+
+/// The fence, the log row and (in the second) the snapshot, in one
+/// statement: under Read Committed a concurrent claim holds the owner row's
+/// lock; the update waits for it and then finds the epoch moved, and the
+/// inserts that read its result insert nothing.
+const APPEND: &str = "
+WITH fence AS (
+    UPDATE group_owner SET flushes = flushes + 1, last_seq = GREATEST(last_seq, $4),
+        next_deadline = to_timestamp($5)
+    WHERE group_id = $1 AND epoch = $2 AND flushes = $3 RETURNING flushes
+), logged AS (
+    INSERT INTO log (group_id, flush, epoch, first_seq, seq, audiences, inputs, events)
+    SELECT $1, flushes, $2, $6, $4, $7, $8, $9 FROM fence
+)";
+
+/// The statements the writer sends, prepared once per connection.
+struct Statements {
+    append: tokio_postgres::Statement,
+    append_with_snapshot: tokio_postgres::Statement,
+}
+
+/// The writer's connection, its statements prepared.
+async fn connected(url: &str) -> Result<(Client, Statements), StoreError> {
+    let client = super::connect(url).await?;
+    let append = client
+        .prepare(&format!("{APPEND} SELECT flushes FROM fence"))
+        .await
+        .map_err(pg)?;
+    let append_with_snapshot = client
+        .prepare(&format!(
+            "{APPEND}, snapshot AS (
+                INSERT INTO snapshots (group_id, seq, flush, payload)
+                SELECT $1, $10, flushes, $11 FROM fence
+                ON CONFLICT (group_id) DO UPDATE SET seq = $10, flush = EXCLUDED.flush, payload = $11
+            ) SELECT flushes FROM fence"
+        ))
+        .await
+        .map_err(pg)?;
+    Ok((
+        client,
+        Statements {
+            append,
+            append_with_snapshot,
+        },
+    ))
 }
