@@ -259,9 +259,13 @@ impl App {
             tokens,
         };
         self.durable(write).await?;
-        let task = GroupTask::new(engine, Vec::new(), self.shared());
-        self.groups.insert(config.group_id.clone(), task.spawn());
-        self.metrics.group_started();
+        // With several nodes the group starts where its members are routed
+        // (claimed by the first of them), not where it was created.
+        if self.cluster.is_none() {
+            let task = GroupTask::new(engine, Vec::new(), self.shared());
+            self.groups.insert(config.group_id.clone(), task.spawn());
+            self.metrics.group_started();
+        }
         tracing::info!(group_id = %config.group_id, members = members.len(), "group created");
         Ok(CreatedGroup {
             group_id: config.group_id,

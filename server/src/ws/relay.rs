@@ -22,6 +22,7 @@ pub(super) async fn relay(
     reader: &mut Reader,
     writer: &mut Writer,
     mut shutdown: watch::Receiver<bool>,
+    frame_max_bytes: usize,
 ) -> End {
     let moved = |why| End::Close(close::MOVED, Cow::Borrowed("moved: reconnect"), why);
     let Ok(mut request) = format!("ws://{owner}/ws?g={group_id}").into_client_request() else {
@@ -31,7 +32,10 @@ pub(super) async fn relay(
         "Sec-WebSocket-Protocol",
         HeaderValue::from_static("rondo.v1"),
     );
-    let Ok((upstream, _)) = tokio_tungstenite::connect_async(request).await else {
+    // The same small buffers as every member's socket: a node relays many.
+    let config = super::socket::config(frame_max_bytes);
+    let connecting = tokio_tungstenite::connect_async_with_config(request, Some(config), true);
+    let Ok((upstream, _)) = connecting.await else {
         return moved("owner unreachable");
     };
     let (mut to_owner, mut from_owner) = upstream.split();

@@ -82,8 +82,11 @@ async fn live(app: &Arc<App>, reader: &mut Reader, writer: &mut Writer, ticket: 
         Located::Here(group) => group,
         Located::There(owner) => {
             let shutdown = app.shutdown.clone();
-            return super::relay::relay(&owner, &group_id, hello_text, reader, writer, shutdown)
-                .await;
+            let frame_max = app.config.frame_max_bytes;
+            return super::relay::relay(
+                &owner, &group_id, hello_text, reader, writer, shutdown, frame_max,
+            )
+            .await;
         }
         Located::Nowhere => {
             return End::Close(close::UNAUTHORIZED, "unknown group".into(), "unknown group");

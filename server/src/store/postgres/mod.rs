@@ -120,7 +120,6 @@ impl PgStore {
         let writer = writer::Writer {
             url: url.to_owned(),
             key: key.clone(),
-            node,
             fences: fences.clone(),
             on_commit: Box::new(on_commit),
             on_fenced: Box::new(on_fenced),

@@ -4,7 +4,7 @@
 //! other groups in the same transaction commit as usual.
 
 use super::schema::{pg, LOG_FORMAT};
-use super::{Fence, Fences, NodeId};
+use super::{Fence, Fences};
 use crate::crypto::DataKey;
 use crate::store::seal::{associated, seal_flush};
 use crate::store::{StoreError, Write};
@@ -23,7 +23,6 @@ const RECONNECT_EVERY: Duration = Duration::from_millis(500);
 pub(super) struct Writer {
     pub url: String,
     pub key: DataKey,
-    pub node: NodeId,
     pub fences: Fences,
     pub on_commit: Box<dyn Fn(Duration) + Send + Sync>,
     pub on_fenced: Box<dyn Fn() + Send + Sync>,
@@ -133,20 +132,14 @@ impl Writer {
                     )
                     .await
                     .map_err(pg)?;
-                    // The node that creates a group owns it from the start.
+                    // Nobody owns a new group: the node its members are
+                    // routed to claims it when the first of them comes.
                     tx.execute(
-                        "INSERT INTO group_owner (group_id, epoch, owner, last_seq, flushes) VALUES ($1, 1, $2, 0, 0)",
-                        &[&group_id, &self.node.0],
+                        "INSERT INTO group_owner (group_id, epoch, owner, last_seq, flushes) VALUES ($1, 0, NULL, 0, 0)",
+                        &[&group_id],
                     )
                     .await
                     .map_err(pg)?;
-                    moved.push((
-                        group_id.to_owned(),
-                        Fence {
-                            epoch: 1,
-                            flushes: 0,
-                        },
-                    ));
                     for (member_id, hash) in tokens {
                         let member_id = member_id.as_ref().map(|m| m.as_str());
                         tx.execute(
