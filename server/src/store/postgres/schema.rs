@@ -27,7 +27,10 @@ CREATE TABLE nodes (
     internal_addr text NOT NULL,
     lease_until timestamptz NOT NULL
 );
--- Who owns each group; epoch only grows and fences every append.
+-- Who owns each group; epoch only grows and fences every append. Every
+-- flush updates its group's row: no index but the key, and room on each
+-- page, so the update stays on its page (HOT) and leaves no index entries
+-- behind; the sweep reads the small table whole.
 CREATE TABLE group_owner (
     group_id text PRIMARY KEY,
     epoch bigint NOT NULL,
@@ -35,8 +38,7 @@ CREATE TABLE group_owner (
     last_seq bigint NOT NULL,
     flushes bigint NOT NULL,
     next_deadline timestamptz
-);
-CREATE INDEX group_owner_due ON group_owner (next_deadline) WHERE next_deadline IS NOT NULL;
+) WITH (fillfactor = 50);
 -- One row per group flush, numbered per group.
 CREATE TABLE log (
     group_id text NOT NULL,
