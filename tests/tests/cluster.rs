@@ -566,3 +566,56 @@ async fn a_node_cut_off_from_postgres_acknowledges_nothing_and_is_replaced() {
     }
     drop(a);
 }
+
+#[tokio::test]
+async fn a_due_deadline_fires_after_its_owner_dies_with_nobody_connected() {
+    let Some(mut cluster) = Cluster::start() else {
+        eprintln!("cluster test skipped: PostgreSQL or HAProxy is not installed");
+        return;
+    };
+    let group = create_group(cluster.haproxy.addr, &NAMES).await;
+    let mut m = Vec::new();
+    for name in NAMES {
+        m.push(connect(cluster.haproxy.addr, &group, name, None).await);
+    }
+    into_a_round(&mut m).await;
+    let seen = m.iter().map(Member::last_seq).max().unwrap();
+    let owner = cluster.owner(&group);
+    cluster.nodes[owner].take().expect("running").kill();
+    drop(m);
+    // Nobody comes back; the sweep of another node claims the group for its
+    // due turn deadline, which fires and is logged there.
+    let query = format!(
+        "SELECT last_seq FROM group_owner o JOIN nodes n ON n.node_id = o.owner \
+         WHERE o.group_id = '{}' AND n.lease_until > now()",
+        group.group_id
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let row = cluster.pg.query(&query);
+        if let Some(last) = row.first().and_then(|r| r.parse::<u64>().ok()) {
+            if last > seen {
+                break;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no live node fired the group's deadline"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_ne!(cluster.owner(&group), owner);
+    // What fired is in the log: a member coming back sees the turns move on.
+    let mut back = connect(cluster.haproxy.addr, &group, "Di", Some(seen)).await;
+    back.ok(json!({"type": "ping"})).await;
+    let kinds: Vec<&str> = back
+        .events
+        .iter()
+        .filter_map(|e| e["type"].as_str())
+        .collect();
+    // The turn's deadline: overtime (or, later, the turn's end).
+    assert!(
+        kinds.contains(&"turn.overtime") || kinds.contains(&"turn.ended"),
+        "{kinds:?}"
+    );
+}
