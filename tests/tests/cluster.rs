@@ -138,6 +138,18 @@ async fn into_a_round(m: &mut [Member]) {
     m[2].until("turn.started").await;
 }
 
+/// A group made through the balancer, its members connected through it,
+/// in a round.
+async fn a_meeting_in_a_round(cluster: &Cluster) -> (Group, Vec<Member>) {
+    let group = create_group(cluster.haproxy.addr, &NAMES).await;
+    let mut m = Vec::new();
+    for name in NAMES {
+        m.push(connect(cluster.haproxy.addr, &group, name, None).await);
+    }
+    into_a_round(&mut m).await;
+    (group, m)
+}
+
 /// Every member's events from each connection, checked against each other
 /// and against a fresh replay of the log from the node that owns it now.
 async fn check_the_record(cluster: &Cluster, group: &Group, seen: &[Seen]) {
@@ -212,12 +224,7 @@ async fn kill_9_of_the_owner_mid_round_loses_nothing() {
         eprintln!("cluster test skipped: PostgreSQL or HAProxy is not installed");
         return;
     };
-    let group = create_group(cluster.haproxy.addr, &NAMES).await;
-    let mut m = Vec::new();
-    for name in NAMES {
-        m.push(connect(cluster.haproxy.addr, &group, name, None).await);
-    }
-    into_a_round(&mut m).await;
+    let (group, m) = a_meeting_in_a_round(&cluster).await;
     let owner = cluster.owner(&group);
     let killed = Instant::now();
     cluster.nodes[owner].take().expect("running").kill();
@@ -259,12 +266,7 @@ async fn a_paused_owner_is_fenced_when_it_wakes() {
         eprintln!("cluster test skipped: PostgreSQL or HAProxy is not installed");
         return;
     };
-    let group = create_group(cluster.haproxy.addr, &NAMES).await;
-    let mut m = Vec::new();
-    for name in NAMES {
-        m.push(connect(cluster.haproxy.addr, &group, name, None).await);
-    }
-    into_a_round(&mut m).await;
+    let (group, mut m) = a_meeting_in_a_round(&cluster).await;
     let owner = cluster.owner(&group);
     // Ana keeps her socket to the paused owner (through the balancer, which
     // keeps an open tunnel where it is).
@@ -337,12 +339,7 @@ async fn a_rolling_restart_moves_the_meeting_without_a_gap() {
         eprintln!("cluster test skipped: PostgreSQL or HAProxy is not installed");
         return;
     };
-    let group = create_group(cluster.haproxy.addr, &NAMES).await;
-    let mut m = Vec::new();
-    for name in NAMES {
-        m.push(connect(cluster.haproxy.addr, &group, name, None).await);
-    }
-    into_a_round(&mut m).await;
+    let (group, mut m) = a_meeting_in_a_round(&cluster).await;
     let mut seen: Vec<Seen> = NAMES.iter().map(|_| Seen::default()).collect();
     for step in 0..3 {
         let addr = cluster.nodes[step].as_ref().unwrap().addr.to_string();
@@ -390,12 +387,7 @@ async fn a_postgres_crash_is_survived_without_a_restart() {
         eprintln!("cluster test skipped: PostgreSQL or HAProxy is not installed");
         return;
     };
-    let group = create_group(cluster.haproxy.addr, &NAMES).await;
-    let mut m = Vec::new();
-    for name in NAMES {
-        m.push(connect(cluster.haproxy.addr, &group, name, None).await);
-    }
-    into_a_round(&mut m).await;
+    let (group, mut m) = a_meeting_in_a_round(&cluster).await;
     cluster.pg.restart_immediately();
     // The next command finds the writer's connection gone: not acknowledged,
     // the group stands down, and everyone resumes once PostgreSQL is back.
@@ -573,12 +565,7 @@ async fn a_due_deadline_fires_after_its_owner_dies_with_nobody_connected() {
         eprintln!("cluster test skipped: PostgreSQL or HAProxy is not installed");
         return;
     };
-    let group = create_group(cluster.haproxy.addr, &NAMES).await;
-    let mut m = Vec::new();
-    for name in NAMES {
-        m.push(connect(cluster.haproxy.addr, &group, name, None).await);
-    }
-    into_a_round(&mut m).await;
+    let (group, m) = a_meeting_in_a_round(&cluster).await;
     let seen = m.iter().map(Member::last_seq).max().unwrap();
     let owner = cluster.owner(&group);
     cluster.nodes[owner].take().expect("running").kill();
@@ -618,4 +605,44 @@ async fn a_due_deadline_fires_after_its_owner_dies_with_nobody_connected() {
         kinds.contains(&"turn.overtime") || kinds.contains(&"turn.ended"),
         "{kinds:?}"
     );
+}
+
+#[tokio::test]
+async fn a_group_past_its_snapshot_is_rebuilt_from_it_by_the_next_owner() {
+    let Some(mut cluster) = Cluster::start() else {
+        eprintln!("cluster test skipped: PostgreSQL or HAProxy is not installed");
+        return;
+    };
+    let (group, mut m) = a_meeting_in_a_round(&cluster).await;
+    // More logged inputs than between two snapshots (256), from everyone
+    // at once, at a pace under the rate limit.
+    let per_member = 70;
+    futures_util::future::join_all(m.iter_mut().map(|member| async move {
+        for i in 0..per_member {
+            let text = format!("{} point {i}", member.name);
+            member
+                .ok(json!({"type": "record.add", "kind": "discussion", "text": text}))
+                .await;
+            tokio::time::sleep(Duration::from_millis(60)).await;
+        }
+    }))
+    .await;
+    let snapshots = cluster.pg.query(&format!(
+        "SELECT count(*) FROM snapshots WHERE group_id = '{}'",
+        group.group_id
+    ));
+    assert_eq!(snapshots, ["1"], "the group has a snapshot");
+    let owner = cluster.owner(&group);
+    cluster.nodes[owner].take().expect("running").kill();
+    let mut seen = Seen::default();
+    let old = m.remove(3);
+    let back = reconnect(&cluster, &group, old, "Di", &mut seen).await;
+    let fresh = connect(cluster.haproxy.addr, &group, "Cy", None).await;
+    for member in [&back, &fresh] {
+        let record = member.welcome["meeting"]["record"]
+            .as_array()
+            .expect("a record");
+        assert_eq!(record.len(), 4 * per_member, "every item, rebuilt");
+    }
+    assert_ne!(cluster.owner(&group), owner);
 }

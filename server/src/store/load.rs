@@ -2,7 +2,7 @@
 //! and newest events, read back by walking its log rows from the newest.
 
 use super::schema::{open, row_needed};
-use super::seal::{associated, flush_ads};
+use super::seal::{associated, flush_ads, open_rows, open_text};
 use super::{
     SqliteStore, StoreError, StoredEvent, StoredGroup, StoredInput, STARTUP_REPLAY_WINDOW,
 };
@@ -67,7 +67,8 @@ impl SqliteStore {
         )?;
         for (g, group_id, sealed_config) in part {
             let (g, group_id) = (*g, group_id.clone());
-            let config_json = self.open_payload(
+            let config_json = open_text(
+                &self.key,
                 sealed_config,
                 &associated("groups", &group_id, "config"),
                 "group",
@@ -78,7 +79,7 @@ impl SqliteStore {
             let (snapshot, after) = match snapshot {
                 Some((seq, row, sealed)) => {
                     let ad = associated("snapshots", &group_id, &seq.to_string());
-                    let json = self.open_payload(&sealed, &ad, "snapshot")?;
+                    let json = open_text(&self.key, &sealed, &ad, "snapshot")?;
                     (Some((seq as u64, json)), row)
                 }
                 None => (None, 0),
@@ -127,12 +128,12 @@ impl SqliteStore {
             let (inputs_ad, events_ad) = flush_ads(group_id, first, last, &audiences);
             if id > after {
                 let batch: Vec<StoredInput> =
-                    self.open_rows(&sealed_inputs, &inputs_ad, "inputs")?;
+                    open_rows(&self.key, &sealed_inputs, &inputs_ad, "inputs")?;
                 inputs.extend(batch.into_iter().rev());
             }
             if recent_events.len() < STARTUP_REPLAY_WINDOW {
                 let batch: Vec<StoredEvent> =
-                    self.open_rows(&sealed_events, &events_ad, "events")?;
+                    open_rows(&self.key, &sealed_events, &events_ad, "events")?;
                 recent_events.extend(batch.into_iter().rev());
             }
             next = prev;

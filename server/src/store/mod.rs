@@ -192,25 +192,6 @@ impl SqliteStore {
             key,
         })
     }
-
-    /// Opens a sealed row holding a JSON array.
-    fn open_rows<T: serde::de::DeserializeOwned>(
-        &self,
-        sealed: &[u8],
-        ad: &[u8],
-        what: &str,
-    ) -> Result<Vec<T>, StoreError> {
-        let json = self.open_payload(sealed, ad, what)?;
-        serde_json::from_str(&json).map_err(|_| StoreError::Unreadable(what.to_owned()))
-    }
-
-    fn open_payload(&self, sealed: &[u8], ad: &[u8], what: &str) -> Result<String, StoreError> {
-        let plain = self
-            .key
-            .open(sealed, ad)
-            .ok_or_else(|| StoreError::Undecryptable(what.to_owned()))?;
-        String::from_utf8(plain).map_err(|_| StoreError::Undecryptable(what.to_owned()))
-    }
 }
 
 impl Store for SqliteStore {

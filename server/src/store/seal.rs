@@ -2,7 +2,7 @@
 //! the associated data names the table, the group and the row, so a payload
 //! moved to another row, group or table no longer opens.
 
-use super::{StoredEvent, StoredInput};
+use super::{StoreError, StoredEvent, StoredInput};
 use crate::crypto::DataKey;
 
 /// What a payload's associated data says: the table, the group, the row.
@@ -71,4 +71,28 @@ pub(super) fn flush_ads(
         associated("inputs", group_id, &range),
         associated("events", group_id, &format!("{range}|{audiences}")),
     )
+}
+
+/// Opens a sealed text payload; `what` names it in the error (never its content).
+pub(super) fn open_text(
+    key: &DataKey,
+    sealed: &[u8],
+    ad: &[u8],
+    what: &str,
+) -> Result<String, StoreError> {
+    let plain = key
+        .open(sealed, ad)
+        .ok_or_else(|| StoreError::Undecryptable(what.to_owned()))?;
+    String::from_utf8(plain).map_err(|_| StoreError::Undecryptable(what.to_owned()))
+}
+
+/// Opens a sealed payload holding a JSON array.
+pub(super) fn open_rows<T: serde::de::DeserializeOwned>(
+    key: &DataKey,
+    sealed: &[u8],
+    ad: &[u8],
+    what: &str,
+) -> Result<Vec<T>, StoreError> {
+    let json = open_text(key, sealed, ad, what)?;
+    serde_json::from_str(&json).map_err(|_| StoreError::Unreadable(what.to_owned()))
 }

@@ -7,7 +7,7 @@
 mod schema;
 mod writer;
 
-use super::seal::{associated, flush_ads};
+use super::seal::{associated, flush_ads, open_rows, open_text};
 use super::{
     StoreError, StoredEvent, StoredGroup, StoredInput, TokenOwner, Write, STARTUP_REPLAY_WINDOW,
 };
@@ -226,8 +226,12 @@ impl PgStore {
                 "group written by a newer version".into(),
             ));
         }
-        let config_json =
-            self.open_payload(row.get(0), &associated("groups", id, "config"), "group")?;
+        let config_json = open_text(
+            &self.key,
+            row.get(0),
+            &associated("groups", id, "config"),
+            "group",
+        )?;
         let snapshot = client
             .query_opt(
                 "SELECT seq, flush, payload FROM snapshots WHERE group_id = $1",
@@ -239,7 +243,7 @@ impl PgStore {
             Some(row) => {
                 let seq: i64 = row.get(0);
                 let ad = associated("snapshots", id, &seq.to_string());
-                let json = self.open_payload(row.get(2), &ad, "snapshot")?;
+                let json = open_text(&self.key, row.get(2), &ad, "snapshot")?;
                 (Some((seq as u64, json)), row.get::<_, i64>(1))
             }
             None => (None, 0),
@@ -261,10 +265,11 @@ impl PgStore {
             let audiences: String = row.get(3);
             let (inputs_ad, events_ad) = flush_ads(id, first as u64, last as u64, &audiences);
             if flush > after {
-                let batch: Vec<StoredInput> = self.open_rows(row.get(4), &inputs_ad, "inputs")?;
+                let batch: Vec<StoredInput> =
+                    open_rows(&self.key, row.get(4), &inputs_ad, "inputs")?;
                 inputs.extend(batch);
             }
-            let batch: Vec<StoredEvent> = self.open_rows(row.get(5), &events_ad, "events")?;
+            let batch: Vec<StoredEvent> = open_rows(&self.key, row.get(5), &events_ad, "events")?;
             recent_events.extend(batch);
         }
         let excess = recent_events.len().saturating_sub(STARTUP_REPLAY_WINDOW);
@@ -276,24 +281,6 @@ impl PgStore {
             inputs,
             recent_events,
         })
-    }
-
-    fn open_payload(&self, sealed: &[u8], ad: &[u8], what: &str) -> Result<String, StoreError> {
-        let plain = self
-            .key
-            .open(sealed, ad)
-            .ok_or_else(|| StoreError::Undecryptable(what.to_owned()))?;
-        String::from_utf8(plain).map_err(|_| StoreError::Undecryptable(what.to_owned()))
-    }
-
-    fn open_rows<T: serde::de::DeserializeOwned>(
-        &self,
-        sealed: &[u8],
-        ad: &[u8],
-        what: &str,
-    ) -> Result<Vec<T>, StoreError> {
-        let json = self.open_payload(sealed, ad, what)?;
-        serde_json::from_str(&json).map_err(|_| StoreError::Unreadable(what.to_owned()))
     }
 
     /// Groups with a deadline due whose owner's lease has lapsed: this node

@@ -142,12 +142,7 @@ impl Writer {
                     .map_err(pg)?;
                     for (member_id, hash) in tokens {
                         let member_id = member_id.as_ref().map(|m| m.as_str());
-                        tx.execute(
-                            "INSERT INTO tokens (token_hash, group_id, member_id) VALUES ($1, $2, $3)",
-                            &[&&hash[..], &group_id, &member_id],
-                        )
-                        .await
-                        .map_err(pg)?;
+                        insert_token(&tx, hash, group_id, member_id).await?;
                     }
                     Ok(())
                 }
@@ -170,12 +165,7 @@ impl Writer {
                             .map_err(pg)?;
                     }
                     if let Some(hash) = token_hash {
-                        tx.execute(
-                            "INSERT INTO tokens (token_hash, group_id, member_id) VALUES ($1, $2, $3)",
-                            &[&&hash[..], &group_id, &member_id],
-                        )
-                        .await
-                        .map_err(pg)?;
+                        insert_token(&tx, hash, group_id, member_id).await?;
                     }
                     Ok(())
                 }
@@ -242,47 +232,30 @@ impl Writer {
         };
         let deadline_s = next_deadline.map(|ms| ms as f64 / 1000.0);
         let (first, last) = (sealed.first as i64, sealed.last as i64);
-        let row = match snapshot {
-            None => {
-                tx.query_opt(
-                    &statements.append,
-                    &[
-                        &group_id,
-                        &fence.epoch,
-                        &fence.flushes,
-                        &last,
-                        &deadline_s,
-                        &first,
-                        &sealed.audiences,
-                        &sealed.inputs,
-                        &sealed.events,
-                    ],
-                )
-                .await
-            }
-            Some((seq, json)) => {
-                let ad = associated("snapshots", group_id, &seq.to_string());
-                let payload = self.key.seal(json.as_bytes(), &ad);
-                tx.query_opt(
-                    &statements.append_with_snapshot,
-                    &[
-                        &group_id,
-                        &fence.epoch,
-                        &fence.flushes,
-                        &last,
-                        &deadline_s,
-                        &first,
-                        &sealed.audiences,
-                        &sealed.inputs,
-                        &sealed.events,
-                        &(*seq as i64),
-                        &payload,
-                    ],
-                )
-                .await
-            }
-        }
-        .map_err(pg)?;
+        let snapshot_seq = snapshot.as_ref().map(|(seq, _)| *seq as i64);
+        let snapshot_payload = snapshot.as_ref().map(|(seq, json)| {
+            let ad = associated("snapshots", group_id, &seq.to_string());
+            self.key.seal(json.as_bytes(), &ad)
+        });
+        let row = tx
+            .query_opt(
+                &statements.append,
+                &[
+                    &group_id,
+                    &fence.epoch,
+                    &fence.flushes,
+                    &last,
+                    &deadline_s,
+                    &first,
+                    &sealed.audiences,
+                    &sealed.inputs,
+                    &sealed.events,
+                    &snapshot_seq,
+                    &snapshot_payload,
+                ],
+            )
+            .await
+            .map_err(pg)?;
         Ok(row.map(|row| Fence {
             epoch: fence.epoch,
             flushes: row.get(0),
@@ -290,7 +263,23 @@ impl Writer {
     }
 }
 
-/// The fence, the log row and (in the second) the snapshot, in one
+/// A member's (or, without a member, the convener's) token, by its hash.
+async fn insert_token(
+    tx: &Transaction<'_>,
+    hash: &[u8; 32],
+    group_id: &str,
+    member_id: Option<&str>,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO tokens (token_hash, group_id, member_id) VALUES ($1, $2, $3)",
+        &[&&hash[..], &group_id, &member_id],
+    )
+    .await
+    .map_err(pg)?;
+    Ok(())
+}
+
+/// The fence, the log row and the snapshot (when there is one), in one
 /// statement: under Read Committed a concurrent claim holds the owner row's
 /// lock; the update waits for it and then finds the epoch moved, and the
 /// inserts that read its result insert nothing.
@@ -302,36 +291,20 @@ WITH fence AS (
 ), logged AS (
     INSERT INTO log (group_id, flush, epoch, first_seq, seq, audiences, inputs, events)
     SELECT $1, flushes, $2, $6, $4, $7, $8, $9 FROM fence
-)";
+), snapshot AS (
+    INSERT INTO snapshots (group_id, seq, flush, payload)
+    SELECT $1, $10, flushes, $11 FROM fence WHERE $10::bigint IS NOT NULL
+    ON CONFLICT (group_id) DO UPDATE SET seq = $10, flush = EXCLUDED.flush, payload = $11
+) SELECT flushes FROM fence";
 
 /// The statements the writer sends, prepared once per connection.
 struct Statements {
     append: tokio_postgres::Statement,
-    append_with_snapshot: tokio_postgres::Statement,
 }
 
 /// The writer's connection, its statements prepared.
 async fn connected(url: &str) -> Result<(Client, Statements), StoreError> {
     let client = super::connect(url).await?;
-    let append = client
-        .prepare(&format!("{APPEND} SELECT flushes FROM fence"))
-        .await
-        .map_err(pg)?;
-    let append_with_snapshot = client
-        .prepare(&format!(
-            "{APPEND}, snapshot AS (
-                INSERT INTO snapshots (group_id, seq, flush, payload)
-                SELECT $1, $10, flushes, $11 FROM fence
-                ON CONFLICT (group_id) DO UPDATE SET seq = $10, flush = EXCLUDED.flush, payload = $11
-            ) SELECT flushes FROM fence"
-        ))
-        .await
-        .map_err(pg)?;
-    Ok((
-        client,
-        Statements {
-            append,
-            append_with_snapshot,
-        },
-    ))
+    let append = client.prepare(APPEND).await.map_err(pg)?;
+    Ok((client, Statements { append }))
 }
