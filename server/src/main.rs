@@ -16,7 +16,7 @@ fn main() -> ExitCode {
         Command::Demo(config) => (config, true),
         Command::Compact(args) => return compact(&args.db),
     };
-    let runtime = match tokio::runtime::Runtime::new() {
+    let runtime = match runtime() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("rondo: cannot start the runtime: {e}");
@@ -29,6 +29,19 @@ fn main() -> ExitCode {
             eprintln!("rondo: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// One core (as under `taskset -c 0`): the single-threaded scheduler, with
+/// no work stealing to pay for; more cores: a worker each.
+fn runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores == 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Runtime::new()
     }
 }
 

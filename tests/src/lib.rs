@@ -62,6 +62,16 @@ impl Server {
 
     /// Starts on a given address, e.g. the one a killed server had.
     pub fn start_on(dir: &Path, addr: &str, extra: &[&str]) -> Server {
+        Self::start_with_cores(dir, addr, extra, None)
+    }
+
+    /// Starts on one core only (as `taskset -c 0` would): the server then
+    /// runs its single-threaded scheduler.
+    pub fn start_on_one_core(dir: &Path) -> Server {
+        Self::start_with_cores(dir, "127.0.0.1:0", &[], Some(0))
+    }
+
+    fn start_with_cores(dir: &Path, addr: &str, extra: &[&str], core: Option<usize>) -> Server {
         let db = dir.join("rondo.db");
         let log = dir.join(format!(
             "server-{}.log",
@@ -71,7 +81,24 @@ impl Server {
                 .as_nanos()
         ));
         let log_file = std::fs::File::create(&log).expect("log file");
-        let mut child = Command::new(rondo_binary())
+        let mut command = Command::new(rondo_binary());
+        if let Some(core) = core {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: between fork and exec only the affinity syscall runs,
+            // on a set built on this stack.
+            unsafe {
+                command.pre_exec(move || {
+                    let mut set: libc::cpu_set_t = std::mem::zeroed();
+                    libc::CPU_SET(core, &mut set);
+                    if libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) != 0
+                    {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+        }
+        let mut child = command
             .args(["serve", "--addr", addr, "--db"])
             .arg(&db)
             .args(extra)

@@ -46,9 +46,27 @@ async fn start_case(m: &mut [Member], presenter: usize, template: Value) -> Stri
 #[tokio::test]
 async fn a_full_sgs_case_with_six_members() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path());
+    a_full_sgs_case(&Server::start(dir.path())).await;
+}
+
+/// On one core the server runs tokio's single-threaded scheduler.
+#[tokio::test]
+async fn a_full_sgs_case_on_one_core() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start_on_one_core(dir.path());
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.child.id())).unwrap();
+    assert!(
+        status
+            .lines()
+            .any(|l| l.starts_with("Cpus_allowed_list:") && l.trim_end().ends_with("\t0")),
+        "the server runs on core 0 alone"
+    );
+    a_full_sgs_case(&server).await;
+}
+
+async fn a_full_sgs_case(server: &Server) {
     let group = create_group(server.addr, &SIX).await;
-    let mut m = connect_all(&server, &group, &SIX).await;
+    let mut m = connect_all(server, &group, &SIX).await;
     start_case(&mut m, 2, json!("sgs")).await;
     m[2].ok(json!({"type": "turn.done"})).await; // request for help
     for round in ["questions", "feedback"] {
