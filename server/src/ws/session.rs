@@ -17,7 +17,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
-use tracing::Instrument;
 
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 const PING_EVERY: Duration = Duration::from_secs(15);
@@ -97,26 +96,25 @@ async fn live(app: &Arc<App>, reader: &mut Reader, writer: &mut Writer, ticket: 
         }
     };
     let conn = app.next_conn_id();
+    // The span names the connection in its log lines. It is given to them,
+    // not entered around the connection's future: that would enter and
+    // leave it at every wake-up, thousands of times a second per core.
     let span = tracing::info_span!("connection", conn, group_id = %group_id, member_id = %member);
-    async move {
-        let (outbox, outbound) = mpsc::channel(OUTBOX_CAPACITY);
-        let join = GroupMsg::Join {
-            conn,
-            member: member.clone(),
-            outbox,
-            resume_from,
-        };
-        if group.inbox.send(join).await.is_err() {
-            return End::Close(close::GOING_AWAY, "group stopped".into(), "group stopped");
-        }
-        tracing::info!("joined");
-        let end = serve(app, &group.inbox, conn, &member, reader, writer, outbound).await;
-        tracing::info!(reason = why(&end), "closed");
-        let _ = group.inbox.send(GroupMsg::Leave { conn }).await;
-        end
+    let (outbox, outbound) = mpsc::channel(OUTBOX_CAPACITY);
+    let join = GroupMsg::Join {
+        conn,
+        member: member.clone(),
+        outbox,
+        resume_from,
+    };
+    if group.inbox.send(join).await.is_err() {
+        return End::Close(close::GOING_AWAY, "group stopped".into(), "group stopped");
     }
-    .instrument(span)
-    .await
+    tracing::info!(parent: &span, "joined");
+    let end = serve(app, &group.inbox, conn, &member, reader, writer, outbound).await;
+    tracing::info!(parent: &span, reason = why(&end), "closed");
+    let _ = group.inbox.send(GroupMsg::Leave { conn }).await;
+    end
 }
 
 fn why(end: &End) -> &'static str {
@@ -183,7 +181,11 @@ async fn serve(
     writer: &mut Writer,
     mut outbound: mpsc::Receiver<Outbound>,
 ) -> End {
+    // Made once: a `changed()` made afresh at every turn of the loop would
+    // register with (and leave) the watch's waiters each time.
     let mut shutdown = app.shutdown.clone();
+    let shutdown = shutdown.changed();
+    tokio::pin!(shutdown);
     let mut limit = TokenBucket::new(app.config.rate_per_s, app.config.rate_burst);
     let mut refusals = 0;
     let mut last_heard = Instant::now();
@@ -191,6 +193,10 @@ async fn serve(
     ping.tick().await;
     loop {
         tokio::select! {
+            // In this order, and no further once one is ready: delivering is
+            // most of a connection's work, and the other branches need not
+            // be polled (and their wakers registered again) for it.
+            biased;
             out = outbound.recv() => match out {
                 Some(Outbound::Text(text)) => {
                     // Everything already queued goes out with one flush: one
@@ -275,7 +281,7 @@ async fn serve(
                     }
                     Err(error) => {
                         app.metrics.count_error(error.rejection.code);
-                        tracing::debug!(code = error.rejection.code.as_str(), "unreadable frame");
+                        tracing::debug!(conn, code = error.rejection.code.as_str(), "unreadable frame");
                         if !writer.refuse(error.re, error.rejection).await {
                             return End::Gone("write failed");
                         }
@@ -290,7 +296,7 @@ async fn serve(
                     return End::Gone("ping failed");
                 }
             }
-            _ = shutdown.changed() => {
+            _ = &mut shutdown => {
                 return End::Close(close::GOING_AWAY, "server shutting down".into(), "shutdown");
             }
         }

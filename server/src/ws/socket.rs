@@ -131,13 +131,19 @@ impl Writer {
     /// Writes frames with one flush, within the write timeout; `false` when
     /// the client is gone or stopped reading.
     pub async fn send_all(&mut self, frames: impl IntoIterator<Item = Message>) -> bool {
-        let written = tokio::time::timeout(WRITE_TIMEOUT, async {
+        let write = async {
             for frame in frames {
                 self.sink.feed(frame).await?;
             }
             self.sink.flush().await
-        })
-        .await;
+        };
+        tokio::pin!(write);
+        // A client that reads takes the write at once: the timer is armed
+        // only for a write that has to wait.
+        if let std::task::Poll::Ready(written) = futures_util::poll!(&mut write) {
+            return written.is_ok();
+        }
+        let written = tokio::time::timeout(WRITE_TIMEOUT, write).await;
         matches!(written, Ok(Ok(())))
     }
 
