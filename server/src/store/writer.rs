@@ -23,6 +23,12 @@ fn checkpoint(conn: &Connection) {
     }
 }
 
+/// Commits start at least this far apart. Under load the writes of the
+/// wait are committed together, with one fsync and one wake-up of the
+/// writer for all of them; a write that finds the writer idle longer than
+/// this is committed at once.
+const COMMIT_GAP: Duration = Duration::from_millis(5);
+
 /// Most writes committed in one transaction.
 const WRITES_PER_COMMIT_MAX: usize = 512;
 /// Queued writes, at most; a full queue makes writers wait.
@@ -78,6 +84,7 @@ fn write_loop(
     on_commit: impl Fn(Duration),
 ) {
     let mut last_checkpoint = Instant::now();
+    let mut last_commit = Instant::now();
     let mut unchecked = false;
     loop {
         let first = match queue.recv_timeout(CHECKPOINT_EVERY) {
@@ -91,6 +98,10 @@ fn write_loop(
             unchecked = false;
         }
         let Some(first) = first else { continue };
+        if let Some(wait) = COMMIT_GAP.checked_sub(last_commit.elapsed()) {
+            std::thread::sleep(wait);
+        }
+        last_commit = Instant::now();
         let mut batch = vec![first];
         while batch.len() < WRITES_PER_COMMIT_MAX {
             match queue.try_recv() {
