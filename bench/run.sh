@@ -8,7 +8,7 @@
 #   bench/run.sh sweep TARGET RATES...  # the same load at several rates, for one target
 #   bench/run.sh quiet             # 2 400 groups x 8, one action per member every 10 s
 #   bench/run.sh restart           # start-up after a SIGKILL with ~1 000 000 events logged
-#   bench/run.sh ladder [REPS]     # 1 000 groups x 8 at 0.5-3 actions/s per member: the bare
+#   bench/run.sh ladder [REPS [RATES...]]  # 1 000 groups x 8 at 0.5-3 actions/s per member: the bare
 #                                  # Rust relay, a Node ws relay and rondo, side by side
 #   bench/run.sh failover [KILLS]  # kill -9 of a group's owner to the first ack from the new one
 #   bench/run.sh cluster [RATE]    # 1 000 groups x 8 on three nodes on PostgreSQL, then one on SQLite
@@ -84,8 +84,12 @@ case "${1:-}" in
   ladder)
     (cd bench/node-relay && npm ci --silent --no-audit --no-fund)
     reps=${2:-2}
+    # Rates to run (default: the whole ladder); more repetitions of a few
+    # rates replace and add to those files, and the table takes every file.
+    rates=("${@:3}")
+    [ ${#rates[@]} -gt 0 ] || rates=(0.5 1 1.5 2 2.5 3)
     export STEP_S=8
-    for rate in 0.5 1 1.5 2 2.5 3; do
+    for rate in "${rates[@]}"; do
       for rep in $(seq "$reps"); do
         for target in relay node rondo; do run "$target" 1000 "$rate" 16 "ladder-$target-$rate-$rep"; done
       done
