@@ -5,7 +5,7 @@ use crate::config::Config;
 use crate::group::{self, GroupHandle, GroupTask};
 use crate::metrics::Metrics;
 use crate::store::postgres::{Claim, PgStore};
-use crate::store::{Store, StoreError, TokenOwner, Write};
+use crate::store::{Store, StoreError, StoredGroup, TokenOwner, Write};
 use dashmap::DashMap;
 use rand::RngCore;
 use rondo_protocol::engine::state::GroupConfig;
@@ -70,7 +70,7 @@ impl App {
             claims: tokio::sync::Mutex::new(()),
             draining: std::sync::atomic::AtomicBool::new(false),
             store: store.clone(),
-            metrics: metrics.clone(),
+            metrics,
             config,
             shutdown,
             clock: Clock::start(),
@@ -79,20 +79,26 @@ impl App {
             open_sockets: std::sync::atomic::AtomicUsize::new(0),
         });
         for stored in store.load_groups()? {
-            let engine = group::rebuild(
-                &stored.config_json,
-                stored.snapshot.as_ref().map(|(_, json)| json.as_str()),
-                &stored.inputs,
-            )
-            .map_err(|reason| StoreError::Unreplayable {
-                group_id: stored.group_id.clone(),
-                reason,
-            })?;
-            let task = GroupTask::new(engine, stored.recent_events, app.shared());
-            app.groups.insert(stored.group_id, task.spawn());
-            metrics.group_started();
+            app.start_group(stored)?;
         }
         Ok(app)
+    }
+
+    /// Rebuilds a stored group's engine and starts its task here.
+    fn start_group(&self, stored: StoredGroup) -> Result<GroupHandle, StoreError> {
+        let engine = group::rebuild(
+            &stored.config_json,
+            stored.snapshot.as_ref().map(|(_, json)| json.as_str()),
+            &stored.inputs,
+        )
+        .map_err(|reason| StoreError::Unreplayable {
+            group_id: stored.group_id.clone(),
+            reason,
+        })?;
+        let handle = GroupTask::new(engine, stored.recent_events, self.shared()).spawn();
+        self.groups.insert(stored.group_id, handle.clone());
+        self.metrics.group_started();
+        Ok(handle)
     }
 
     /// What a group task is given of the server's.
@@ -142,21 +148,13 @@ impl App {
             return Located::Here(handle);
         }
         match cluster.claim(group_id).await {
-            Ok(Claim::Claimed(stored)) => match group::rebuild(
-                &stored.config_json,
-                stored.snapshot.as_ref().map(|(_, json)| json.as_str()),
-                &stored.inputs,
-            ) {
-                Ok(engine) => {
-                    let task = GroupTask::new(engine, stored.recent_events, self.shared());
-                    let handle = task.spawn();
-                    self.groups.insert(group_id.clone(), handle.clone());
-                    self.metrics.group_started();
+            Ok(Claim::Claimed(stored)) => match self.start_group(stored) {
+                Ok(handle) => {
                     self.metrics.group_claimed();
                     Located::Here(handle)
                 }
-                Err(reason) => {
-                    tracing::error!(group_id = %group_id, %reason, "a claimed group cannot be rebuilt");
+                Err(error) => {
+                    tracing::error!(group_id = %group_id, %error, "a claimed group cannot be rebuilt");
                     cluster.forget(group_id);
                     Located::Unavailable
                 }

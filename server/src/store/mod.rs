@@ -194,6 +194,62 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// A token's row in `tokens` or `feeds`: its hash, group and member.
+    fn lookup(&self, table: &str, token_hash: &[u8; 32]) -> Result<Option<TokenRow>, StoreError> {
+        let conn = self.reader.lock().map_err(|_| StoreError::Stopped)?;
+        let sql =
+            format!("SELECT token_hash, group_id, member_id FROM {table} WHERE token_hash = ?1");
+        let row = conn
+            .prepare_cached(&sql)?
+            .query_row(params![&token_hash[..]], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        Ok(row)
+    }
+}
+
+/// A token's row as stored: its hash, group id and member id (none for a
+/// convener's token).
+type TokenRow = (Vec<u8>, String, Option<String>);
+
+/// Whose a token is, from its row: ids are parsed where they leave the
+/// database, like any other input, and the hashes compared in constant
+/// time (the index found the row; the answer never depends on how much of
+/// a hash matched).
+fn owner_of(
+    row: Option<TokenRow>,
+    token_hash: &[u8; 32],
+) -> Result<Option<TokenOwner>, StoreError> {
+    let Some((stored, group_id, member_id)) = row else {
+        return Ok(None);
+    };
+    let unreadable = || StoreError::Unreadable("token owner".into());
+    let stored: [u8; 32] = stored.try_into().map_err(|_| unreadable())?;
+    let group_id = GroupId::new(group_id).map_err(|_| unreadable())?;
+    let member_id = member_id
+        .map(MemberId::new)
+        .transpose()
+        .map_err(|_| unreadable())?;
+    let same: bool = subtle::ConstantTimeEq::ct_eq(&stored[..], &token_hash[..]).into();
+    Ok(same.then_some(TokenOwner {
+        group_id,
+        member_id,
+        token_hash: stored,
+    }))
+}
+
+/// A calendar feed's owner: always a member.
+fn feed_of(owner: Option<TokenOwner>) -> Result<Option<(GroupId, MemberId)>, StoreError> {
+    owner
+        .map(|o| match o.member_id {
+            Some(member_id) => Ok((o.group_id, member_id)),
+            None => Err(StoreError::Unreadable("feed owner".into())),
+        })
+        .transpose()
+}
+
 impl Store for SqliteStore {
     fn write(&self, write: Write) -> oneshot::Receiver<Result<(), Arc<StoreError>>> {
         let (done, receiver) = oneshot::channel();
@@ -204,56 +260,11 @@ impl Store for SqliteStore {
     }
 
     fn token_owner(&self, token_hash: &[u8; 32]) -> Result<Option<TokenOwner>, StoreError> {
-        let conn = self.reader.lock().map_err(|_| StoreError::Stopped)?;
-        let row: Option<(Vec<u8>, String, Option<String>)> = conn
-            .prepare_cached(
-                "SELECT token_hash, group_id, member_id FROM tokens WHERE token_hash = ?1",
-            )?
-            .query_row(params![&token_hash[..]], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()?;
-        let Some((stored, group_id, member_id)) = row else {
-            return Ok(None);
-        };
-        // Ids are parsed where they leave the database, like any other input.
-        let unreadable = || StoreError::Unreadable("token owner".into());
-        let group_id = GroupId::new(group_id).map_err(|_| unreadable())?;
-        let member_id = member_id
-            .map(MemberId::new)
-            .transpose()
-            .map_err(|_| unreadable())?;
-        Ok(Some(()).and_then(|()| {
-            let stored: [u8; 32] = stored.try_into().ok()?;
-            // The index found the row; compare in constant time all the same,
-            // so the answer never depends on how much of a hash matched.
-            let same: bool = subtle::ConstantTimeEq::ct_eq(&stored[..], &token_hash[..]).into();
-            same.then_some(TokenOwner {
-                group_id,
-                member_id,
-                token_hash: stored,
-            })
-        }))
+        owner_of(self.lookup("tokens", token_hash)?, token_hash)
     }
 
     fn feed_owner(&self, token_hash: &[u8; 32]) -> Result<Option<(GroupId, MemberId)>, StoreError> {
-        let conn = self.reader.lock().map_err(|_| StoreError::Stopped)?;
-        let row: Option<(Vec<u8>, String, String)> = conn
-            .prepare_cached(
-                "SELECT token_hash, group_id, member_id FROM feeds WHERE token_hash = ?1",
-            )?
-            .query_row(params![&token_hash[..]], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()?;
-        let Some((stored, group_id, member_id)) = row else {
-            return Ok(None);
-        };
-        let same: bool = subtle::ConstantTimeEq::ct_eq(&stored[..], &token_hash[..]).into();
-        let unreadable = || StoreError::Unreadable("feed owner".into());
-        let group_id = GroupId::new(group_id).map_err(|_| unreadable())?;
-        let member_id = MemberId::new(member_id).map_err(|_| unreadable())?;
-        Ok(same.then_some((group_id, member_id)))
+        feed_of(owner_of(self.lookup("feeds", token_hash)?, token_hash)?)
     }
 
     fn load_groups(&self) -> Result<Vec<StoredGroup>, StoreError> {

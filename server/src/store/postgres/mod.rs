@@ -9,7 +9,8 @@ mod writer;
 
 use super::seal::{associated, flush_ads, open_rows, open_text};
 use super::{
-    StoreError, StoredEvent, StoredGroup, StoredInput, TokenOwner, Write, STARTUP_REPLAY_WINDOW,
+    feed_of, owner_of, StoreError, StoredEvent, StoredGroup, StoredInput, TokenOwner, TokenRow,
+    Write, STARTUP_REPLAY_WINDOW,
 };
 use crate::crypto::DataKey;
 use rondo_protocol::ids::{GroupId, MemberId};
@@ -329,6 +330,22 @@ impl PgStore {
             .remove(group_id.as_str());
     }
 
+    /// A token's row in `tokens` or `feeds`.
+    async fn lookup(
+        &self,
+        table: &str,
+        token_hash: &[u8; 32],
+    ) -> Result<Option<TokenRow>, StoreError> {
+        let client = self.client().await?;
+        let sql =
+            format!("SELECT token_hash, group_id, member_id FROM {table} WHERE token_hash = $1");
+        let row = client
+            .query_opt(&sql, &[&&token_hash[..]])
+            .await
+            .map_err(pg)?;
+        Ok(row.map(|row| (row.get(0), row.get(1), row.get(2))))
+    }
+
     fn block_on<T>(&self, work: impl std::future::Future<Output = T>) -> T {
         self.runtime.block_on(work)
     }
@@ -371,54 +388,17 @@ impl super::Store for PgStore {
     }
 
     fn token_owner(&self, token_hash: &[u8; 32]) -> Result<Option<TokenOwner>, StoreError> {
-        self.block_on(async {
-            let client = self.client().await?;
-            let row = client
-                .query_opt(
-                    "SELECT token_hash, group_id, member_id FROM tokens WHERE token_hash = $1",
-                    &[&&token_hash[..]],
-                )
-                .await
-                .map_err(pg)?;
-            let Some(row) = row else { return Ok(None) };
-            let unreadable = || StoreError::Unreadable("token owner".into());
-            let stored: [u8; 32] = row
-                .get::<_, &[u8]>(0)
-                .try_into()
-                .map_err(|_| unreadable())?;
-            let same: bool = subtle::ConstantTimeEq::ct_eq(&stored[..], &token_hash[..]).into();
-            let group_id = GroupId::new(row.get::<_, String>(1)).map_err(|_| unreadable())?;
-            let member_id = row
-                .get::<_, Option<String>>(2)
-                .map(MemberId::new)
-                .transpose()
-                .map_err(|_| unreadable())?;
-            Ok(same.then_some(TokenOwner {
-                group_id,
-                member_id,
-                token_hash: stored,
-            }))
-        })
+        owner_of(
+            self.block_on(self.lookup("tokens", token_hash))?,
+            token_hash,
+        )
     }
 
     fn feed_owner(&self, token_hash: &[u8; 32]) -> Result<Option<(GroupId, MemberId)>, StoreError> {
-        self.block_on(async {
-            let client = self.client().await?;
-            let row = client
-                .query_opt(
-                    "SELECT token_hash, group_id, member_id FROM feeds WHERE token_hash = $1",
-                    &[&&token_hash[..]],
-                )
-                .await
-                .map_err(pg)?;
-            let Some(row) = row else { return Ok(None) };
-            let same: bool =
-                subtle::ConstantTimeEq::ct_eq(row.get::<_, &[u8]>(0), &token_hash[..]).into();
-            let unreadable = || StoreError::Unreadable("feed owner".into());
-            let group_id = GroupId::new(row.get::<_, String>(1)).map_err(|_| unreadable())?;
-            let member_id = MemberId::new(row.get::<_, String>(2)).map_err(|_| unreadable())?;
-            Ok(same.then_some((group_id, member_id)))
-        })
+        feed_of(owner_of(
+            self.block_on(self.lookup("feeds", token_hash))?,
+            token_hash,
+        )?)
     }
 
     /// Groups are claimed when their members come, not loaded at start.
