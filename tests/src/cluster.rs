@@ -15,7 +15,7 @@ pub const LEASE_TTL_MS: u64 = 1500;
 /// Whether these tests must run: under `tests/run` and in CI a missing
 /// PostgreSQL or HAProxy is a failure, not a skip.
 pub fn cluster_required() -> bool {
-    std::env::var_os("RONDO_REQUIRE_CLUSTER").is_some() || std::env::var_os("CI").is_some()
+    crate::must_run("RONDO_REQUIRE_CLUSTER")
 }
 
 /// The newest installed PostgreSQL's programs.
@@ -119,6 +119,16 @@ impl Postgres {
     /// `pg_ctl restart -m immediate`: a crash and a recovery.
     pub fn restart_immediately(&self) {
         self.pg_ctl(&["restart", "-m", "immediate", "-w"]);
+    }
+
+    /// The internal address of the node that owns a group now.
+    pub fn owner_addr(&self, group: &Group) -> String {
+        let rows = self.query(&format!(
+            "SELECT n.internal_addr FROM group_owner o JOIN nodes n ON n.node_id = o.owner \
+             WHERE o.group_id = '{}'",
+            group.group_id
+        ));
+        rows.into_iter().next().expect("an owner")
     }
 
     /// One query's rows, `|`-separated, through psql.

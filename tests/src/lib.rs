@@ -43,6 +43,12 @@ pub fn rondo_binary() -> PathBuf {
         .clone()
 }
 
+/// Whether tests that need an installed program must run (`var` set, as
+/// `tests/run` sets it, or in CI) rather than skip where it is missing.
+pub fn must_run(var: &str) -> bool {
+    std::env::var_os(var).is_some() || std::env::var_os("CI").is_some()
+}
+
 /// A running `rondo serve` on a port of its own, with its log in a file.
 pub struct Server {
     pub child: Child,

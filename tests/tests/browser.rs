@@ -32,7 +32,7 @@ impl Drop for Driver {
 /// Whether the browser tests must run: under `tests/run` (which installs
 /// what they need) and in CI, a missing browser is a failure, not a skip.
 fn browser_required() -> bool {
-    std::env::var_os("RONDO_REQUIRE_BROWSER").is_some() || std::env::var_os("CI").is_some()
+    rondo_tests::must_run("RONDO_REQUIRE_BROWSER")
 }
 
 /// chromedriver, started on a free port; `None` where it is not installed.

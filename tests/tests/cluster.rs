@@ -42,15 +42,10 @@ impl Cluster {
 
     /// The node that owns the group now, by its index.
     fn owner(&self, group: &Group) -> usize {
-        let rows = self.pg.query(&format!(
-            "SELECT n.internal_addr FROM group_owner o JOIN nodes n ON n.node_id = o.owner \
-             WHERE o.group_id = '{}'",
-            group.group_id
-        ));
-        let addr = rows.first().expect("an owner");
+        let addr = self.pg.owner_addr(group);
         self.nodes
             .iter()
-            .position(|n| n.as_ref().is_some_and(|n| &n.addr.to_string() == addr))
+            .position(|n| n.as_ref().is_some_and(|n| n.addr.to_string() == addr))
             .expect("the owner is one of the nodes")
     }
 

@@ -35,13 +35,10 @@ async fn main() {
     ana.ok(json!({"type": "meeting.open"})).await;
     let mut times = Vec::new();
     for kill in 0..args.kills {
-        let owner_addr = pg.query(&format!(
-            "SELECT n.internal_addr FROM group_owner o JOIN nodes n ON n.node_id = o.owner WHERE o.group_id = '{}'",
-            group.group_id
-        ));
+        let owner_addr = pg.owner_addr(&group);
         let owner = addrs
             .iter()
-            .position(|a| owner_addr.first() == Some(&a.to_string()))
+            .position(|a| a.to_string() == owner_addr)
             .expect("an owner among the nodes");
         let killed = Instant::now();
         nodes[owner].take().expect("running").kill();

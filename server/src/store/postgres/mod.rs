@@ -64,6 +64,9 @@ pub struct PgStore {
     runtime: tokio::runtime::Handle,
 }
 
+/// Claims of one group tried in a row while its owner lets go.
+const CLAIM_ATTEMPTS: usize = 3;
+
 /// Rows read back before a group's newest for its replay window.
 const WINDOW_ROWS: i64 = STARTUP_REPLAY_WINDOW as i64;
 
@@ -154,57 +157,51 @@ impl PgStore {
     /// Takes a group whose owner is gone (or is this node), or says who owns it.
     pub async fn claim(&self, group_id: &GroupId) -> Result<Claim, StoreError> {
         let client = self.client().await?;
-        let claimed = client
-            .query_opt(
-                "UPDATE group_owner o SET epoch = o.epoch + 1, owner = $2
-                 WHERE o.group_id = $1 AND (o.owner IS NULL OR o.owner = $2 OR NOT EXISTS (
-                     SELECT 1 FROM nodes n WHERE n.node_id = o.owner AND n.lease_until > now()))
-                 RETURNING o.epoch, o.flushes",
-                &[&group_id.as_str(), &self.node.0],
-            )
-            .await
-            .map_err(pg)?;
-        let Some(claimed) = claimed else {
+        // An owner that lets go between the two statements: claim again.
+        for _ in 0..CLAIM_ATTEMPTS {
+            let claimed = client
+                .query_opt(
+                    "UPDATE group_owner o SET epoch = o.epoch + 1, owner = $2
+                     WHERE o.group_id = $1 AND (o.owner IS NULL OR o.owner = $2 OR NOT EXISTS (
+                         SELECT 1 FROM nodes n WHERE n.node_id = o.owner AND n.lease_until > now()))
+                     RETURNING o.epoch, o.flushes",
+                    &[&group_id.as_str(), &self.node.0],
+                )
+                .await
+                .map_err(pg)?;
+            if let Some(claimed) = claimed {
+                let fence = Fence {
+                    epoch: claimed.get(0),
+                    flushes: claimed.get(1),
+                };
+                let stored = self.read_group(&client, group_id, fence.flushes).await?;
+                self.fences
+                    .lock()
+                    .expect("fences")
+                    .insert(group_id.as_str().to_owned(), fence);
+                tracing::info!(group_id = %group_id, epoch = fence.epoch, "group claimed");
+                return Ok(Claim::Claimed(stored));
+            }
             let owner = client
                 .query_opt(
-                    "SELECT n.internal_addr FROM group_owner o JOIN nodes n ON n.node_id = o.owner
+                    "SELECT n.internal_addr FROM group_owner o LEFT JOIN nodes n ON n.node_id = o.owner
                      WHERE o.group_id = $1",
                     &[&group_id.as_str()],
                 )
                 .await
                 .map_err(pg)?;
-            return Ok(match owner {
-                Some(row) => Claim::OwnedBy(row.get(0)),
-                // The owner's node row is gone (it stopped) between the two
-                // statements: the next claim takes the group.
-                None if self.exists(&client, group_id).await? => {
-                    Claim::OwnedBy(self.settings.internal_addr.clone())
+            match owner {
+                None => return Ok(Claim::Unknown),
+                Some(row) => {
+                    if let Some(addr) = row.get::<_, Option<String>>(0) {
+                        return Ok(Claim::OwnedBy(addr));
+                    }
                 }
-                None => Claim::Unknown,
-            });
-        };
-        let fence = Fence {
-            epoch: claimed.get(0),
-            flushes: claimed.get(1),
-        };
-        let stored = self.read_group(&client, group_id, fence.flushes).await?;
-        self.fences
-            .lock()
-            .expect("fences")
-            .insert(group_id.as_str().to_owned(), fence);
-        tracing::info!(group_id = %group_id, epoch = fence.epoch, "group claimed");
-        Ok(Claim::Claimed(stored))
-    }
-
-    async fn exists(&self, client: &Client, group_id: &GroupId) -> Result<bool, StoreError> {
-        let row = client
-            .query_opt(
-                "SELECT 1 FROM groups WHERE group_id = $1",
-                &[&group_id.as_str()],
-            )
-            .await
-            .map_err(pg)?;
-        Ok(row.is_some())
+            }
+        }
+        Err(StoreError::Postgres(
+            "the group's owner kept changing".into(),
+        ))
     }
 
     /// A group's configuration, snapshot, inputs since and newest events.
