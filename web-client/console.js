@@ -83,7 +83,7 @@ export function startConsole(token) {
         labelled(t('console-new-link'), t('console-for', { name: m.name }), act(async () => {
           const issued = await api('POST', `/members/${m.member_id}/token`);
           showLink(t('console-new-link-of', { name: m.name }), issued.link);
-        }, t('console-new-link-done', { name: m.name }))),
+        }, t('console-new-link-done', { name: m.name })), 'small'),
         labelled(t('console-remove'), m.name, async () => {
           if (!confirm(t('console-remove-confirm', { name: m.name }))) return;
           await act(() => api('DELETE', `/members/${m.member_id}`), t('console-removed', { name: m.name }))();

@@ -312,7 +312,7 @@ async fn members_of_one_group_on_different_nodes_see_the_same_meeting() {
         m.push(connect(addrs[i % addrs.len()], &group, name, None).await);
     }
     into_a_round(&mut m).await;
-    m[3].ok(json!({"type": "record.add", "kind": "decision", "text": "one meeting"}))
+    m[3].ok(json!({"type": "record.add", "kind": "decision", "text": "CANARY one meeting"}))
         .await;
     let mut seen: Vec<Seen> = NAMES.iter().map(|_| Seen::default()).collect();
     for (i, member) in m.iter_mut().enumerate() {
@@ -326,6 +326,14 @@ async fn members_of_one_group_on_different_nodes_see_the_same_meeting() {
         group.group_id
     ));
     assert_eq!(owners, ["1"]);
+    // Relayed or owned, no node logs what was said, or anyone's token.
+    for node in cluster.nodes.iter().flatten() {
+        let log = node.log_text();
+        assert!(!log.contains("CANARY"), "record text in a node's log");
+        for name in NAMES {
+            assert!(!log.contains(group.token(name)), "a token in a node's log");
+        }
+    }
 }
 
 #[tokio::test]
