@@ -208,20 +208,13 @@ impl Event {
     /// Whether a member who has not accepted the agreement in force may
     /// receive it: the roster, the agreement and the meeting's status.
     pub fn is_public(&self) -> bool {
-        matches!(
-            self,
-            Event::AgreementAccepted { .. }
-                | Event::AgreementUpdated { .. }
-                | Event::MemberAdded { .. }
-                | Event::MemberRemoved { .. }
-                | Event::MemberPresence { .. }
-                | Event::MeetingOpened { .. }
-                | Event::MeetingStarted { .. }
-                | Event::MeetingPaused { .. }
-                | Event::MeetingResumed { .. }
-                | Event::MeetingEnded { .. }
-                | Event::FacilitatorChanged { .. }
-        )
+        Event::is_public_kind(self.kind())
+    }
+
+    /// Whether events of this wire `type` are public, for events read back
+    /// as stored JSON.
+    pub fn is_public_kind(kind: &str) -> bool {
+        PUBLIC_KINDS.contains(&kind)
     }
 
     /// The event's wire `type`, for logs and metrics.
@@ -288,6 +281,22 @@ impl EventEnvelope {
         serde_json::to_string(self).expect("events serialize")
     }
 }
+
+/// The events a member who has not accepted the agreement in force still
+/// receives: who is in the group, the agreement, and the meeting's status.
+const PUBLIC_KINDS: [&str; 11] = [
+    "agreement.accepted",
+    "agreement.updated",
+    "member.added",
+    "member.removed",
+    "member.presence",
+    "meeting.opened",
+    "meeting.started",
+    "meeting.paused",
+    "meeting.resumed",
+    "meeting.ended",
+    "facilitator.changed",
+];
 
 /// Who may receive an event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ pub mod command;
 pub mod engine;
 pub mod event;
 pub mod export;
+pub mod group;
 pub mod i18n;
 pub mod ids;
 pub mod reply;

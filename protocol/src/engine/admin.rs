@@ -100,6 +100,7 @@ impl Engine {
             accepted_at: None,
             present: false,
             absent_since: None,
+            view_since: self.out.seq + 1,
         });
         self.out.emit(Event::MemberAdded {
             member: MemberView {
@@ -132,8 +133,10 @@ impl Engine {
         if self.floor().is_some_and(|f| &f.member == member) {
             self.end_turn(TurnEndReason::Skipped);
         }
-        if let Some(meeting) = self.meeting.as_mut() {
-            meeting.hands.retain(|m| m != member);
+        if self.meeting.is_some() {
+            // Said, not just done: every client draws the hand queue from
+            // events. (Lowering a hand that is not raised changes nothing.)
+            let _ = self.lower_hand(member);
         }
         self.queue.withdraw_all_of(member, &mut self.out);
         let successor = self.successor_of(member);

@@ -1,10 +1,11 @@
 //! The agreement lifecycle: versions published (immutable, kept in order),
 //! acceptances (kept for good), and the gate: a member who has not accepted
-//! the version in force takes no part and sees nothing confidential.
+//! the version in force takes no part, and sees nothing confidential (the
+//! one rule in `audience.rs` asks `has_accepted` as every frame leaves).
 
 use super::Engine;
 use crate::command::Date;
-use crate::event::{Addressed, Audience, Event};
+use crate::event::Event;
 use crate::ids::MemberId;
 use crate::reply::Rejection;
 use crate::text::AgreementText;
@@ -145,24 +146,5 @@ impl Engine {
     /// Every acceptance kept, oldest first.
     pub fn acceptances(&self) -> &VecDeque<Acceptance> {
         &self.acceptances
-    }
-}
-
-/// Withholds what is not public from members who had not accepted the
-/// version in force when the input came (`gated`): a confidential event
-/// goes to the other `members` only.
-pub(crate) fn withhold(events: &mut [Addressed], gated: &[MemberId], members: &[MemberId]) {
-    if gated.is_empty() {
-        return;
-    }
-    let allowed = |member: &&MemberId| !gated.contains(member);
-    for addressed in events.iter_mut() {
-        if addressed.event.event.is_public() {
-            continue;
-        }
-        addressed.audience = match &addressed.audience {
-            Audience::Everyone => Audience::Only(members.iter().filter(allowed).cloned().collect()),
-            Audience::Only(only) => Audience::Only(only.iter().filter(allowed).cloned().collect()),
-        };
     }
 }

@@ -1,10 +1,13 @@
 //! Who may see what: every rule that narrows an event's audience or a
-//! view's content, in one place, so a private text cannot be addressed more
-//! widely in one code path than in another.
+//! view's content, and the one rule every exit applies, in one place, so a
+//! private text cannot be addressed more widely in one code path than in
+//! another.
 
+use super::Engine;
 use crate::command::Visibility;
 use crate::event::Audience;
 use crate::ids::MemberId;
+use crate::reply::{ErrorCode, Rejection};
 use crate::template::RevealTo;
 use crate::view::Note;
 
@@ -27,5 +30,52 @@ pub fn reveal_audience(to: RevealTo, presenter: Option<&MemberId>) -> Audience {
     match (to, presenter) {
         (RevealTo::Presenter, Some(presenter)) => Audience::Only(vec![presenter.clone()]),
         _ => Audience::Everyone,
+    }
+}
+
+/// What the one rule needs to know of an event: who it is addressed to, and
+/// whether it is public (the roster, the agreement, the meeting's status).
+#[derive(Clone, Copy, Debug)]
+pub struct Reach<'a> {
+    pub audience: &'a Audience,
+    pub public: bool,
+}
+
+impl Engine {
+    /// The one rule (PRODUCT.md rules 11 and 14), decided as the frame
+    /// leaves, against the group as it is then: an event reaches `member`
+    /// only while they are a current member, only if it is addressed to them,
+    /// and — unless it is public — only once they have accepted the agreement
+    /// in force. Live delivery, the resume replay and the simulated meeting
+    /// all ask it.
+    pub fn may_receive(&self, member: &MemberId, reach: Reach<'_>) -> bool {
+        self.is_member(member)
+            && reach.audience.includes(member)
+            && (reach.public || self.has_accepted(member))
+    }
+
+    /// The same rule for documents (a record, one's notes): a current member
+    /// who has accepted the agreement in force.
+    pub fn may_read(&self, member: &MemberId) -> Result<(), Rejection> {
+        if !self.is_member(member) {
+            return Err(Rejection::new(
+                ErrorCode::Unauthorized,
+                "not a member of this group",
+            ));
+        }
+        if !self.has_accepted(member) {
+            return Err(Rejection::new(
+                ErrorCode::AgreementRequired,
+                "accept the agreement first",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The seq from which `member` may be brought up to date by replaying
+    /// events: a resume from before it (from before they were added, or
+    /// across a change of what they may see) gets a fresh welcome instead.
+    pub fn view_since(&self, member: &MemberId) -> Option<u64> {
+        self.member(member).map(|m| m.view_since)
     }
 }

@@ -416,7 +416,7 @@ impl Engine {
         Ok(())
     }
 
-    fn lower_hand(&mut self, member: &MemberId) -> Outcome {
+    pub(super) fn lower_hand(&mut self, member: &MemberId) -> Outcome {
         let meeting = open(&mut self.meeting)?;
         if !meeting.hands.contains(member) {
             return Ok(());

@@ -22,7 +22,7 @@ mod timers;
 mod views;
 
 pub use admin::Admin;
-pub use audience::{note_audience, reveal_audience};
+pub use audience::{note_audience, reveal_audience, Reach};
 pub use replies::{Answer, REMEMBERED_IDS_MAX};
 pub use snapshot::{SnapshotError, SNAPSHOT_FORMAT};
 
@@ -53,6 +53,13 @@ pub enum Input {
     Tick,
     /// A change from the group's convener, over HTTP.
     Admin(Admin),
+    /// The answer once given to a member's command that changed nothing:
+    /// how such a command is logged.
+    Answered {
+        member: MemberId,
+        id: CommandId,
+        answer: Answer,
+    },
 }
 
 /// What the engine answers to one input.
@@ -64,11 +71,12 @@ pub struct Output {
     pub reply: Option<Reply>,
     /// The answer to an admin change.
     pub admin: Option<Result<(), Rejection>>,
-    /// Whether the input must be logged to rebuild the state by replay:
-    /// every input with events, and every command but `ping` — refused or
-    /// acknowledged without a change, its answer is kept so that re-sent
-    /// after a restart it gets its first answer again.
-    pub logged: bool,
+    /// What to log to rebuild the state by replay (`None`: nothing): an
+    /// input with events as it came; a command without events (refused, or
+    /// acknowledged without a change) as its answer alone, so that re-sent
+    /// after a restart it gets its first answer again without its text
+    /// being kept; `ping` not at all.
+    pub log: Option<Input>,
     /// Members who came to have accepted the agreement in force, or ceased
     /// to: what they may see changed, so they are sent a fresh welcome.
     pub gate_changed: Vec<MemberId>,
@@ -177,6 +185,7 @@ impl Engine {
                     accepted_at: None,
                     present: false,
                     absent_since: None,
+                    view_since: 0,
                 })
                 .collect(),
             agreement: config.agreement,
@@ -206,31 +215,60 @@ impl Engine {
     pub fn handle(&mut self, now: Millis, input: Input) -> Output {
         self.out
             .begin(now, self.meeting.as_ref().map(|m| m.id.clone()));
-        // Who may not see confidential events, as the input comes.
+        // Whose view of the group the input may change.
         let gated = self.gated();
         self.fire_due_timers();
-        let mut output = Output {
-            logged: matches!(&input, Input::Command { envelope, .. } if !matches!(envelope.command, Command::Ping(_))),
-            ..Output::default()
-        };
+        let mut output = Output::default();
+        let mut answered = None;
+        let as_logged = input.clone();
         match input {
             Input::Command { member, envelope } => {
-                output.reply = Some(self.handle_command(member, envelope));
+                let id = envelope.id.clone();
+                let (reply, new_answer) = self.handle_command(member.clone(), envelope);
+                output.reply = Some(reply);
+                answered = new_answer.then_some((member, id));
             }
             Input::Presence { member, present } => self.set_presence(&member, present),
             Input::Tick => {}
             Input::Admin(admin) => output.admin = Some(self.handle_admin(admin)),
+            Input::Answered { member, id, answer } => {
+                if self.is_member(&member) {
+                    self.answers
+                        .entry(member)
+                        .or_default()
+                        .remember(id.as_str(), answer);
+                }
+            }
         }
         output.events = self.out.take();
-        let members: Vec<MemberId> = self.member_ids().cloned().collect();
-        agreement::withhold(&mut output.events, &gated, &members);
         let now_gated = self.gated();
-        output.gate_changed = members
-            .into_iter()
+        output.gate_changed = self
+            .member_ids()
             .filter(|m| gated.contains(m) != now_gated.contains(m))
+            .cloned()
             .collect();
-        output.logged |= !output.events.is_empty();
+        for member in &output.gate_changed {
+            self.set_view_since(member);
+        }
+        output.log = if !output.events.is_empty() {
+            Some(as_logged)
+        } else {
+            answered.and_then(|(member, id)| self.answered(member, id))
+        };
         output
+    }
+
+    /// A command that changed nothing, as it is logged: its answer.
+    fn answered(&self, member: MemberId, id: CommandId) -> Option<Input> {
+        let answer = self.answers.get(&member)?.get(id.as_str())?.clone();
+        Some(Input::Answered { member, id, answer })
+    }
+
+    fn set_view_since(&mut self, member: &MemberId) {
+        let seq = self.out.seq;
+        if let Some(entry) = self.members.iter_mut().find(|m| &m.id == member) {
+            entry.view_since = seq;
+        }
     }
 
     /// The seq of the last event.
@@ -259,20 +297,25 @@ impl Engine {
         self.member(id).is_some_and(|m| m.present)
     }
 
-    fn handle_command(&mut self, member: MemberId, envelope: CommandEnvelope) -> Reply {
+    /// Answers a command; whether the answer is a new one to remember.
+    fn handle_command(&mut self, member: MemberId, envelope: CommandEnvelope) -> (Reply, bool) {
         let CommandEnvelope { id, command } = envelope;
         if !self.is_member(&member) {
-            return Reply::error(
+            let refusal = Reply::error(
                 Some(id),
                 Rejection::new(
                     crate::reply::ErrorCode::Unauthorized,
                     "not a member of this group",
                 ),
             );
+            return (refusal, false);
         }
         if let Some(answer) = self.answers.get(&member).and_then(|a| a.get(id.as_str())) {
-            return answer_to_reply(id, answer.clone());
+            return (answer_to_reply(id, answer.clone()), false);
         }
+        // A ping's answer is not kept: a client pings all meeting long, and
+        // its pings would push the ids of real commands out.
+        let remember = !matches!(command, Command::Ping(_));
         let events_before = self.out.emitted();
         let gate_closed = !self.has_accepted(&member)
             && !matches!(command, Command::AgreementAccept(_) | Command::Ping(_));
@@ -295,11 +338,13 @@ impl Engine {
                 Answer::Error(rejection.code, rejection.message.into())
             }
         };
-        self.answers
-            .entry(member)
-            .or_default()
-            .remember(id.as_str(), answer.clone());
-        answer_to_reply(id, answer)
+        if remember {
+            self.answers
+                .entry(member)
+                .or_default()
+                .remember(id.as_str(), answer.clone());
+        }
+        (answer_to_reply(id, answer), remember)
     }
 
     /// A fresh id, unique within the group.

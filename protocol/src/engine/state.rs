@@ -43,6 +43,12 @@ pub struct Member {
     pub present: bool,
     /// Since when the member has been away; drives the facilitator's handover.
     pub absent_since: Option<Millis>,
+    /// The seq from which what this member may see has stayed the same: when
+    /// they were added, or last came to accept (or ceased to have accepted)
+    /// the agreement in force. A resume from before it is answered with a
+    /// fresh welcome, never with the events between.
+    #[serde(default)]
+    pub view_since: u64,
 }
 
 /// What the group is made of when it is created.

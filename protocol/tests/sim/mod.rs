@@ -3,7 +3,7 @@
 
 use rondo_protocol::command::{parse_frame, ClientFrame};
 use rondo_protocol::engine::state::GroupConfig;
-use rondo_protocol::engine::{Engine, Input, Output};
+use rondo_protocol::engine::{Engine, Input, Output, Reach};
 use rondo_protocol::event::{Event, EventEnvelope};
 use rondo_protocol::ids::{GroupId, MemberId};
 use rondo_protocol::reply::{ErrorCode, Reply};
@@ -99,17 +99,22 @@ impl Sim {
     }
 
     pub fn input(&mut self, input: Input) -> Output {
-        let output = self.engine.handle(self.now, input.clone());
+        let output = self.engine.handle(self.now, input);
         // Exactly what the server logs, so the replay checks the real thing.
-        if output.logged {
-            self.log.push((self.now, input));
+        if let Some(logged) = &output.log {
+            self.log.push((self.now, logged.clone()));
         }
         let mut last = 0;
         for addressed in &output.events {
             assert!(addressed.event.seq > last, "seq goes up");
             last = addressed.event.seq;
             for name in &self.names {
-                if addressed.audience.includes(&member(name)) {
+                // The one rule, as the server applies it when frames leave.
+                let reach = Reach {
+                    audience: &addressed.audience,
+                    public: addressed.event.event.is_public(),
+                };
+                if self.engine.may_receive(&member(name), reach) {
                     self.streams
                         .get_mut(name)
                         .unwrap()

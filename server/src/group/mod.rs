@@ -6,9 +6,7 @@
 //! delivered from an ordered list — so "durable before sent" and "events
 //! before reply" hold by construction.
 
-mod conns;
 mod recovery;
-mod replay;
 #[cfg(test)]
 mod tests;
 
@@ -17,16 +15,15 @@ pub use recovery::{rebuild, RecoveryError};
 use crate::clock::Clock;
 use crate::close;
 use crate::metrics::Metrics;
-use crate::store::{Store, StoredEvent, StoredInput, Write, REPLAY_WINDOW};
-use conns::Conns;
+use crate::store::{Store, TokenChange, Write, REPLAY_WINDOW};
 use recovery::{snapshot_offset, SNAPSHOT_EVERY};
-use replay::{Replay, Sent};
 use rondo_protocol::command::CommandEnvelope;
 use rondo_protocol::engine::{Admin, Engine, Input};
-use rondo_protocol::event::Audience;
+use rondo_protocol::group::{CloseReason, Document, GroupCore, Out, Room};
 use rondo_protocol::ids::{GroupId, MeetingId, MemberId};
 use rondo_protocol::reply::{Rejection, Reply};
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
@@ -44,7 +41,7 @@ pub const OUTBOX_CAPACITY: usize = OUTBOX_LEN_MAX + REPLAY_WINDOW;
 /// Messages waiting for one group.
 pub const INBOX_LEN_MAX: usize = 4096;
 
-pub type ConnId = u64;
+pub use rondo_protocol::group::ConnId;
 
 /// What a connection task writes to its socket. Text is `Utf8Bytes` so one
 /// event's JSON is shared by every recipient, not copied for each.
@@ -63,6 +60,9 @@ pub enum GroupMsg {
     Join {
         conn: ConnId,
         member: MemberId,
+        /// The hash of the token the connection authenticated with: a link
+        /// replaced since is refused.
+        link: [u8; 32],
         outbox: Outbox,
         resume_from: Option<u64>,
     },
@@ -77,15 +77,19 @@ pub enum GroupMsg {
         envelope: Box<CommandEnvelope>,
         received: Instant,
     },
+    /// A convener's change. `link`: the hash of a new member's token,
+    /// committed with the change (a removed member's goes with theirs).
     Admin {
         admin: Admin,
+        link: Option<[u8; 32]>,
         done: oneshot::Sender<Result<(), Rejection>>,
     },
-    /// Closes a member's connections: their link was replaced.
-    CloseMember {
+    /// A member's new link (the hash of its token), committed with the
+    /// closing of their connections and the end of the old one.
+    ReplaceLink {
         member: MemberId,
-        code: u16,
-        reason: &'static str,
+        link: [u8; 32],
+        done: oneshot::Sender<Result<(), Rejection>>,
     },
     /// The group as its convener manages it, next meetings included.
     Overview {
@@ -96,20 +100,17 @@ pub enum GroupMsg {
         member: MemberId,
         reply: oneshot::Sender<bool>,
     },
+    /// A document for a member, by the one rule; `None` for a meeting the
+    /// group does not hold.
     Export {
-        request: Export,
-        reply: oneshot::Sender<Option<String>>,
+        member: MemberId,
+        meeting: MeetingId,
+        document: Document,
+        reply: oneshot::Sender<Result<Option<String>, Rejection>>,
     },
     /// The node is stopping: after what came before is durable and sent,
     /// close every connection with "moved" and end.
     StandDown,
-}
-
-/// A document a member may download.
-pub enum Export {
-    RecordMarkdown(MeetingId),
-    RecordJson(MeetingId),
-    NotesMarkdown(MeetingId, MemberId),
 }
 
 /// A handle to a group's task.
@@ -118,45 +119,16 @@ pub struct GroupHandle {
     pub inbox: mpsc::Sender<GroupMsg>,
 }
 
-/// What to do once a batch is durable, in order.
-enum Delivery {
-    Fanout(Vec<Arc<Sent>>),
-    Reply {
-        conn: ConnId,
-        json: Utf8Bytes,
-        received: Instant,
-    },
-    /// A joining connection's welcome (and a resuming client's replay).
-    Welcome {
-        conn: ConnId,
-        frames: Vec<Utf8Bytes>,
-    },
-    /// A fresh welcome for a member whose view changed (they accepted the
-    /// agreement, or a new version came into force), covering events up to
-    /// `seq`: the events before it still go out first, as planned.
-    Rewelcome {
-        conn: ConnId,
-        frame: Utf8Bytes,
-        seq: u64,
-    },
-    /// Connections already taken out of the group: a close frame each.
-    Close {
-        outboxes: Vec<Outbox>,
-        code: u16,
-        reason: &'static str,
-    },
-    AdminDone(
-        oneshot::Sender<Result<(), Rejection>>,
-        Result<(), Rejection>,
-    ),
-}
+/// An answer to one of the HTTP API's asks, given once the batch that
+/// answered it is durable: nobody is told of state that could still be lost.
+type Answer = Box<dyn FnOnce() + Send>;
 
-/// A batch's work: what to log, and what to deliver once it is durable.
+/// What a batch adds to the core's log: links replaced or taken, and the
+/// answers to send after the flush.
 #[derive(Default)]
 struct Batch {
-    inputs: Vec<StoredInput>,
-    events: Vec<StoredEvent>,
-    deliveries: Vec<Delivery>,
+    tokens: Vec<TokenChange>,
+    answers: Vec<Answer>,
 }
 
 /// What every group task shares with the others.
@@ -180,34 +152,55 @@ const BUDGET_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(1
 
 pub struct GroupTask {
     group_id: GroupId,
-    engine: Engine,
+    /// Who receives what: the engine, the connections, the replay window.
+    core: GroupCore<Utf8Bytes, Instant>,
+    /// The connections' outboxes; the core says what goes into them.
+    outboxes: HashMap<ConnId, Outbox>,
     store: Arc<dyn Store>,
     metrics: Arc<Metrics>,
     clock: Clock,
-    conns: Conns,
-    replay: Replay,
     inputs_since_snapshot: usize,
     snapshot_max_bytes: usize,
+    /// Text added by commands since the snapshot was last measured: the
+    /// budget is checked as inputs arrive, not only at snapshots.
+    added_bytes: usize,
     stand_down_on_failure: bool,
     /// Whether the last measured snapshot was over the budget, and when it
     /// was measured: text-adding commands are refused until it shrinks.
     over_budget: Option<tokio::time::Instant>,
 }
 
+fn close_frame(reason: CloseReason) -> Outbound {
+    let (code, why) = match reason {
+        CloseReason::NotAMember => (close::NOT_A_MEMBER, "not a member of this group"),
+        CloseReason::Removed => (close::NOT_A_MEMBER, "removed from the group"),
+        CloseReason::LinkReplaced => (close::UNAUTHORIZED, "a new link was issued"),
+    };
+    Outbound::Close(code, Cow::Borrowed(why))
+}
+
 impl GroupTask {
     /// A task for an engine rebuilt from the store; `recent` are its last events.
-    pub fn new(engine: Engine, recent: Vec<StoredEvent>, shared: Shared) -> GroupTask {
+    pub fn new(
+        engine: Engine,
+        recent: Vec<crate::store::StoredEvent>,
+        shared: Shared,
+    ) -> GroupTask {
         let group_id = engine.group_id().clone();
+        let (core, unreadable) = GroupCore::new(engine, recent, crate::schedule::upcoming);
+        for _ in 0..unreadable {
+            shared.metrics.unreadable_audience();
+        }
         GroupTask {
             inputs_since_snapshot: snapshot_offset(group_id.as_str()),
             group_id,
-            engine,
+            core,
+            outboxes: HashMap::new(),
             store: shared.store,
-            replay: Replay::from_stored(recent, &shared.metrics),
-            conns: Conns::new(shared.metrics.clone()),
             metrics: shared.metrics,
             clock: shared.clock,
             snapshot_max_bytes: shared.snapshot_max_bytes,
+            added_bytes: 0,
             stand_down_on_failure: shared.stand_down_on_failure,
             over_budget: None,
         }
@@ -219,7 +212,8 @@ impl GroupTask {
         let (inbox, mut messages) = mpsc::channel(INBOX_LEN_MAX);
         tokio::spawn(async move {
             let mut startup: Vec<Input> = self
-                .engine
+                .core
+                .engine()
                 .group_view(self.clock.now_ms())
                 .members
                 .into_iter()
@@ -242,7 +236,7 @@ impl GroupTask {
         let timer = tokio::time::sleep(std::time::Duration::ZERO);
         tokio::pin!(timer);
         loop {
-            let deadline = self.engine.next_deadline();
+            let deadline = self.core.engine().next_deadline();
             if let Some(deadline) = deadline {
                 timer.as_mut().reset(self.clock.instant_at(deadline));
             }
@@ -266,7 +260,7 @@ impl GroupTask {
                 return;
             }
             loop {
-                let absences = self.conns.absences();
+                let absences = self.core.absences();
                 if absences.is_empty() {
                     break;
                 }
@@ -278,59 +272,17 @@ impl GroupTask {
     }
 
     async fn run_inputs(&mut self, inputs: Vec<Input>) -> Result<(), Stopped> {
-        let mut batch = Batch::default();
         for input in inputs {
-            self.apply(input, &mut batch);
+            self.core.apply(self.clock.now_ms(), input);
         }
-        self.finish(batch).await
-    }
-
-    /// Feeds one input to the engine; logs it if the engine says so, and
-    /// plans its events' delivery.
-    fn apply(&mut self, input: Input, batch: &mut Batch) -> rondo_protocol::engine::Output {
-        let now = self.clock.now_ms();
-        let mut output = self.engine.handle(now, input.clone());
-        if output.logged {
-            batch.inputs.push(StoredInput {
-                seq: self.engine.seq(),
-                at: now,
-                json: serde_json::to_string(&input).expect("inputs serialize"),
-            });
-        }
-        let sent: Vec<Arc<Sent>> = std::mem::take(&mut output.events)
-            .into_iter()
-            .map(|addressed| {
-                let audience_json = match &addressed.audience {
-                    Audience::Everyone => None,
-                    Audience::Only(members) => {
-                        Some(serde_json::to_string(members).expect("ids serialize"))
-                    }
-                };
-                let sent = Arc::new(Sent {
-                    seq: addressed.event.seq,
-                    audience: addressed.audience,
-                    json: addressed.event.to_json().into(),
-                });
-                batch.events.push(StoredEvent {
-                    seq: sent.seq,
-                    audience: audience_json,
-                    json: sent.json.to_string(),
-                });
-                self.replay.push(sent.clone());
-                sent
-            })
-            .collect();
-        if !sent.is_empty() {
-            batch.deliveries.push(Delivery::Fanout(sent));
-        }
-        output
+        self.finish(Batch::default()).await
     }
 
     /// Handles a batch of messages: engine first, one flush, then delivery.
     async fn process(&mut self, messages: Vec<GroupMsg>) -> Result<(), Stopped> {
         let mut batch = Batch::default();
         if messages.is_empty() {
-            self.apply(Input::Tick, &mut batch);
+            self.core.apply(self.clock.now_ms(), Input::Tick);
         }
         for message in messages {
             if let GroupMsg::StandDown = message {
@@ -343,6 +295,7 @@ impl GroupTask {
     }
 
     fn plan(&mut self, message: GroupMsg, batch: &mut Batch) {
+        let now = self.clock.now_ms();
         match message {
             GroupMsg::Command {
                 conn,
@@ -350,214 +303,148 @@ impl GroupTask {
                 envelope,
                 received,
             } => {
-                if envelope.command.adds_text() && self.still_over_budget() {
+                if envelope.command.adds_text() && self.still_over_budget(envelope.to_json().len())
+                {
                     let refusal = Rejection::too_large(
                         "this group keeps as much as it may; delete notes or end the meeting first",
                     );
                     let reply = Reply::error(Some(envelope.id), refusal);
-                    self.reply(conn, &reply, received, batch);
+                    self.metrics.count_reply(&reply);
+                    self.core.reply(conn, &reply, received);
                     return;
                 }
-                let input = Input::Command {
-                    member,
-                    envelope: *envelope,
-                };
-                let output = self.apply(input, batch);
-                if let Some(reply) = output.reply {
-                    self.reply(conn, &reply, received, batch);
-                }
-                self.rewelcome(&output.gate_changed, batch);
+                self.core.command(now, conn, member, *envelope, received);
             }
             GroupMsg::Join {
                 conn,
                 member,
+                link,
                 outbox,
                 resume_from,
-            } => self.join(conn, member, outbox, resume_from, batch),
-            GroupMsg::Leave { conn } => {
-                if let Some(presence) = self.conns.leave(conn) {
-                    self.apply(presence, batch);
+            } => {
+                self.outboxes.insert(conn, outbox);
+                if self.core.join(now, conn, member, link, resume_from) {
+                    self.metrics.connection_opened();
                 }
             }
-            GroupMsg::Admin { admin, done } => {
-                let removed = match &admin {
-                    Admin::RemoveMember { member } => Some(member.clone()),
+            GroupMsg::Leave { conn } => {
+                if self.outboxes.remove(&conn).is_some() {
+                    self.metrics.connection_closed();
+                }
+                self.core.leave(now, conn);
+            }
+            GroupMsg::Admin { admin, link, done } => {
+                let token = match &admin {
+                    Admin::AddMember { member_id, .. } => link.map(|hash| TokenChange {
+                        member_id: member_id.clone(),
+                        token_hash: Some(hash),
+                    }),
+                    Admin::RemoveMember { member } => Some(TokenChange {
+                        member_id: member.clone(),
+                        token_hash: None,
+                    }),
                     _ => None,
                 };
-                let output = self.apply(Input::Admin(admin), batch);
-                self.rewelcome(&output.gate_changed, batch);
-                let result = output.admin.unwrap_or(Ok(()));
-                if let (Some(member), Ok(())) = (removed, &result) {
-                    self.close_member(
-                        &member,
-                        close::NOT_A_MEMBER,
-                        "removed from the group",
-                        batch,
-                    );
+                let result = self.core.admin(now, admin);
+                if result.is_ok() {
+                    batch.tokens.extend(token);
                 }
-                batch.deliveries.push(Delivery::AdminDone(done, result));
+                batch.answers.push(Box::new(move || {
+                    let _ = done.send(result);
+                }));
             }
-            GroupMsg::CloseMember {
-                member,
-                code,
-                reason,
-            } => self.close_member(&member, code, reason, batch),
+            GroupMsg::ReplaceLink { member, link, done } => {
+                let result = self.core.replace_link(now, &member, link);
+                if result.is_ok() {
+                    batch.tokens.push(TokenChange {
+                        member_id: member,
+                        token_hash: Some(link),
+                    });
+                }
+                batch.answers.push(Box::new(move || {
+                    let _ = done.send(result);
+                }));
+            }
             GroupMsg::Overview { reply } => {
-                let now = self.clock.now_ms();
-                let mut view = self.engine.convener_view(now);
+                let mut view = self.core.engine().convener_view(now);
                 // The console plans further ahead than the lobby's three.
                 view.next_meetings = view.schedule.as_ref().map_or_else(Vec::new, |s| {
                     crate::schedule::next_meetings(s, now, CONSOLE_MEETINGS)
                 });
-                let _ = reply.send(view);
+                batch.answers.push(Box::new(move || {
+                    let _ = reply.send(view);
+                }));
             }
             GroupMsg::IsMember { member, reply } => {
-                let _ = reply.send(self.engine.is_member(&member));
+                let _ = reply.send(self.core.engine().is_member(&member));
             }
-            GroupMsg::Export { request, reply } => {
-                let _ = reply.send(self.export(request));
+            GroupMsg::Export {
+                member,
+                meeting,
+                document,
+                reply,
+            } => {
+                let answer = self.core.export(&member, &meeting, document);
+                batch.answers.push(Box::new(move || {
+                    let _ = reply.send(answer);
+                }));
             }
             // Taken by `process` before planning.
             GroupMsg::StandDown => {}
         }
     }
 
-    fn reply(&self, conn: ConnId, reply: &Reply, received: Instant, batch: &mut Batch) {
-        self.metrics.count_reply(reply);
-        let json = serde_json::to_string(reply)
-            .expect("replies serialize")
-            .into();
-        batch.deliveries.push(Delivery::Reply {
-            conn,
-            json,
-            received,
-        });
-    }
-
-    /// Sends the members whose view changed a fresh welcome.
-    fn rewelcome(&mut self, members: &[MemberId], batch: &mut Batch) {
-        let now = self.clock.now_ms();
-        for member in members {
-            let Some(welcome) = replay::fresh_welcome(&self.engine, member, now) else {
-                continue;
-            };
-            for conn in self.conns.of_member(member) {
-                batch.deliveries.push(Delivery::Rewelcome {
-                    conn,
-                    frame: welcome.clone(),
-                    seq: self.engine.seq(),
-                });
-            }
-        }
-    }
-
-    /// Whether the group is over its size budget; while it is, it measures
-    /// itself again now and then, so deleting notes lets it take text again.
-    fn still_over_budget(&mut self) -> bool {
-        let Some(measured) = self.over_budget else {
-            return false;
-        };
-        if measured.elapsed() >= BUDGET_CHECK_EVERY {
-            self.measure(self.engine.snapshot().len());
+    /// Whether the group is over its size budget, counting the `adding`
+    /// characters a command brings; while it is, it measures itself again
+    /// now and then, so deleting notes lets it take text again.
+    fn still_over_budget(&mut self, adding: usize) -> bool {
+        self.added_bytes += adding;
+        let measured_long_ago = self
+            .over_budget
+            .is_some_and(|at| at.elapsed() >= BUDGET_CHECK_EVERY);
+        if self.added_bytes > self.snapshot_max_bytes / 16 || measured_long_ago {
+            self.measure(self.core.engine().snapshot().len());
         }
         self.over_budget.is_some()
     }
 
     fn measure(&mut self, snapshot_bytes: usize) {
         self.metrics.observe_snapshot(snapshot_bytes);
+        self.added_bytes = 0;
         self.over_budget =
             (snapshot_bytes > self.snapshot_max_bytes).then(tokio::time::Instant::now);
     }
 
-    fn join(
-        &mut self,
-        conn: ConnId,
-        member: MemberId,
-        outbox: Outbox,
-        resume_from: Option<u64>,
-        batch: &mut Batch,
-    ) {
-        // The token was valid when it was checked, but the member may have
-        // been removed since: such a connection must never be registered, or
-        // it would receive the group's events.
-        if !self.engine.is_member(&member) {
-            batch.deliveries.push(Delivery::Close {
-                outboxes: vec![outbox],
-                code: close::NOT_A_MEMBER,
-                reason: "not a member of this group",
-            });
-            return;
-        }
-        if let Some(presence) = self.conns.join(conn, member.clone(), outbox) {
-            self.apply(presence, batch);
-        }
-        let frames = self
-            .replay
-            .welcome_frames(&self.engine, &member, resume_from, self.clock.now_ms())
-            .expect("checked to be a member above");
-        self.conns.welcomed(conn, self.engine.seq());
-        batch.deliveries.push(Delivery::Welcome { conn, frames });
-    }
-
-    /// Takes a member's connections out at once, so nothing later in this
-    /// batch reaches them, and marks them away while they are still a member.
-    fn close_member(
-        &mut self,
-        member: &MemberId,
-        code: u16,
-        reason: &'static str,
-        batch: &mut Batch,
-    ) {
-        let (outboxes, presence) = self.conns.close_member(member);
-        if let Some(presence) = presence.filter(|_| self.engine.is_member(member)) {
-            self.apply(presence, batch);
-        }
-        batch.deliveries.push(Delivery::Close {
-            outboxes,
-            code,
-            reason,
-        });
-    }
-
-    fn export(&self, request: Export) -> Option<String> {
-        match request {
-            Export::RecordMarkdown(id) => self.engine.record_export(&id).map(|r| r.to_markdown()),
-            Export::RecordJson(id) => self
-                .engine
-                .record_export(&id)
-                .map(|r| serde_json::to_string_pretty(&r).expect("exports serialize")),
-            Export::NotesMarkdown(id, member) => self
-                .engine
-                .notes_export(&id, &member)
-                .map(|n| n.to_markdown()),
-        }
-    }
-
     /// Closes every connection with "moved": the group stops on this node.
     fn stand_down(&mut self, reason: &'static str) {
-        for outbox in self.conns.close_all() {
-            let _ = outbox.try_send(Outbound::Close(close::MOVED, Cow::Borrowed(reason)));
+        for conn in self.core.close_all() {
+            if let Some(outbox) = self.outboxes.remove(&conn) {
+                let _ = outbox.try_send(Outbound::Close(close::MOVED, Cow::Borrowed(reason)));
+                self.metrics.connection_closed();
+            }
         }
         tracing::info!(group_id = %self.group_id, reason, "group stopped on this node");
     }
 
     /// Makes the batch durable, then sends what it produced.
     async fn finish(&mut self, batch: Batch) -> Result<(), Stopped> {
-        if !batch.inputs.is_empty() {
-            self.inputs_since_snapshot += batch.inputs.len();
+        let (inputs, events) = self.core.take_log();
+        if !inputs.is_empty() || !batch.tokens.is_empty() {
+            self.inputs_since_snapshot += inputs.len();
             let snapshot = (self.inputs_since_snapshot >= SNAPSHOT_EVERY).then(|| {
                 self.inputs_since_snapshot = 0;
-                (self.engine.seq(), self.engine.snapshot())
+                (self.core.engine().seq(), self.core.engine().snapshot())
             });
             if let Some((_, json)) = &snapshot {
                 self.measure(json.len());
             }
             let write = Write::Append {
                 group_id: self.group_id.clone(),
-                inputs: batch.inputs,
-                events: batch.events,
+                inputs,
+                events,
                 snapshot,
-                next_deadline: self.engine.next_deadline(),
+                next_deadline: self.core.engine().next_deadline(),
+                tokens: batch.tokens,
             };
             match self.store.write(write).await {
                 Ok(Ok(())) => {}
@@ -581,54 +468,52 @@ impl GroupTask {
                 }
             }
         }
-        self.deliver(batch.deliveries);
+        self.deliver();
+        for answer in batch.answers {
+            answer();
+        }
         Ok(())
     }
 
-    fn deliver(&mut self, deliveries: Vec<Delivery>) {
-        for delivery in deliveries {
-            match delivery {
-                Delivery::Fanout(events) => {
-                    for event in events {
-                        for conn in self.conns.recipients(event.seq, &event.audience) {
-                            let frame = Outbound::Text(event.json.clone());
-                            self.conns.queue(conn, frame, OUTBOX_LEN_MAX);
-                        }
-                        self.metrics.events_delivered();
+    fn deliver(&mut self) {
+        for out in self.core.deliver() {
+            match out {
+                Out::Frame { conn, frame, room } => {
+                    let behind_max = match room {
+                        Room::Live => OUTBOX_LEN_MAX,
+                        Room::Welcome => OUTBOX_CAPACITY,
+                    };
+                    self.queue(conn, Outbound::Text(frame), behind_max);
+                }
+                Out::Reply { conn, frame, tag } => {
+                    self.queue(conn, Outbound::Text(frame), OUTBOX_LEN_MAX);
+                    self.metrics.observe_ack(tag.elapsed());
+                }
+                Out::Close { conn, reason } => {
+                    if let Some(outbox) = self.outboxes.remove(&conn) {
+                        let _ = outbox.try_send(close_frame(reason));
+                        self.metrics.connection_closed();
                     }
-                }
-                Delivery::Reply {
-                    conn,
-                    json,
-                    received,
-                } => {
-                    self.conns.queue(conn, Outbound::Text(json), OUTBOX_LEN_MAX);
-                    self.metrics.observe_ack(received.elapsed());
-                }
-                Delivery::Welcome { conn, frames } => {
-                    for frame in frames {
-                        self.conns
-                            .queue(conn, Outbound::Text(frame), OUTBOX_CAPACITY);
-                    }
-                }
-                Delivery::Rewelcome { conn, frame, seq } => {
-                    self.conns
-                        .queue(conn, Outbound::Text(frame), OUTBOX_LEN_MAX);
-                    self.conns.welcomed(conn, seq);
-                }
-                Delivery::Close {
-                    outboxes,
-                    code,
-                    reason,
-                } => {
-                    for outbox in outboxes {
-                        let _ = outbox.try_send(Outbound::Close(code, Cow::Borrowed(reason)));
-                    }
-                }
-                Delivery::AdminDone(done, result) => {
-                    let _ = done.send(result);
                 }
             }
         }
+    }
+
+    /// Queues a frame for a connection, never waiting: unless it already has
+    /// `behind_max` frames waiting, or its outbox is full, in which case it
+    /// is dropped (its outbox closes, so its task ends) and may resume.
+    fn queue(&mut self, conn: ConnId, frame: Outbound, behind_max: usize) {
+        let Some(target) = self.outboxes.get(&conn) else {
+            return;
+        };
+        let waiting = OUTBOX_CAPACITY - target.capacity();
+        if waiting < behind_max && target.try_send(frame).is_ok() {
+            return;
+        }
+        self.outboxes.remove(&conn);
+        tracing::info!(group_id = %self.group_id, conn, "dropping a slow client");
+        self.metrics.slow_client_dropped();
+        self.metrics.connection_closed();
+        self.core.dropped(conn);
     }
 }

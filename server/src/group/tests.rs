@@ -90,6 +90,7 @@ impl Harness {
         let join = GroupMsg::Join {
             conn,
             member: member(name),
+            link: first_link(name),
             outbox,
             resume_from: None,
         };
@@ -178,13 +179,14 @@ async fn a_reissued_link_leaves_no_ghost() {
     let mut bo = group.join("bo").await;
     group.settled().await;
     ana.frames();
-    let close = GroupMsg::CloseMember {
+    let (done, replaced) = oneshot::channel();
+    let replace = GroupMsg::ReplaceLink {
         member: member("bo"),
-        code: close::UNAUTHORIZED,
-        reason: "a new link was issued",
+        link: [9; 32],
+        done,
     };
-    group.inbox.send(close).await.unwrap();
-    group.settled().await;
+    group.inbox.send(replace).await.unwrap();
+    replaced.await.unwrap().unwrap();
     assert_eq!(bo.types().last().unwrap(), "close 4401");
     let seen = ana.frames();
     assert!(
@@ -194,6 +196,39 @@ async fn a_reissued_link_leaves_no_ghost() {
         "the others see the closed member leave: {seen:?}"
     );
     assert_eq!(group.presence().last().unwrap(), &("bo".into(), false));
+}
+
+/// Issue 19, defect 5: a `hello` authenticated with the old link just before
+/// the new one was committed, whose join comes after, is never registered.
+#[tokio::test(start_paused = true)]
+async fn a_join_with_a_replaced_link_is_refused() {
+    let mut group = start(&["ana", "bo"]).await;
+    let mut ana = group.join("ana").await;
+    group.settled().await;
+    ana.frames();
+    let (done, replaced) = oneshot::channel();
+    let replace = GroupMsg::ReplaceLink {
+        member: member("bo"),
+        link: [9; 32],
+        done,
+    };
+    group.inbox.send(replace).await.unwrap();
+    replaced.await.unwrap().unwrap();
+    // Authenticated with the link bo had before.
+    let mut late = group.join("bo").await;
+    group.settled().await;
+    assert_eq!(late.types(), ["close 4401"], "nothing but the close");
+    assert!(
+        ana.frames().iter().all(|e| e["type"] != "member.presence"),
+        "the refused join never made bo present"
+    );
+}
+
+/// The link each member was created with, as the harness gives it.
+fn first_link(name: &str) -> [u8; 32] {
+    let mut link = [0; 32];
+    link[..name.len()].copy_from_slice(name.as_bytes());
+    link
 }
 
 #[tokio::test(start_paused = true)]

@@ -8,7 +8,6 @@ use super::{
 use crate::app::{new_token, token_hash, App};
 use crate::group::GroupMsg;
 use crate::listen::Ticket;
-use crate::store::Write;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -121,8 +120,18 @@ pub(super) async fn convener(
 }
 
 pub(super) async fn admin(app: &App, group_id: &GroupId, admin: Admin) -> ApiResult<()> {
+    admin_with_link(app, group_id, admin, None).await
+}
+
+/// A change committed with a new member's link (the hash of its token).
+async fn admin_with_link(
+    app: &App,
+    group_id: &GroupId,
+    admin: Admin,
+    link: Option<[u8; 32]>,
+) -> ApiResult<()> {
     let group = group(app, group_id).await?;
-    ask(&group, |done| GroupMsg::Admin { admin, done })
+    ask(&group, |done| GroupMsg::Admin { admin, link, done })
         .await?
         .map_err(ApiError::from)
 }
@@ -143,27 +152,12 @@ pub(super) async fn add_member(
         member_id: member.clone(),
         name: request.name,
     };
-    admin(&app, &group_id, add).await?;
-    let body = issue_token(&app, &headers, &group_id, &member).await?;
-    Ok((StatusCode::CREATED, Json(body)).into_response())
-}
-
-/// Gives a member a new token (their old one stops working) and answers with
-/// it and the member's link.
-async fn issue_token(
-    app: &App,
-    headers: &HeaderMap,
-    group_id: &GroupId,
-    member: &MemberId,
-) -> ApiResult<serde_json::Value> {
+    // The member and their link are one write: a member never exists
+    // without a working link.
     let token = new_token();
-    app.durable(Write::SetToken {
-        group_id: group_id.clone(),
-        member_id: Some(member.clone()),
-        token_hash: Some(token_hash(&token)),
-    })
-    .await?;
-    Ok(json!({"member_id": member, "token": token, "link": link(headers, &token)}))
+    admin_with_link(&app, &group_id, add, Some(token_hash(&token))).await?;
+    let body = json!({"member_id": member, "token": token, "link": link(&headers, &token)});
+    Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
 pub(super) async fn remove_member(
@@ -173,19 +167,10 @@ pub(super) async fn remove_member(
 ) -> ApiResult<StatusCode> {
     let group_id = convener(&app, &headers, &group_id).await?;
     let member = member_id(&member)?;
-    // The engine decides first: it may refuse (the two-member minimum), and
-    // then the member must keep their link. Between the two steps their
-    // token still authenticates, but the group refuses a non-member's join.
-    let remove = Admin::RemoveMember {
-        member: member.clone(),
-    };
+    // The engine may refuse (the two-member minimum); when it agrees, the
+    // member's token goes in the same write as their removal.
+    let remove = Admin::RemoveMember { member };
     admin(&app, &group_id, remove).await?;
-    app.durable(Write::SetToken {
-        group_id,
-        member_id: Some(member),
-        token_hash: None,
-    })
-    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -197,24 +182,19 @@ pub(super) async fn reissue_token(
     let group_id = convener(&app, &headers, &group_id).await?;
     let member = member_id(&member)?;
     let group = group(&app, &group_id).await?;
-    // A link is issued only for a member the group knows.
-    let asked = member.clone();
-    if !ask(&group, |reply| GroupMsg::IsMember {
-        member: asked,
-        reply,
-    })
-    .await?
-    {
-        return Err(not_found("no such member"));
-    }
-    let body = issue_token(&app, &headers, &group_id, &member).await?;
-    let close = GroupMsg::CloseMember {
-        member,
-        code: crate::close::UNAUTHORIZED,
-        reason: "a new link was issued",
+    // The group gives the link: it knows whether the member is one, closes
+    // their connections and refuses a join with the old link, all with the
+    // new token's write.
+    let token = new_token();
+    let replace = |done| GroupMsg::ReplaceLink {
+        member: member.clone(),
+        link: token_hash(&token),
+        done,
     };
-    let _ = group.inbox.send(close).await;
-    Ok(Json(body))
+    ask(&group, replace).await?.map_err(ApiError::from)?;
+    Ok(Json(
+        json!({"member_id": member, "token": token, "link": link(&headers, &token)}),
+    ))
 }
 
 pub(super) async fn update_agreement(

@@ -1,11 +1,12 @@
 //! Members' downloads: a meeting's record and their own notes.
 
-use super::{ask, bearer, group, not_found, unauthorized, ApiResult};
+use super::{ask, bearer, group, not_found, unauthorized, ApiError, ApiResult};
 use crate::app::App;
-use crate::group::{Export, GroupMsg};
+use crate::group::GroupMsg;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
+use rondo_protocol::group::Document;
 use rondo_protocol::ids::{MeetingId, MemberId};
 use std::sync::Arc;
 
@@ -32,13 +33,25 @@ async fn member_and_meeting(
     Ok((member, meeting))
 }
 
-async fn export(app: &App, meeting: &MeetingId, request: Export) -> ApiResult<String> {
+/// A document for `member`, as the one rule allows it.
+async fn export(
+    app: &App,
+    member: MemberId,
+    meeting: MeetingId,
+    document: Document,
+) -> ApiResult<String> {
     let no_meeting = || not_found("no such meeting");
     let group_id = meeting.group().ok_or_else(no_meeting)?;
     let group = group(app, &group_id).await?;
-    ask(&group, |reply| GroupMsg::Export { request, reply })
-        .await?
-        .ok_or_else(no_meeting)
+    ask(&group, |reply| GroupMsg::Export {
+        member,
+        meeting,
+        document,
+        reply,
+    })
+    .await?
+    .map_err(ApiError::from)?
+    .ok_or_else(no_meeting)
 }
 
 /// A download that no cache may keep: records, notes and private feeds.
@@ -60,12 +73,12 @@ pub(super) async fn record(
 ) -> ApiResult<Response> {
     let as_json = file.ends_with(".json");
     let suffix = if as_json { ".json" } else { ".md" };
-    let (_, meeting) = member_and_meeting(&app, &headers, &file, suffix).await?;
+    let (member, meeting) = member_and_meeting(&app, &headers, &file, suffix).await?;
     if as_json {
-        let json = export(&app, &meeting, Export::RecordJson(meeting.clone())).await?;
+        let json = export(&app, member, meeting, Document::RecordJson).await?;
         return Ok(document("application/json", json));
     }
-    let markdown = export(&app, &meeting, Export::RecordMarkdown(meeting.clone())).await?;
+    let markdown = export(&app, member, meeting, Document::RecordMarkdown).await?;
     Ok(document("text/markdown; charset=utf-8", markdown))
 }
 
@@ -75,11 +88,6 @@ pub(super) async fn notes(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let (member, meeting) = member_and_meeting(&app, &headers, &file, ".md").await?;
-    let markdown = export(
-        &app,
-        &meeting,
-        Export::NotesMarkdown(meeting.clone(), member),
-    )
-    .await?;
+    let markdown = export(&app, member, meeting, Document::NotesMarkdown).await?;
     Ok(document("text/markdown; charset=utf-8", markdown))
 }

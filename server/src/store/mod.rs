@@ -30,8 +30,7 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::oneshot;
 
-/// Events per group kept at hand to replay to a resuming client.
-pub const REPLAY_WINDOW: usize = 512;
+pub use rondo_protocol::group::{StoredEvent, StoredInput, REPLAY_WINDOW};
 /// Events per group read back at start-up: enough for the clients that were
 /// connected at the crash to resume, few enough to start in seconds.
 const STARTUP_REPLAY_WINDOW: usize = 128;
@@ -72,22 +71,6 @@ pub struct TokenOwner {
     pub token_hash: [u8; 32],
 }
 
-/// One logged input: the seq of its last event, when it happened, and the input.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct StoredInput {
-    pub seq: u64,
-    pub at: u64,
-    pub json: String,
-}
-
-/// One event with its audience (`None`: everyone), both as JSON.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct StoredEvent {
-    pub seq: u64,
-    pub audience: Option<String>,
-    pub json: String,
-}
-
 /// A write to make durable.
 #[derive(Debug)]
 pub enum Write {
@@ -109,6 +92,10 @@ pub enum Write {
         /// The engine's next deadline (ms since the epoch): with several
         /// nodes, a node that outlives this group's owner fires it.
         next_deadline: Option<u64>,
+        /// Members' links given or taken in this flush, committed with the
+        /// input that made the change: a member removed in the engine never
+        /// keeps a working token, and a retry finds them as they were.
+        tokens: Vec<TokenChange>,
     },
     /// Replaces a member's (or the convener's) tokens with one new one;
     /// `None` as the hash just removes them. A member's calendar feed goes
@@ -124,6 +111,14 @@ pub enum Write {
         member_id: MemberId,
         token_hash: [u8; 32],
     },
+}
+
+/// A member's link replaced (`Some`: by the token with this hash) or taken
+/// (`None`); their calendar feed goes with the old one.
+#[derive(Debug, Clone)]
+pub struct TokenChange {
+    pub member_id: MemberId,
+    pub token_hash: Option<[u8; 32]>,
 }
 
 /// A group as stored: enough to rebuild its engine.
@@ -347,6 +342,7 @@ mod tests {
                     ],
                     snapshot: None,
                     next_deadline: None,
+                    tokens: Vec::new(),
                 },
             )
             .await;
@@ -409,6 +405,7 @@ mod tests {
                     events,
                     snapshot,
                     next_deadline: None,
+                    tokens: Vec::new(),
                 };
                 written(&store, write).await;
             }
@@ -453,6 +450,7 @@ mod tests {
                 events,
                 snapshot: None,
                 next_deadline: None,
+                tokens: Vec::new(),
             };
             written(&store, write).await;
         }

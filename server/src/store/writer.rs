@@ -170,9 +170,14 @@ fn commit<'a>(
                 inputs,
                 events,
                 snapshot,
+                tokens,
                 ..
             } => {
                 let group_id = group_id.as_str();
+                for change in tokens {
+                    let member_id = Some(change.member_id.as_str());
+                    set_token(&tx, group_id, member_id, change.token_hash.as_ref())?;
+                }
                 let mut at = changed
                     .get(group_id)
                     .or_else(|| group_keys.get(group_id))
@@ -228,28 +233,39 @@ fn commit<'a>(
                 member_id,
                 token_hash,
             } => {
-                let (group_id, member_id) =
-                    (group_id.as_str(), member_id.as_ref().map(|m| m.as_str()));
-                tx.execute(
-                    "DELETE FROM tokens WHERE group_id = ?1 AND member_id IS ?2",
-                    params![group_id, member_id],
-                )?;
-                tx.execute(
-                    "DELETE FROM feeds WHERE group_id = ?1 AND member_id IS ?2",
-                    params![group_id, member_id],
-                )?;
-                if let Some(hash) = token_hash {
-                    tx.execute(
-                        "INSERT INTO tokens (token_hash, group_id, member_id) VALUES (?1, ?2, ?3)",
-                        params![&hash[..], group_id, member_id],
-                    )?;
-                }
+                let member_id = member_id.as_ref().map(|m| m.as_str());
+                set_token(&tx, group_id.as_str(), member_id, token_hash.as_ref())?;
             }
         }
     }
     tx.commit()?;
     for (group_id, at) in changed {
         group_keys.insert(group_id.to_owned(), at);
+    }
+    Ok(())
+}
+
+/// Replaces a member's (or, without a member, the convener's) tokens with
+/// one of this hash, or with none; their calendar feed goes with them.
+fn set_token(
+    tx: &rusqlite::Transaction<'_>,
+    group_id: &str,
+    member_id: Option<&str>,
+    token_hash: Option<&[u8; 32]>,
+) -> rusqlite::Result<()> {
+    tx.execute(
+        "DELETE FROM tokens WHERE group_id = ?1 AND member_id IS ?2",
+        params![group_id, member_id],
+    )?;
+    tx.execute(
+        "DELETE FROM feeds WHERE group_id = ?1 AND member_id IS ?2",
+        params![group_id, member_id],
+    )?;
+    if let Some(hash) = token_hash {
+        tx.execute(
+            "INSERT INTO tokens (token_hash, group_id, member_id) VALUES (?1, ?2, ?3)",
+            params![&hash[..], group_id, member_id],
+        )?;
     }
     Ok(())
 }

@@ -2,12 +2,13 @@
 //! owner, as they are, both ways. The owner alone applies commands and sends
 //! events, so "durable before sent" holds however a member is connected.
 
-use super::session::End;
+use super::session::{End, PING_EVERY, SILENT_MAX};
 use super::socket::{Incoming, Reader, Writer};
 use crate::close;
 use futures_util::{SinkExt, StreamExt};
 use rondo_protocol::ids::GroupId;
 use std::borrow::Cow;
+use std::time::Instant;
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
@@ -22,7 +23,7 @@ pub(super) async fn relay(
     reader: &mut Reader,
     writer: &mut Writer,
     mut shutdown: watch::Receiver<bool>,
-    frame_max_bytes: usize,
+    owner_frame_max_bytes: usize,
 ) -> End {
     let moved = |why| End::Close(close::MOVED, Cow::Borrowed("moved: reconnect"), why);
     let Ok(mut request) = format!("ws://{owner}/ws?g={group_id}").into_client_request() else {
@@ -32,8 +33,10 @@ pub(super) async fn relay(
         "Sec-WebSocket-Protocol",
         HeaderValue::from_static("rondo.v1"),
     );
-    // The same small buffers as every member's socket: a node relays many.
-    let config = super::socket::config(frame_max_bytes);
+    // The same small buffers as every member's socket (a node relays many),
+    // but the owner's frames may be as large as a welcome gets: the members'
+    // own cap would lock a member of a busy group out.
+    let config = super::socket::config(owner_frame_max_bytes);
     let connecting = tokio_tungstenite::connect_async_with_config(request, Some(config), true);
     let Ok((upstream, _)) = connecting.await else {
         return moved("owner unreachable");
@@ -42,6 +45,11 @@ pub(super) async fn relay(
     if to_owner.send(Message::text(hello)).await.is_err() {
         return moved("owner unreachable");
     }
+    // Both sides are pinged: a half-open member must not stay present at
+    // the owner, nor a member wait on an owner that is gone.
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.tick().await;
+    let mut owner_heard = Instant::now();
     loop {
         tokio::select! {
             incoming = reader.next() => {
@@ -61,7 +69,11 @@ pub(super) async fn relay(
                     return moved("owner went away");
                 }
             }
-            answer = from_owner.next() => match answer {
+            answer = from_owner.next() => {
+                if matches!(answer, Some(Ok(_))) {
+                    owner_heard = Instant::now();
+                }
+                match answer {
                 Some(Ok(Message::Text(text))) => {
                     if !writer.send(Message::Text(text)).await {
                         return End::Gone("write failed or timed out");
@@ -76,7 +88,22 @@ pub(super) async fn relay(
                     return moved("owner went away");
                 }
                 Some(Ok(_)) => {}
-            },
+            }
+            }
+            _ = ping.tick() => {
+                if reader.silent_for() > SILENT_MAX {
+                    let _ = to_owner.close().await;
+                    return End::Close(close::GOING_AWAY, "no answer to pings".into(), "silent");
+                }
+                if owner_heard.elapsed() > SILENT_MAX {
+                    return moved("owner silent");
+                }
+                let pinged = writer.send(Message::Ping(Default::default())).await
+                    && to_owner.send(Message::Ping(Default::default())).await.is_ok();
+                if !pinged {
+                    return moved("ping failed");
+                }
+            }
             _ = shutdown.changed() => {
                 let _ = to_owner.close().await;
                 return moved("shutdown");

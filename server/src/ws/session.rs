@@ -19,8 +19,11 @@ use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
-const PING_EVERY: Duration = Duration::from_secs(15);
-const SILENT_MAX: Duration = Duration::from_secs(45);
+/// A connection is pinged this often; any frame it sends, a pong
+/// included, counts as heard.
+pub(super) const PING_EVERY: Duration = Duration::from_secs(15);
+/// Silent this long (three pings unanswered), a connection is half-open.
+pub(super) const SILENT_MAX: Duration = Duration::from_secs(45);
 /// Most bytes of queued frames written with one flush: the socket's write
 /// buffer grows to the largest batch and keeps that size, so batches stay
 /// small enough for idle members to stay cheap.
@@ -72,7 +75,7 @@ async fn live(app: &Arc<App>, reader: &mut Reader, writer: &mut Writer, ticket: 
     // Boxed: the handshake's state is needed only briefly, and an unboxed
     // future would make every connection's task as large as it for good.
     let handshake = Box::pin(hello(app, reader, writer));
-    let (member, group_id, resume_from, hello_text) = match handshake.await {
+    let (member, group_id, link, resume_from, hello_text) = match handshake.await {
         Ok(hello) => hello,
         Err(end) => return end,
     };
@@ -81,7 +84,8 @@ async fn live(app: &Arc<App>, reader: &mut Reader, writer: &mut Writer, ticket: 
         Located::Here(group) => group,
         Located::There(owner) => {
             let shutdown = app.shutdown.clone();
-            let frame_max = app.config.frame_max_bytes;
+            // A welcome carries at most the group's state, and a little more.
+            let frame_max = app.config.snapshot_max_bytes * 2 + app.config.frame_max_bytes;
             return super::relay::relay(
                 &owner, &group_id, hello_text, reader, writer, shutdown, frame_max,
             )
@@ -104,6 +108,7 @@ async fn live(app: &Arc<App>, reader: &mut Reader, writer: &mut Writer, ticket: 
     let join = GroupMsg::Join {
         conn,
         member: member.clone(),
+        link,
         outbox,
         resume_from,
     };
@@ -129,7 +134,7 @@ async fn hello(
     app: &App,
     reader: &mut Reader,
     writer: &mut Writer,
-) -> Result<(MemberId, GroupId, Option<u64>, String), End> {
+) -> Result<(MemberId, GroupId, [u8; 32], Option<u64>, String), End> {
     let first = match tokio::time::timeout(HELLO_TIMEOUT, reader.next()).await {
         Err(_) => {
             let reason = "no hello within 10 s";
@@ -165,7 +170,8 @@ async fn hello(
                 Incoming::Text(text) => text.as_str().to_owned(),
                 _ => String::new(),
             };
-            Ok((member, group_id, hello.resume_from, text))
+            let link = crate::app::token_hash(hello.token.as_str());
+            Ok((member, group_id, link, hello.resume_from, text))
         }
         None => Err(unauthorized("unknown token").await),
     }
@@ -188,7 +194,6 @@ async fn serve(
     tokio::pin!(shutdown);
     let mut limit = TokenBucket::new(app.config.rate_per_s, app.config.rate_burst);
     let mut refusals = 0;
-    let mut last_heard = Instant::now();
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
     loop {
@@ -236,7 +241,6 @@ async fn serve(
                 let text = match incoming {
                     Ok(Incoming::Text(text)) => text,
                     Ok(Incoming::Binary(_)) => {
-                        last_heard = Instant::now();
                         app.metrics.count_error(ErrorCode::BadRequest);
                         let refusal = Rejection::bad_request("binary frames are not accepted; send JSON text");
                         if !writer.refuse(None, refusal).await {
@@ -247,7 +251,6 @@ async fn serve(
                     Ok(Incoming::Gone) => return End::Gone("client went away"),
                     Err(fault) => return End::Fail(fault),
                 };
-                last_heard = Instant::now();
                 if limit.take().is_err() {
                     refusals += 1;
                     app.metrics.count_error(ErrorCode::RateLimited);
@@ -289,7 +292,7 @@ async fn serve(
                 }
             }
             _ = ping.tick() => {
-                if last_heard.elapsed() > SILENT_MAX {
+                if reader.silent_for() > SILENT_MAX {
                     return End::Close(close::GOING_AWAY, "no answer to pings".into(), "silent");
                 }
                 if !writer.send(Message::Ping(Default::default())).await {

@@ -9,7 +9,7 @@ use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use hyper_util::rt::TokioIo;
 use rondo_protocol::reply::{Rejection, Reply};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError};
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
@@ -81,6 +81,9 @@ impl Fault {
 
 pub struct Reader {
     stream: SplitStream<Ws>,
+    /// When the peer was last heard: any frame counts, a pong included, so
+    /// a member who only listens (and answers pings) stays connected.
+    heard_at: Instant,
 }
 
 pub struct Writer {
@@ -89,14 +92,23 @@ pub struct Writer {
 
 pub fn split(ws: Ws) -> (Reader, Writer) {
     let (sink, stream) = ws.split();
-    (Reader { stream }, Writer { sink })
+    let reader = Reader {
+        stream,
+        heard_at: Instant::now(),
+    };
+    (reader, Writer { sink })
 }
 
 impl Reader {
-    /// The next data frame; pings and pongs are answered by the library.
+    /// The next data frame; pings are answered by the library, and pongs
+    /// (like every frame) only note that the peer was heard.
     pub async fn next(&mut self) -> Result<Incoming, Fault> {
         loop {
-            return match self.stream.next().await {
+            let frame = self.stream.next().await;
+            if matches!(frame, Some(Ok(_))) {
+                self.heard_at = Instant::now();
+            }
+            return match frame {
                 Some(Ok(Message::Text(text))) => Ok(Incoming::Text(text)),
                 Some(Ok(Message::Binary(data))) => Ok(Incoming::Binary(data)),
                 Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_))) => continue,
@@ -113,6 +125,13 @@ impl Reader {
                 },
             };
         }
+    }
+}
+
+impl Reader {
+    /// How long since the peer sent anything.
+    pub fn silent_for(&self) -> Duration {
+        self.heard_at.elapsed()
     }
 }
 

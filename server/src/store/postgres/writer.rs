@@ -102,8 +102,18 @@ impl Writer {
         let appended = futures_util::future::join_all(appends).await;
         for (write, appended) in writes.iter().zip(appended) {
             let result = match (write, appended) {
-                (Write::Append { group_id, .. }, Some(appended)) => match appended? {
+                (
+                    Write::Append {
+                        group_id, tokens, ..
+                    },
+                    Some(appended),
+                ) => match appended? {
                     Some(fence) => {
+                        for change in tokens {
+                            let member_id = Some(change.member_id.as_str());
+                            let hash = change.token_hash.as_ref();
+                            set_token(&tx, group_id.as_str(), member_id, hash).await?;
+                        }
                         moved.push((group_id.as_str().to_owned(), fence));
                         Ok(())
                     }
@@ -154,19 +164,8 @@ impl Writer {
                     },
                     _,
                 ) => {
-                    let (group_id, member_id) =
-                        (group_id.as_str(), member_id.as_ref().map(|m| m.as_str()));
-                    for table in ["tokens", "feeds"] {
-                        let sql = format!(
-                            "DELETE FROM {table} WHERE group_id = $1 AND member_id IS NOT DISTINCT FROM $2"
-                        );
-                        tx.execute(&sql, &[&group_id, &member_id])
-                            .await
-                            .map_err(pg)?;
-                    }
-                    if let Some(hash) = token_hash {
-                        insert_token(&tx, hash, group_id, member_id).await?;
-                    }
+                    let member_id = member_id.as_ref().map(|m| m.as_str());
+                    set_token(&tx, group_id.as_str(), member_id, token_hash.as_ref()).await?;
                     Ok(())
                 }
                 (
@@ -218,6 +217,7 @@ impl Writer {
             events,
             snapshot,
             next_deadline,
+            ..
         } = write
         else {
             unreachable!("only appends are fenced");
@@ -261,6 +261,28 @@ impl Writer {
             flushes: row.get(0),
         }))
     }
+}
+
+/// Replaces a member's (or, without a member, the convener's) tokens with
+/// one of this hash, or with none; their calendar feed goes with them.
+async fn set_token(
+    tx: &Transaction<'_>,
+    group_id: &str,
+    member_id: Option<&str>,
+    token_hash: Option<&[u8; 32]>,
+) -> Result<(), StoreError> {
+    for table in ["tokens", "feeds"] {
+        let sql = format!(
+            "DELETE FROM {table} WHERE group_id = $1 AND member_id IS NOT DISTINCT FROM $2"
+        );
+        tx.execute(&sql, &[&group_id, &member_id])
+            .await
+            .map_err(pg)?;
+    }
+    if let Some(hash) = token_hash {
+        insert_token(tx, hash, group_id, member_id).await?;
+    }
+    Ok(())
 }
 
 /// A member's (or, without a member, the convener's) token, by its hash.
