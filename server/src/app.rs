@@ -121,11 +121,16 @@ impl App {
     pub fn group(&self, group_id: &GroupId) -> Option<GroupHandle> {
         let handle = self.groups.get(group_id).map(|g| g.clone())?;
         if handle.inbox.is_closed() {
-            self.groups.remove_if(group_id, |_, h| h.inbox.is_closed());
-            if let Some(cluster) = &self.cluster {
-                cluster.forget(group_id);
+            // Only the stopped task's entry, and only its fence: another task
+            // may have claimed the group again meanwhile, and its fence is
+            // not this one's to drop.
+            let removed = self.groups.remove_if(group_id, |_, h| h.inbox.is_closed());
+            if removed.is_some() {
+                if let Some(cluster) = &self.cluster {
+                    cluster.forget(group_id);
+                }
+                self.metrics.group_stopped();
             }
-            self.metrics.group_stopped();
             return None;
         }
         Some(handle)

@@ -256,6 +256,13 @@ impl Engine {
                 "a case or round is already running",
             ));
         }
+        let presented = self.meeting.as_ref().map_or(0, |m| m.presented.len());
+        if presented >= super::state::PRESENTED_MAX {
+            return Err(Rejection::invalid_state(format!(
+                "a meeting presents at most {} cases; end it and open another",
+                super::state::PRESENTED_MAX
+            )));
+        }
         self.queue.queued(case_id)?;
         let template = self.resolve_template(choice)?;
         let case = self.queue.activate(case_id)?;

@@ -12,6 +12,8 @@ use std::collections::{BTreeMap, VecDeque};
 
 /// Most cases the queue holds.
 pub const QUEUE_LEN_MAX: usize = 50;
+/// Most cases one meeting presents: the record and its exports list them.
+pub const PRESENTED_MAX: usize = 100;
 /// Most record items in one meeting.
 pub const RECORD_LEN_MAX: usize = 500;
 /// Most notes one member keeps in one meeting.

@@ -52,6 +52,8 @@ pub enum StoreError {
     },
     #[error("the store has stopped")]
     Stopped,
+    #[error("the store's queue of writes is full")]
+    Overloaded,
     #[error("PostgreSQL: {0}")]
     Postgres(String),
     #[error("the database was migrated by a newer version of rondo (schema {found}; this one knows {known}): refusing to start")]

@@ -55,7 +55,7 @@ pub struct NodeSettings {
 
 pub struct PgStore {
     pool: deadpool_postgres::Pool,
-    writer: mpsc::UnboundedSender<(Write, writer::Done)>,
+    writer: mpsc::Sender<(Write, writer::Done)>,
     key: DataKey,
     node: NodeId,
     settings: NodeSettings,
@@ -67,6 +67,11 @@ pub struct PgStore {
 /// Claims of one group tried in a row while its owner lets go.
 const CLAIM_ATTEMPTS: usize = 3;
 
+/// Writes waiting for the writer. Each group task has one write in flight
+/// at a time, so a full queue means far more groups (or HTTP writes) than a
+/// node serves: the write fails and its group moves, rather than memory
+/// growing without end.
+const WRITE_QUEUE_LEN_MAX: usize = 16_384;
 /// Rows read back before a group's newest for its replay window.
 const WINDOW_ROWS: i64 = STARTUP_REPLAY_WINDOW as i64;
 
@@ -120,7 +125,7 @@ impl PgStore {
             .await
             .map_err(pg)?;
         let fences: Fences = Arc::default();
-        let (sender, queue) = mpsc::unbounded_channel();
+        let (sender, queue) = mpsc::channel(WRITE_QUEUE_LEN_MAX);
         let writer = writer::Writer {
             url: url.to_owned(),
             key: key.clone(),
@@ -378,8 +383,14 @@ async fn renew_lease(store: std::sync::Weak<PgStore>, client: Client) {
 impl super::Store for PgStore {
     fn write(&self, write: Write) -> oneshot::Receiver<Result<(), Arc<StoreError>>> {
         let (done, receiver) = oneshot::channel();
-        if let Err(mpsc::error::SendError((_, done))) = self.writer.send((write, done)) {
-            let _ = done.send(Err(Arc::new(StoreError::Stopped)));
+        match self.writer.try_send((write, done)) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full((_, done))) => {
+                let _ = done.send(Err(Arc::new(StoreError::Overloaded)));
+            }
+            Err(mpsc::error::TrySendError::Closed((_, done))) => {
+                let _ = done.send(Err(Arc::new(StoreError::Stopped)));
+            }
         }
         receiver
     }

@@ -30,7 +30,7 @@ pub(super) struct Writer {
 
 impl Writer {
     /// Commits what is queued, batch after batch, until every sender is gone.
-    pub async fn run(self, mut queue: mpsc::UnboundedReceiver<(Write, Done)>) {
+    pub async fn run(self, mut queue: mpsc::Receiver<(Write, Done)>) {
         let mut client: Option<(Client, Statements)> = None;
         while let Some(first) = queue.recv().await {
             let mut batch = vec![first];
