@@ -39,6 +39,24 @@ fn rule_1_a_facilitator_who_never_came_is_replaced() {
     assert_eq!(sim.facilitator().as_deref(), Some("Bo"));
 }
 
+/// Issue 19: removing the member who facilitated last keeps the rotation
+/// where it stood (before, it started again from the first member).
+#[test]
+fn rule_1_the_rotation_goes_on_past_a_removed_facilitator() {
+    let mut sim = running(4);
+    sim.ok("Ana", r#"{"type":"meeting.end"}"#);
+    sim.ok("Cy", r#"{"type":"meeting.open"}"#);
+    assert_eq!(sim.facilitator().as_deref(), Some("Bo"));
+    sim.ok("Bo", r#"{"type":"meeting.start"}"#);
+    sim.ok("Bo", r#"{"type":"meeting.end"}"#);
+    let removal = rondo_protocol::engine::Admin::RemoveMember {
+        member: member("Bo"),
+    };
+    sim.input(rondo_protocol::engine::Input::Admin(removal));
+    sim.ok("Ana", r#"{"type":"meeting.open"}"#);
+    assert_eq!(sim.facilitator().as_deref(), Some("Cy"));
+}
+
 #[test]
 fn rule_1_the_next_meeting_rotates_the_role() {
     let mut sim = running(3);

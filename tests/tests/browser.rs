@@ -1046,3 +1046,66 @@ async fn an_sgs_case_in_german() {
 async fn an_sgs_case_in_dutch() {
     an_sgs_case_in(&DUTCH).await;
 }
+
+/// Records every text the connection status shows from now on.
+const WATCH_CONNECTION: &str = "window.connectionTexts = []; \
+    new MutationObserver(() => window.connectionTexts.push(document.querySelector('#connection').textContent)) \
+    .observe(document.querySelector('#connection'), {childList: true, characterData: true, subtree: true});";
+
+/// Issue 19: a member who only listens stays connected. Bo presents, then
+/// listens without a word for three minutes while the feedback turns run
+/// out by themselves; his page never reconnects and nobody sees him leave.
+#[tokio::test]
+async fn a_member_who_listens_for_three_minutes_is_never_reconnected() {
+    let Some(driver) = chromedriver() else {
+        eprintln!("browser test skipped: chromedriver is not installed");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let group = create_group(server.addr, &["Ana", "Bo", "Cy"]).await;
+    let pages = members_pages(&driver, dir.path(), &server, &group, "en-GB").await;
+    let (ana, bo, cy) = (&pages[0], &pages[1], &pages[2]);
+    for page in &pages {
+        click(page, "Accept agreement").await;
+    }
+    click(ana, "Open meeting").await;
+    click(ana, "Start meeting").await;
+    fill(bo, "#propose-title", "A quiet case").await;
+    fill(bo, "#propose-question", "What do you hear?").await;
+    click(bo, "Propose case").await;
+    click(ana, "Start Bo's case").await;
+    expect_phase(&[ana, bo, cy], "request for help").await;
+    click(bo, "Done").await;
+    expect_phase(&[ana, bo, cy], "questions").await;
+    wait_text(cy, "#speaker", "It is your turn").await;
+    click(cy, "Done").await;
+    wait_text(ana, "#speaker", "It is your turn").await;
+    click(ana, "Done").await;
+    expect_phase(&[ana, bo, cy], "feedback").await;
+    for page in &pages {
+        page.execute(WATCH_CONNECTION, vec![]).await.expect("watch");
+    }
+    // Three minutes of feedback: Cy's and Ana's turns time out on their own.
+    tokio::time::sleep(Duration::from_secs(180)).await;
+    for (name, page) in ["Ana", "Bo", "Cy"].iter().zip(&pages) {
+        let shown = page
+            .execute("return window.connectionTexts", vec![])
+            .await
+            .unwrap();
+        assert_eq!(
+            shown,
+            json!([]),
+            "{name}'s page changed its status: {shown}"
+        );
+    }
+    let roster = text_of(ana, "#roster").await;
+    assert!(roster.contains("Bo — here"), "{roster}");
+    let log = server.log_text();
+    assert_eq!(
+        log.matches("joined").count(),
+        3,
+        "one connection each: {log}"
+    );
+    assert!(!log.contains("no answer to pings"), "{log}");
+}

@@ -140,6 +140,12 @@ impl Engine {
         }
         self.queue.withdraw_all_of(member, &mut self.out);
         let successor = self.successor_of(member);
+        if self.last_facilitator.as_ref() == Some(member) {
+            // The rotation goes on from where the removed member stood: the
+            // member before them counts as the last facilitator, so the one
+            // after them is next.
+            self.last_facilitator = self.predecessor_of(member);
+        }
         self.members.retain(|m| &m.id != member);
         self.answers.remove(member);
         self.out.emit(Event::MemberRemoved {
@@ -152,11 +158,15 @@ impl Engine {
         if was_facilitator {
             self.set_facilitator(successor, FacilitatorReason::Absent);
         }
-        if self.last_facilitator.as_ref() == Some(member) {
-            // Keep the rotation going from where the removed member stood.
-            self.last_facilitator = None;
-        }
+
         Ok(())
+    }
+
+    /// The member before `member` in rotation order (the last for the first).
+    fn predecessor_of(&self, member: &MemberId) -> Option<MemberId> {
+        let at = self.members.iter().position(|m| &m.id == member)?;
+        let before = (at + self.members.len() - 1) % self.members.len();
+        Some(self.members[before].id.clone()).filter(|m| m != member)
     }
 
     /// Who takes the role from a removed facilitator: as for an absent one,

@@ -210,8 +210,10 @@ impl Engine {
     ///
     /// Deadlines due by `now` fire first, so a command always meets the state
     /// as it is at that moment. An input that changes the state always yields
-    /// at least one event; one that yields none changed nothing, so the server
-    /// need log only inputs with events to rebuild the state by replay.
+    /// at least one event; one that yields none changed nothing but, for a
+    /// command, the remembered answers — so [`Output::log`] is the input
+    /// itself when it had events, the command's answer alone when not, and
+    /// replaying those rebuilds the state exactly.
     pub fn handle(&mut self, now: Millis, input: Input) -> Output {
         self.out
             .begin(now, self.meeting.as_ref().map(|m| m.id.clone()));
