@@ -649,3 +649,32 @@ async fn a_group_past_its_snapshot_is_rebuilt_from_it_by_the_next_owner() {
     }
     assert_ne!(cluster.owner(&group), owner);
 }
+
+/// Issue 19, defect 7: a welcome larger than a member's frame cap reaches a
+/// member relayed to the owner (before, the relay refused the owner's frame
+/// and the member looped on 4503).
+#[tokio::test]
+async fn a_relayed_member_gets_a_welcome_larger_than_a_members_frame() {
+    let Some(cluster) = Cluster::start() else {
+        eprintln!("cluster test skipped: PostgreSQL or HAProxy is not installed");
+        return;
+    };
+    let group = create_group(cluster.haproxy.addr, &NAMES).await;
+    let addrs: Vec<SocketAddr> = cluster.nodes.iter().flatten().map(|n| n.addr).collect();
+    let mut ana = connect(addrs[0], &group, "Ana", None).await;
+    // 40 cases with long questions: a queue of about 80 KB.
+    for n in 0..40 {
+        let question = format!("{n} {}", "a long question ".repeat(120));
+        ana.ok(json!({"type": "case.propose", "title": format!("case {n}"),
+                      "question": question, "minutes": 20}))
+            .await;
+        if n % 15 == 14 {
+            tokio::time::sleep(Duration::from_millis(1100)).await;
+        }
+    }
+    let owner = cluster.owner(&group);
+    let relaying = (owner + 1) % addrs.len();
+    let bo = connect(addrs[relaying], &group, "Bo", None).await;
+    assert!(bo.welcome.to_string().len() > 64 * 1024);
+    assert_eq!(bo.welcome["queue"].as_array().unwrap().len(), 40);
+}

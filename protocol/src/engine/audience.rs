@@ -73,8 +73,9 @@ impl Engine {
     }
 
     /// The seq from which `member` may be brought up to date by replaying
-    /// events: a resume from before it (from before they were added, or
-    /// across a change of what they may see) gets a fresh welcome instead.
+    /// events: a resume from before they were added gets a fresh welcome
+    /// instead. (Across a change of the gate the one rule is enough: each
+    /// event is judged by what the member may see now.)
     pub fn view_since(&self, member: &MemberId) -> Option<u64> {
         self.member(member).map(|m| m.view_since)
     }

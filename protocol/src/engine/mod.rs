@@ -249,9 +249,6 @@ impl Engine {
             .filter(|m| gated.contains(m) != now_gated.contains(m))
             .cloned()
             .collect();
-        for member in &output.gate_changed {
-            self.set_view_since(member);
-        }
         output.log = if !output.events.is_empty() {
             Some(as_logged)
         } else {
@@ -264,13 +261,6 @@ impl Engine {
     fn answered(&self, member: MemberId, id: CommandId) -> Option<Input> {
         let answer = self.answers.get(&member)?.get(id.as_str())?.clone();
         Some(Input::Answered { member, id, answer })
-    }
-
-    fn set_view_since(&mut self, member: &MemberId) {
-        let seq = self.out.seq;
-        if let Some(entry) = self.members.iter_mut().find(|m| &m.id == member) {
-            entry.view_since = seq;
-        }
     }
 
     /// The seq of the last event.

@@ -45,10 +45,9 @@ pub struct Member {
     pub present: bool,
     /// Since when the member has been away; drives the facilitator's handover.
     pub absent_since: Option<Millis>,
-    /// The seq from which what this member may see has stayed the same: when
-    /// they were added, or last came to accept (or ceased to have accepted)
-    /// the agreement in force. A resume from before it is answered with a
-    /// fresh welcome, never with the events between.
+    /// The seq the member came in at (0 for the group's first members): a
+    /// resume from before it is answered with a fresh welcome, never with
+    /// events from before they were a member.
     #[serde(default)]
     pub view_since: u64,
 }
