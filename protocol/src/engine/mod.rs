@@ -19,6 +19,7 @@ mod run;
 mod snapshot;
 pub mod state;
 mod timers;
+mod turns_kept;
 mod views;
 
 pub use admin::Admin;
@@ -327,6 +328,9 @@ impl Engine {
             member: member.clone(),
             present,
         });
+        if present {
+            self.join_running_round(member);
+        }
         // The role may be waiting for someone present to pass to.
         self.fire_due_timers();
     }
