@@ -17,6 +17,7 @@ import { renderRecord, recordReplied, wireRecord } from './record.js';
 import { renderSummary, wireSummary } from './summary.js';
 import { renderNext, renderPast, wireLobby } from './lobby.js';
 import { tick } from './clock.js';
+import { noteTurnEvent, renderTurnBar, setConnectionState, wireTurnBar } from './turnbar.js';
 import { t, useLanguage, chooseLanguage, language, showError, ServerError, versionText, capitalized } from './i18n.js';
 
 const TOKEN_KEY = 'rondo.token';
@@ -98,6 +99,7 @@ function render() {
   renderNotes();
   renderRecord();
   tick();
+  renderTurnBar();
   // Last: only now is it known which controls are shown.
   keepFocus();
 }
@@ -130,9 +132,11 @@ function keepFocus() {
   if (!interacted) return; // the page never takes focus on its own
   const active = document.activeElement;
   if (active && active !== document.body && active.offsetParent) return;
-  const candidates = ['main-action', 'done', 'lower-hand', 'raise-hand', 'accept-agreement', 'propose-title'];
+  // Never a text field further down (on a phone it scrolls the page away
+  // and opens the keyboard): the turn bar's controls, else the bar itself.
+  const candidates = ['main-action', 'done', 'lower-hand', 'raise-hand', 'accept-agreement', 'now'];
   const target = candidates.map((id) => $(id)).find((e) => e && e.offsetParent);
-  (target || $('main')).focus();
+  (target || $('main')).focus({ preventScroll: true });
 }
 
 /// Events said the same way to everyone, with the message that says them.
@@ -148,6 +152,7 @@ const SAID = {
 function onEvent(event) {
   const previousFacilitator = model.meeting && model.meeting.facilitator;
   apply(model, event);
+  noteTurnEvent(event);
   const meeting = model.meeting;
   const me = model.me.member_id;
   if (event.type === 'turn.started') {
@@ -187,13 +192,16 @@ function onReply(reply) {
 }
 
 function onStatus(status) {
+  setConnectionState(status);
+  if (model) renderTurnBar();
   // Said only when it changes: being connected is not news after every click.
-  const text = status.online ? t('connection-online')
+  const text = status.stalled ? t('connection-stalled')
+    : status.online ? t('connection-online')
     : status.waiting ? t('connection-offline-waiting', { count: status.waiting }) : t('connection-offline');
   if (text === lastStatus) return;
   lastStatus = text;
   $('connection').textContent = text;
-  $('connection').classList.toggle('offline', !status.online);
+  $('connection').classList.toggle('offline', !status.online || status.stalled);
 }
 
 // ----- wiring the static controls -----
@@ -239,6 +247,7 @@ function wire() {
   wireRecord();
   wireSummary(render);
   wireLobby();
+  wireTurnBar();
 }
 
 /// The language switch: the page changes language in place, the meeting

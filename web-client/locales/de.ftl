@@ -492,3 +492,20 @@ announce-you-facilitate = Du moderierst jetzt.
 announce-you-facilitate-absent = Du moderierst jetzt: Die Moderation war abwesend.
 announce-facilitates = { $name } moderiert jetzt.
 announce-facilitates-absent = { $name } moderiert jetzt, weil { $previous } abwesend war.
+
+## Turns kept through a dropped connection, the turn bar's connection state, the presenter's response (issue 20)
+do-presenter-response-presenter = Antworte auf das Gehörte: was dich berührt hat, was du mitnimmst. Die anderen hören zu.
+do-presenter-response-member = { $presenter } antwortet auf das, was die Gruppe gesagt hat; hör zu, ohne zu antworten.
+turn-kept-you = Du warst nicht verbunden, als du dran warst: Du sprichst am Ende dieser Runde.
+turn-kept-member = { $name } war nicht verbunden, als sie:er dran war, und spricht am Ende dieser Runde.
+turn-lost-you = Du warst auch beim zweiten Mal nicht verbunden: Die Runde geht ohne dich weiter.
+turn-lost-member = { $name } war auch beim zweiten Mal nicht verbunden und wurde übersprungen.
+turn-added-you = Du bist während der Runde dazugekommen: Du sprichst an ihrem Ende.
+turn-added-member = { $name } ist während der Runde dazugekommen und spricht an ihrem Ende.
+now-offline = Offline: verbinde neu. Deine Schaltflächen gehen wieder, sobald die Verbindung steht.
+now-stalled = Die Verbindung hängt: warte auf den Server. Deine Schaltflächen gehen wieder, sobald er antwortet.
+connection-stalled = Verbindung hängt — warte auf den Server
+speaker-member-away = { $name } hat das Wort, ist aber nicht verbunden: Die Verbindung ist abgebrochen.
+alert-offer = Ein Ton und eine Vibration, wenn du dran bist – fürs Handy in der Hand?
+alert-offer-yes = Hinweise einschalten
+alert-offer-no = Nein, danke

@@ -492,3 +492,20 @@ announce-you-facilitate = You are now the facilitator.
 announce-you-facilitate-absent = You are now the facilitator: the facilitator was away.
 announce-facilitates = { $name } facilitates now.
 announce-facilitates-absent = { $name } facilitates now because { $previous } was away.
+
+## Turns kept through a dropped connection, the turn bar's connection state, the presenter's response (issue 20)
+do-presenter-response-presenter = Respond to what you heard: what struck you, what you take with you. The others listen.
+do-presenter-response-member = { $presenter } responds to what the group said; listen without replying.
+turn-kept-you = Your turn came while you were away: you speak at the end of this round.
+turn-kept-member = { $name } was away when their turn came: they speak at the end of this round.
+turn-lost-you = Your turn came again while you were away: this round goes on without you.
+turn-lost-member = { $name } was still away when their kept turn came, and was skipped.
+turn-added-you = You came during the round: your turn is at its end.
+turn-added-member = { $name } came during the round and speaks at its end.
+now-offline = Offline: reconnecting. Your buttons work again once connected.
+now-stalled = The connection has stalled: waiting for the server. Your buttons work again once it answers.
+connection-stalled = Connection stalled — waiting for the server
+speaker-member-away = { $name } holds the floor but is away: their connection dropped.
+alert-offer = A sound and a vibration when your turn comes, for a phone in your hand?
+alert-offer-yes = Turn alerts on
+alert-offer-no = No, thanks

@@ -491,3 +491,20 @@ announce-you-facilitate = Jij bent nu de gespreksleider.
 announce-you-facilitate-absent = Jij bent nu de gespreksleider: de gespreksleider was afwezig.
 announce-facilitates = { $name } leidt nu het gesprek.
 announce-facilitates-absent = { $name } leidt nu het gesprek, omdat { $previous } afwezig was.
+
+## Turns kept through a dropped connection, the turn bar's connection state, the presenter's response (issue 20)
+do-presenter-response-presenter = Reageer op wat je hoorde: wat je raakte, wat je meeneemt. De anderen luisteren.
+do-presenter-response-member = { $presenter } reageert op wat de groep zei; luister zonder te reageren.
+turn-kept-you = Je beurt kwam terwijl je weg was: je spreekt aan het eind van deze ronde.
+turn-kept-member = { $name } was weg toen de beurt kwam en spreekt aan het eind van deze ronde.
+turn-lost-you = Je was ook de tweede keer weg: deze ronde gaat verder zonder jou.
+turn-lost-member = { $name } was ook de tweede keer weg en is overgeslagen.
+turn-added-you = Je kwam tijdens de ronde binnen: je beurt is aan het eind.
+turn-added-member = { $name } kwam tijdens de ronde binnen en spreekt aan het eind.
+now-offline = Offline: opnieuw verbinden. Je knoppen werken weer zodra er verbinding is.
+now-stalled = De verbinding hapert: wachten op de server. Je knoppen werken weer zodra hij antwoordt.
+connection-stalled = Verbinding hapert — wachten op de server
+speaker-member-away = { $name } heeft het woord maar is weg: de verbinding is verbroken.
+alert-offer = Een geluid en een trilling als je beurt komt, voor een telefoon in je hand?
+alert-offer-yes = Meldingen aan
+alert-offer-no = Nee, bedankt
