@@ -22,6 +22,9 @@ import { t, useLanguage, chooseLanguage, language, showError, ServerError, versi
 
 const TOKEN_KEY = 'rondo.token';
 const CONVENER_KEY = 'rondo.convener';
+// What a tab shows, `member` or `convener`: a convener who is also a member
+// keeps both links in one browser, and a reload keeps each tab what it was.
+const ROLE_KEY = 'rondo.role';
 
 let lastStatus = '';
 // What redraws the texts made in code when the member switches language.
@@ -67,7 +70,33 @@ function startPage() {
       return item;
     }));
     show('create-result', true);
+    offerToKeep(body.name, result);
   });
+}
+
+/// The links are shown once: offered to copy all at once or to keep in a
+/// file, and the page asks before it is left with them neither copied nor kept.
+function offerToKeep(groupName, result) {
+  const text = [groupName, '', `${t('start-convener-link')}: ${result.convener_link}`, '',
+    ...result.members.map((m) => `${m.name}: ${m.link}`), ''].join('\n');
+  let kept = false;
+  const warn = (event) => { if (!kept) { event.preventDefault(); event.returnValue = ''; } };
+  window.addEventListener('beforeunload', warn);
+  const done = (message) => { kept = true; $('links-kept').textContent = message; };
+  $('links-copy-all').addEventListener('click', async () => {
+    try { await navigator.clipboard.writeText(text); done(t('start-copied-all')); } catch { $('links-kept').textContent = t('start-copy-failed'); }
+  });
+  $('links-download').addEventListener('click', () => {
+    const file = el('a');
+    file.href = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+    file.download = t('start-links-file', { group: groupName.replace(/[\\/:*?"<>|]/g, '') });
+    document.body.append(file);
+    file.click();
+    file.remove();
+    done(t('start-downloaded'));
+  });
+  // Opening the console is keeping the convener's link; the members' are in it too.
+  $('open-console').addEventListener('click', () => { kept = true; });
 }
 
 // ----- rendering -----
@@ -267,18 +296,29 @@ async function main() {
   // A link's key leaves the address bar at once, and is kept for this tab.
   // The key is kept on this device, so a bookmark of the page (which no
   // longer shows it) opens the meeting again; the tab's own choice first.
+  // Each role's link is kept beside the other's, never in its place.
+  const keep = (key, value, role) => {
+    for (const store of [sessionStorage, localStorage]) { store.setItem(key, value); store.setItem(ROLE_KEY, role); }
+  };
   if (hash.get('t')) {
-    for (const store of [sessionStorage, localStorage]) { store.setItem(TOKEN_KEY, hash.get('t')); store.removeItem(CONVENER_KEY); }
     // A new link may be another group's: its first welcome says which.
-    localStorage.removeItem('rondo.group');
+    if (localStorage.getItem(TOKEN_KEY) !== hash.get('t')) localStorage.removeItem('rondo.group');
+    keep(TOKEN_KEY, hash.get('t'), 'member');
   } else if (hash.get('c')) {
-    for (const store of [sessionStorage, localStorage]) { store.setItem(CONVENER_KEY, hash.get('c')); store.removeItem(TOKEN_KEY); }
+    keep(CONVENER_KEY, hash.get('c'), 'convener');
   }
   if (hash.get('t') || hash.get('c')) history.replaceState(null, '', location.pathname);
   const kept = (key) => sessionStorage.getItem(key) || localStorage.getItem(key);
+  // This tab's role first; a new tab opens what the last link opened.
+  const role = sessionStorage.getItem(ROLE_KEY) || localStorage.getItem(ROLE_KEY);
   const convener = kept(CONVENER_KEY);
-  if (convener) { relabel = startConsole(convener); return; }
   const token = kept(TOKEN_KEY);
+  if (convener && (role === 'convener' || !token)) {
+    sessionStorage.setItem(ROLE_KEY, 'convener');
+    relabel = startConsole(convener);
+    return;
+  }
+  if (token) sessionStorage.setItem(ROLE_KEY, 'member');
   if (!token) { startPage(); return; }
   wire();
   relabel = () => {

@@ -76,9 +76,15 @@ export function translate(root) {
 }
 
 /// Dates and times in the page's language (the member's own time zone
-/// unless one is given).
+/// unless one is given), with the browser's region for that language: an
+/// en-GB browser gets 18:30 and 03/12/2026, not the American 06:30 PM.
 export function dateFormat(options) {
-  return new Intl.DateTimeFormat(language, options);
+  return new Intl.DateTimeFormat(regional(), options);
+}
+
+function regional() {
+  const tags = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
+  return tags.find((tag) => tag && tag.toLowerCase().split('-')[0] === language) || language;
 }
 
 /// An error the server answered with: its `code` decides the text shown.

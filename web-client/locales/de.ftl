@@ -509,3 +509,14 @@ speaker-member-away = { $name } hat das Wort, ist aber nicht verbunden: Die Verb
 alert-offer = Ein Ton und eine Vibration, wenn du dran bist – fürs Handy in der Hand?
 alert-offer-yes = Hinweise einschalten
 alert-offer-no = Nein, danke
+guide-hands-up-confirm = { $count ->
+    [one] Eine Hand ist noch gehoben. Trotzdem weitergehen?
+   *[other] { $count } Hände sind noch gehoben. Trotzdem weitergehen?
+}
+start-links-once = Diese Links werden nur jetzt gezeigt. Kopiere alle oder lade sie in eine Datei, die du aufbewahrst, bevor du die Seite verlässt.
+start-copy-all = Alle Links kopieren
+start-download = Links herunterladen
+start-copied-all = Alle Links kopiert.
+start-copy-failed = Dieser Browser lässt die Seite nicht kopieren: Lade die Links stattdessen herunter.
+start-downloaded = Die Links sind in deinen Downloads.
+start-links-file = Rondo-Links — { $group }.txt

@@ -509,3 +509,14 @@ speaker-member-away = { $name } holds the floor but is away: their connection dr
 alert-offer = A sound and a vibration when your turn comes, for a phone in your hand?
 alert-offer-yes = Turn alerts on
 alert-offer-no = No, thanks
+guide-hands-up-confirm = { $count ->
+    [one] One hand is still raised. Move on anyway?
+   *[other] { $count } hands are still raised. Move on anyway?
+}
+start-links-once = These links are shown only now. Copy them all, or download them to a file you keep, before you leave this page.
+start-copy-all = Copy all links
+start-download = Download the links
+start-copied-all = All links copied.
+start-copy-failed = This browser did not let the page copy: download the links instead.
+start-downloaded = The links are in your downloads.
+start-links-file = Rondo links — { $group }.txt

@@ -508,3 +508,14 @@ speaker-member-away = { $name } heeft het woord maar is weg: de verbinding is ve
 alert-offer = Een geluid en een trilling als je beurt komt, voor een telefoon in je hand?
 alert-offer-yes = Meldingen aan
 alert-offer-no = Nee, bedankt
+guide-hands-up-confirm = { $count ->
+    [one] Er is nog één hand opgestoken. Toch verdergaan?
+   *[other] Er zijn nog { $count } handen opgestoken. Toch verdergaan?
+}
+start-links-once = Deze links zie je alleen nu. Kopieer ze allemaal of download ze naar een bestand dat je bewaart, voordat je deze pagina verlaat.
+start-copy-all = Alle links kopiëren
+start-download = Links downloaden
+start-copied-all = Alle links gekopieerd.
+start-copy-failed = Deze browser laat de pagina niet kopiëren: download de links in plaats daarvan.
+start-downloaded = De links staan in je downloads.
+start-links-file = Rondo-links — { $group }.txt
