@@ -17,6 +17,7 @@ import { renderRecord, recordReplied, wireRecord } from './record.js';
 import { renderSummary, wireSummary } from './summary.js';
 import { renderNext, renderPast, wireLobby } from './lobby.js';
 import { tick } from './clock.js';
+import { wireLimits } from './limits.js';
 import { noteTurnEvent, renderTurnBar, setConnectionState, wireTurnBar } from './turnbar.js';
 import { t, useLanguage, chooseLanguage, language, showError, ServerError, versionText, capitalized } from './i18n.js';
 
@@ -292,6 +293,7 @@ function wireLanguage() {
 async function main() {
   await useLanguage();
   wireLanguage();
+  wireLimits();
   const hash = new URLSearchParams(location.hash.slice(1));
   // A link's key leaves the address bar at once, and is kept for this tab.
   // The key is kept on this device, so a bookmark of the page (which no

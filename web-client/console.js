@@ -184,6 +184,9 @@ export function startConsole(token) {
     if ($('schedule-preset').value) $('schedule-rrule').value = $('schedule-preset').value;
   });
 
+  // A form the browser refused (a field it checks itself) says so at the
+  // field: an earlier error no longer stands beside it.
+  for (const form of document.querySelectorAll('#console-view form')) form.addEventListener('invalid', () => say(''), true);
   refresh().catch(fail);
   // Who is here changes as members come and go: the page asks again now
   // and then while it is in view.

@@ -102,6 +102,10 @@ export class ServerError extends Error {
 /// in the page's language.
 export function showError(element, error) {
   if (!(error instanceof ServerError)) { element.textContent = error.message; return; }
+  // A field the server named and the page can explain: a sentence for
+  // people, not the server's own wording.
+  const field = error.code === 'bad_request' && error.detail && /^([a-z_]+)[ :]/.exec(error.detail);
+  if (field && has(`error-field-${field[1]}`)) { element.textContent = t(`error-field-${field[1]}`); return; }
   const detail = document.createElement('span');
   detail.lang = 'en';
   detail.textContent = error.detail ? ` (${error.detail})` : '';

@@ -520,3 +520,14 @@ start-copied-all = Alle Links kopiert.
 start-copy-failed = Dieser Browser lässt die Seite nicht kopieren: Lade die Links stattdessen herunter.
 start-downloaded = Die Links sind in deinen Downloads.
 start-links-file = Rondo-Links — { $group }.txt
+error-field-time_zone = Diese Zeitzone kennen wir nicht: Schreibe sie als Region und Stadt, etwa Europe/Berlin.
+error-field-rrule = Das ist keine Regel für wiederkehrende Treffen: Wähle eine unter „Wiederholung“ oder schreibe eine wie FREQ=MONTHLY;BYDAY=1TU.
+error-field-start = Das erste Treffen braucht ein Datum und eine Uhrzeit, die es in der Zeitzone der Gruppe gibt (keine, die bei der Zeitumstellung ausfällt oder doppelt vorkommt).
+error-field-duration_min = Ein Treffen dauert 1 bis 1440 Minuten.
+error-field-review_on = Das Überprüfungsdatum muss heute oder später liegen, höchstens zehn Jahre voraus.
+error-field-due = Das Fälligkeitsdatum muss heute oder später liegen, höchstens zehn Jahre voraus.
+limit-left = { $left ->
+    [one] Noch ein Zeichen von { $max }.
+   *[other] Noch { $left } Zeichen von { $max }.
+}
+limit-cut = Der Text war länger als { $max } Zeichen: Nur die ersten { $max } wurden übernommen.

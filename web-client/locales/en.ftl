@@ -520,3 +520,14 @@ start-copied-all = All links copied.
 start-copy-failed = This browser did not let the page copy: download the links instead.
 start-downloaded = The links are in your downloads.
 start-links-file = Rondo links — { $group }.txt
+error-field-time_zone = That time zone is not one we know: write it as region and city, such as Europe/Amsterdam.
+error-field-rrule = That is not a rule for repeating meetings: choose one under "Repeats", or write one such as FREQ=MONTHLY;BYDAY=1TU.
+error-field-start = The first meeting needs a date and a time that exist in the group's time zone (not one the clocks skip or repeat).
+error-field-duration_min = A meeting lasts from 1 to 1440 minutes.
+error-field-review_on = The review date must be today or later, and within ten years.
+error-field-due = The due date must be today or later, and within ten years.
+limit-left = { $left ->
+    [one] One character left of { $max }.
+   *[other] { $left } characters left of { $max }.
+}
+limit-cut = The text was longer than { $max } characters: only the first { $max } were kept.

@@ -519,3 +519,14 @@ start-copied-all = Alle links gekopieerd.
 start-copy-failed = Deze browser laat de pagina niet kopiëren: download de links in plaats daarvan.
 start-downloaded = De links staan in je downloads.
 start-links-file = Rondo-links — { $group }.txt
+error-field-time_zone = Die tijdzone kennen we niet: schrijf hem als regio en stad, zoals Europe/Amsterdam.
+error-field-rrule = Dat is geen regel voor terugkerende bijeenkomsten: kies er een bij "Herhaling" of schrijf er een zoals FREQ=MONTHLY;BYDAY=1TU.
+error-field-start = De eerste bijeenkomst heeft een datum en tijd nodig die in de tijdzone van de groep bestaan (geen tijd die bij de klokwissel wegvalt of dubbel is).
+error-field-duration_min = Een bijeenkomst duurt 1 tot 1440 minuten.
+error-field-review_on = De evaluatiedatum moet vandaag of later zijn, en binnen tien jaar.
+error-field-due = De vervaldatum moet vandaag of later zijn, en binnen tien jaar.
+limit-left = { $left ->
+    [one] Nog één teken over van { $max }.
+   *[other] Nog { $left } tekens over van { $max }.
+}
+limit-cut = De tekst was langer dan { $max } tekens: alleen de eerste { $max } zijn bewaard.
