@@ -80,10 +80,8 @@ function startPage() {
 function offerToKeep(groupName, result) {
   const text = [groupName, '', `${t('start-convener-link')}: ${result.convener_link}`, '',
     ...result.members.map((m) => `${m.name}: ${m.link}`), ''].join('\n');
-  let kept = false;
-  const warn = (event) => { if (!kept) { event.preventDefault(); event.returnValue = ''; } };
-  window.addEventListener('beforeunload', warn);
-  const done = (message) => { kept = true; $('links-kept').textContent = message; };
+  linksUnkept = true;
+  const done = (message) => { linksUnkept = false; $('links-kept').textContent = message; };
   $('links-copy-all').addEventListener('click', async () => {
     try { await navigator.clipboard.writeText(text); done(t('start-copied-all')); } catch { $('links-kept').textContent = t('start-copy-failed'); }
   });
@@ -97,8 +95,14 @@ function offerToKeep(groupName, result) {
     done(t('start-downloaded'));
   });
   // Opening the console is keeping the convener's link; the members' are in it too.
-  $('open-console').addEventListener('click', () => { kept = true; });
+  $('open-console').addEventListener('click', () => { linksUnkept = false; });
 }
+
+// Links shown once and neither copied nor downloaded: leaving asks first.
+let linksUnkept = false;
+window.addEventListener('beforeunload', (event) => {
+  if (linksUnkept) { event.preventDefault(); event.returnValue = ''; }
+});
 
 // ----- rendering -----
 
@@ -278,6 +282,9 @@ function wire() {
   wireSummary(render);
   wireLobby();
   wireTurnBar();
+  // A form the browser refused says why at its field: an earlier error from
+  // the server no longer stands beside it.
+  document.addEventListener('invalid', () => { $('error').textContent = ''; }, true);
 }
 
 /// The language switch: the page changes language in place, the meeting
@@ -336,6 +343,7 @@ async function main() {
       render();
     },
     onEvent,
+    onMissed: (event) => { noteTurnEvent(event); renderTurnBar(); },
     onReply: (reply) => {
       onReply(reply);
       if (reply.re && reply.re === noteEditor.pending) noteSaved(reply);
@@ -355,7 +363,8 @@ async function main() {
 // the fragment: start again with it.
 window.addEventListener('hashchange', () => {
   const hash = new URLSearchParams(location.hash.slice(1));
-  if (hash.get('t') || hash.get('c')) location.reload();
+  // A link pasted here is a link the person has: no need to ask.
+  if (hash.get('t') || hash.get('c')) { linksUnkept = false; location.reload(); }
 });
 
 main();

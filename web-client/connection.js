@@ -23,7 +23,7 @@ function commandId() {
 export class Connection {
   constructor(token, handlers) {
     this.token = token;
-    this.handlers = handlers; // onWelcome, onEvent, onReply, onStatus, onClosedForGood
+    this.handlers = handlers; // onWelcome, onEvent, onMissed, onReply, onStatus, onClosedForGood
     this.lastSeq = null;
     this.outstanding = new Map(); // id -> frame, sent again after a reconnect
     this.attempt = 0;
@@ -88,7 +88,12 @@ export class Connection {
         this.handlers.onReply(frame);
         this.handlers.onStatus(this.status());
       } else if (typeof frame.seq === 'number') {
-        if (this.lastSeq !== null && frame.seq <= this.lastSeq) return; // already in the snapshot
+        if (this.lastSeq !== null && frame.seq <= this.lastSeq) {
+          // Missed while away, and already in the welcome's snapshot: told
+          // as news (a turn kept while away), never applied again.
+          if (this.handlers.onMissed) this.handlers.onMissed(frame);
+          return;
+        }
         this.lastSeq = frame.seq;
         this.handlers.onEvent(frame);
       }
@@ -164,6 +169,8 @@ export class Connection {
       if (this.retryTimer !== null) { this.attempt = 0; this.start(); }
       return;
     }
+    // An attempt begun while the network was gone will not complete: a new one.
+    if (!this.online) { this.attempt = 0; this.abandon(socket); return; }
     if (socket.readyState === WebSocket.OPEN && this.online && !this.ping) this.sendPing();
   }
 

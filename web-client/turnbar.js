@@ -67,8 +67,7 @@ export function renderTurnBar() {
   const next = r && r.order[0] === me && !(r.turn && r.turn.member === me);
   const text = !connectionState.online ? t('now-offline')
     : connectionState.stalled ? t('now-stalled')
-    : next ? t('next-notice')
-    : model ? newsText() : '';
+    : [newsText(), next ? t('next-notice') : ''].filter(Boolean).join(' ');
   notice.textContent = text;
   notice.hidden = !text;
   notice.classList.toggle('offline', offline);

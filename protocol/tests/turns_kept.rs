@@ -116,10 +116,7 @@ fn rule_3_each_cycle_gives_an_absent_member_one_move_to_the_end() {
     sim.join("Cy");
     assert_eq!(order(&sim), ["Cy", "Di"], "Cy at her place again");
     assert_eq!(speak_in_turn(&mut sim), ["Bo", "Cy", "Di"]);
-    assert_eq!(
-        told(&sim, "Cy"),
-        ["absent Cy", "order Di,Cy", "absent Cy"]
-    );
+    assert_eq!(told(&sim, "Cy"), ["absent Cy", "order Di,Cy", "absent Cy"]);
     assert_replays(&sim);
 }
 

@@ -10,6 +10,7 @@ mod admin;
 mod agreement;
 mod audience;
 mod commands;
+pub mod dates;
 mod emitter;
 mod notes;
 mod queue;
