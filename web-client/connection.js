@@ -72,6 +72,9 @@ export class Connection {
       if (this.ping && frame.re === this.ping.id) { this.ping = null; return; }
       if (frame.type === 'welcome') {
         clearTimeout(welcomeTimer);
+        // A fresh welcome on the same socket (after accepting the agreement)
+        // keeps the one ping timer.
+        clearInterval(this.pingTimer);
         this.pingTimer = setInterval(() => this.sendPing(), PING_EVERY_MS);
         const roundTripMs = Date.now() - helloSentAt;
         this.clockOffsetMs = frame.server_time + roundTripMs / 2 - Date.now();

@@ -18,6 +18,9 @@ function mainAction() {
   if (meeting.status === 'lobby') return { label: t('guide-start'), hint: t('guide-start-hint'), run: () => connection.send('meeting.start') };
   if (meeting.status === 'paused') return { label: t('guide-resume'), hint: t('guide-resume-hint'), run: () => connection.send('meeting.resume') };
   const c = meeting.case;
+  // Between `case.started` and its first `phase.started` there is no phase
+  // to act on yet.
+  if (c && !c.phase) return null;
   if (c) {
     const following = c.phases[c.phase_index + 1];
     const waiting = c.order.length > 0 && c.phase.kind === 'round';

@@ -153,8 +153,9 @@ impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
 
 /// Fails on any script error of the page (an exception nobody caught) and
 /// on anything it logged with `console.error` (issue 20): a page that
-/// throws at every case start can look right and still be broken. The
-/// network's own complaints (a refused request the test provoked, a
+/// throws at every case start can look right and still be broken; and on
+/// any of its own scripts, styles or catalogues that failed to load. Other
+/// complaints of the network (a refused request the test provoked, a
 /// websocket to a server the test stopped) are the test's doing, not the page's.
 async fn assert_no_page_errors(page: &Client) {
     let entries = page.issue_cmd(BrowserLog).await.expect("the browser's log");
@@ -163,11 +164,20 @@ async fn assert_no_page_errors(page: &Client) {
         .map(|entries| {
             entries
                 .iter()
-                .filter(|e| e["level"] == "SEVERE" && e["source"] != "network")
+                .filter(|e| e["level"] == "SEVERE")
+                .filter(|e| e["source"] != "network" || page_file(e["message"].as_str()))
                 .collect()
         })
         .unwrap_or_default();
     assert!(errors.is_empty(), "the page logged errors: {errors:?}");
+}
+
+/// Whether a failed load was one of the page's own files.
+fn page_file(message: Option<&str>) -> bool {
+    let url = message
+        .and_then(|m| m.split(' ').next())
+        .unwrap_or_default();
+    [".js", ".css", ".ftl"].iter().any(|ext| url.ends_with(ext))
 }
 
 /// Closes a page once it is known to have logged no error.
