@@ -408,6 +408,9 @@ async fn three_members_run_an_sgs_case_from_the_pages() {
     }
     click(ana, "Next: response").await;
     expect_phase(&[ana, bo, cy], "response").await;
+    // The response has its own words, not the request for help's (issue 20).
+    wait_text(bo, "#instruction", "Respond to what you heard").await;
+    wait_text(cy, "#instruction", "Bo responds to what the group said").await;
     click(bo, "Done").await;
     expect_phase(&[ana, bo, cy], "discussion").await;
     axe_clean(bo, "an open phase").await;
@@ -569,6 +572,9 @@ async fn the_convener_manages_the_group_from_the_console() {
     let convener_link = wait_value(&convener, "#convener-link input").await;
     assert!(convener_link.contains("/#c="), "{convener_link}");
     wait_text(&convener, "#create-result", "Keep this link").await;
+    // Shown once: offered as a file to keep (issue 20).
+    click(&convener, "Download the links").await;
+    wait_text(&convener, "#links-kept", "The links are in your downloads").await;
     let ana_link = wait_value(&convener, "#links li:first-child input").await;
     let bo_old = value_of(&convener, "#links li:nth-child(2) input").await;
     convener.goto(&convener_link).await.unwrap();
@@ -598,6 +604,11 @@ async fn the_convener_manages_the_group_from_the_console() {
     wait_text(&convener, "#console-members", "Cy").await;
     let cy_link = wait_value(&convener, "#console-link input").await;
     assert!(cy_link.contains("/#t="), "{cy_link}");
+    // The new link is brought into view, its Copy button focused.
+    let shown = "const b = document.querySelector('#console-link button'); \
+                 const r = b.getBoundingClientRect(); \
+                 return document.activeElement === b && r.top >= 0 && r.bottom <= window.innerHeight;";
+    assert_eq!(convener.execute(shown, vec![]).await.unwrap(), json!(true));
     // A new link for Bo: the old one stops working.
     click(&convener, "New link for Bo").await;
     wait_text(&convener, "#console-link", "Bo's new link").await;
@@ -658,8 +669,20 @@ async fn the_convener_manages_the_group_from_the_console() {
         "We keep what is said here. We review this in a year.",
     )
     .await;
+    // A review date in the past is refused, said in people's words, and
+    // changes nothing (issue 20); today is allowed, and due at once.
     let review = "document.getElementById('agreement-review').value = '2020-01-01';";
     convener.execute(review, vec![]).await.unwrap();
+    click(&convener, "Publish new version").await;
+    wait_text(
+        &convener,
+        "#console-status",
+        "The review date must be today or later",
+    )
+    .await;
+    wait_text(&convener, "#console-agreement-version", "Version 1").await;
+    let today = "document.getElementById('agreement-review').value = new Date().toISOString().slice(0, 10);";
+    convener.execute(today, vec![]).await.unwrap();
     click(&convener, "Publish new version").await;
     wait_text(&convener, "#console-agreement-version", "Version 2").await;
     wait_text(&convener, "#console-agreements", "Version 1").await;
