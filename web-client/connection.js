@@ -33,6 +33,9 @@ export class Connection {
     this.retryTimer = null;
     this.pingTimer = null;
     this.ping = null; // { id, sentAt } of the ping not answered yet
+    // One id for every ping of this page: the server remembers each id's
+    // answer, and pings must not push real commands out of that memory.
+    this.pingId = `ping-${commandId()}`;
     this.heardAt = 0;
     this.clockOffsetMs = 0;
     // Learnt from the first welcome and remembered, so that even the first
@@ -136,7 +139,7 @@ export class Connection {
     const socket = this.socket;
     if (!socket || socket.readyState !== WebSocket.OPEN) return;
     if (this.ping) { this.abandon(socket); return; }
-    const ping = { id: `ping-${commandId()}`, sentAt: Date.now() };
+    const ping = { id: this.pingId, sentAt: Date.now() };
     this.ping = ping;
     socket.send(JSON.stringify({ id: ping.id, type: 'ping' }));
     setTimeout(() => {
