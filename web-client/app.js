@@ -17,10 +17,15 @@ import { renderRecord, recordReplied, wireRecord } from './record.js';
 import { renderSummary, wireSummary } from './summary.js';
 import { renderNext, renderPast, wireLobby } from './lobby.js';
 import { tick } from './clock.js';
+import { wireLimits } from './limits.js';
+import { noteTurnEvent, renderTurnBar, setConnectionState, wireTurnBar } from './turnbar.js';
 import { t, useLanguage, chooseLanguage, language, showError, ServerError, versionText, capitalized } from './i18n.js';
 
 const TOKEN_KEY = 'rondo.token';
 const CONVENER_KEY = 'rondo.convener';
+// What a tab shows, `member` or `convener`: a convener who is also a member
+// keeps both links in one browser, and a reload keeps each tab what it was.
+const ROLE_KEY = 'rondo.role';
 
 let lastStatus = '';
 // What redraws the texts made in code when the member switches language.
@@ -66,8 +71,38 @@ function startPage() {
       return item;
     }));
     show('create-result', true);
+    offerToKeep(body.name, result);
   });
 }
+
+/// The links are shown once: offered to copy all at once or to keep in a
+/// file, and the page asks before it is left with them neither copied nor kept.
+function offerToKeep(groupName, result) {
+  const text = [groupName, '', `${t('start-convener-link')}: ${result.convener_link}`, '',
+    ...result.members.map((m) => `${m.name}: ${m.link}`), ''].join('\n');
+  linksUnkept = true;
+  const done = (message) => { linksUnkept = false; $('links-kept').textContent = message; };
+  $('links-copy-all').addEventListener('click', async () => {
+    try { await navigator.clipboard.writeText(text); done(t('start-copied-all')); } catch { $('links-kept').textContent = t('start-copy-failed'); }
+  });
+  $('links-download').addEventListener('click', () => {
+    const file = el('a');
+    file.href = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+    file.download = t('start-links-file', { group: groupName.replace(/[\\/:*?"<>|]/g, '') });
+    document.body.append(file);
+    file.click();
+    file.remove();
+    done(t('start-downloaded'));
+  });
+  // Opening the console is keeping the convener's link; the members' are in it too.
+  $('open-console').addEventListener('click', () => { linksUnkept = false; });
+}
+
+// Links shown once and neither copied nor downloaded: leaving asks first.
+let linksUnkept = false;
+window.addEventListener('beforeunload', (event) => {
+  if (linksUnkept) { event.preventDefault(); event.returnValue = ''; }
+});
 
 // ----- rendering -----
 
@@ -98,6 +133,7 @@ function render() {
   renderNotes();
   renderRecord();
   tick();
+  renderTurnBar();
   // Last: only now is it known which controls are shown.
   keepFocus();
 }
@@ -130,9 +166,11 @@ function keepFocus() {
   if (!interacted) return; // the page never takes focus on its own
   const active = document.activeElement;
   if (active && active !== document.body && active.offsetParent) return;
-  const candidates = ['main-action', 'done', 'lower-hand', 'raise-hand', 'accept-agreement', 'propose-title'];
+  // Never a text field further down (on a phone it scrolls the page away
+  // and opens the keyboard): the turn bar's controls, else the bar itself.
+  const candidates = ['main-action', 'done', 'lower-hand', 'raise-hand', 'accept-agreement', 'now'];
   const target = candidates.map((id) => $(id)).find((e) => e && e.offsetParent);
-  (target || $('main')).focus();
+  (target || $('main')).focus({ preventScroll: true });
 }
 
 /// Events said the same way to everyone, with the message that says them.
@@ -148,6 +186,7 @@ const SAID = {
 function onEvent(event) {
   const previousFacilitator = model.meeting && model.meeting.facilitator;
   apply(model, event);
+  noteTurnEvent(event);
   const meeting = model.meeting;
   const me = model.me.member_id;
   if (event.type === 'turn.started') {
@@ -187,13 +226,16 @@ function onReply(reply) {
 }
 
 function onStatus(status) {
+  setConnectionState(status);
+  if (model) renderTurnBar();
   // Said only when it changes: being connected is not news after every click.
-  const text = status.online ? t('connection-online')
+  const text = status.stalled ? t('connection-stalled')
+    : status.online ? t('connection-online')
     : status.waiting ? t('connection-offline-waiting', { count: status.waiting }) : t('connection-offline');
   if (text === lastStatus) return;
   lastStatus = text;
   $('connection').textContent = text;
-  $('connection').classList.toggle('offline', !status.online);
+  $('connection').classList.toggle('offline', !status.online || status.stalled);
 }
 
 // ----- wiring the static controls -----
@@ -239,6 +281,10 @@ function wire() {
   wireRecord();
   wireSummary(render);
   wireLobby();
+  wireTurnBar();
+  // A form the browser refused says why at its field: an earlier error from
+  // the server no longer stands beside it.
+  document.addEventListener('invalid', () => { $('error').textContent = ''; }, true);
 }
 
 /// The language switch: the page changes language in place, the meeting
@@ -254,22 +300,34 @@ function wireLanguage() {
 async function main() {
   await useLanguage();
   wireLanguage();
+  wireLimits();
   const hash = new URLSearchParams(location.hash.slice(1));
   // A link's key leaves the address bar at once, and is kept for this tab.
   // The key is kept on this device, so a bookmark of the page (which no
   // longer shows it) opens the meeting again; the tab's own choice first.
+  // Each role's link is kept beside the other's, never in its place.
+  const keep = (key, value, role) => {
+    for (const store of [sessionStorage, localStorage]) { store.setItem(key, value); store.setItem(ROLE_KEY, role); }
+  };
   if (hash.get('t')) {
-    for (const store of [sessionStorage, localStorage]) { store.setItem(TOKEN_KEY, hash.get('t')); store.removeItem(CONVENER_KEY); }
     // A new link may be another group's: its first welcome says which.
-    localStorage.removeItem('rondo.group');
+    if (localStorage.getItem(TOKEN_KEY) !== hash.get('t')) localStorage.removeItem('rondo.group');
+    keep(TOKEN_KEY, hash.get('t'), 'member');
   } else if (hash.get('c')) {
-    for (const store of [sessionStorage, localStorage]) { store.setItem(CONVENER_KEY, hash.get('c')); store.removeItem(TOKEN_KEY); }
+    keep(CONVENER_KEY, hash.get('c'), 'convener');
   }
   if (hash.get('t') || hash.get('c')) history.replaceState(null, '', location.pathname);
   const kept = (key) => sessionStorage.getItem(key) || localStorage.getItem(key);
+  // This tab's role first; a new tab opens what the last link opened.
+  const role = sessionStorage.getItem(ROLE_KEY) || localStorage.getItem(ROLE_KEY);
   const convener = kept(CONVENER_KEY);
-  if (convener) { relabel = startConsole(convener); return; }
   const token = kept(TOKEN_KEY);
+  if (convener && (role === 'convener' || !token)) {
+    sessionStorage.setItem(ROLE_KEY, 'convener');
+    relabel = startConsole(convener);
+    return;
+  }
+  if (token) sessionStorage.setItem(ROLE_KEY, 'member');
   if (!token) { startPage(); return; }
   wire();
   relabel = () => {
@@ -285,6 +343,7 @@ async function main() {
       render();
     },
     onEvent,
+    onMissed: (event) => { noteTurnEvent(event); renderTurnBar(); },
     onReply: (reply) => {
       onReply(reply);
       if (reply.re && reply.re === noteEditor.pending) noteSaved(reply);
@@ -304,7 +363,8 @@ async function main() {
 // the fragment: start again with it.
 window.addEventListener('hashchange', () => {
   const hash = new URLSearchParams(location.hash.slice(1));
-  if (hash.get('t') || hash.get('c')) location.reload();
+  // A link pasted here is a link the person has: no need to ask.
+  if (hash.get('t') || hash.get('c')) { linksUnkept = false; location.reload(); }
 });
 
 main();

@@ -24,7 +24,7 @@ export function renderCase() {
     : meeting.status === 'lobby' ? t('status-lobby', { facilitator })
     : meeting.status === 'paused' ? t('status-paused')
     : c ? t('status-case', { template: templateName(c.template), presenter: nameOf(model, c.presenter), facilitator })
-    : meeting.round ? t('status-round', { round: roundName(meeting.round.label), facilitator })
+    : meeting.round ? t('status-round', { round: capitalized(roundName(meeting.round.label)), facilitator })
     : t('status-running', { facilitator });
   $('meeting-status').textContent = statusText;
   replace($('stepper'), (c ? c.phases.map((p, i) => {
@@ -35,7 +35,10 @@ export function renderCase() {
   const turn = r && r.turn;
   const mine = turn && turn.member === model.me.member_id;
   const phase = c && c.phase;
-  $('speaker').textContent = turn ? (mine ? t('speaker-you') : t('speaker-member', { name: nameOf(model, turn.member) }))
+  // A speaker whose connection dropped holds the floor still (rule 3 keeps
+  // turns, not connections): the facilitator sees that they are away.
+  const away = turn && !mine && isFacilitator() && !present(turn.member);
+  $('speaker').textContent = turn ? (mine ? t('speaker-you') : t(away ? 'speaker-member-away' : 'speaker-member', { name: nameOf(model, turn.member) }))
     : phase && phase.kind !== 'presenter' && phase.kind !== 'round' ? t(`speaker-${phase.kind}`) : '';
   const silent = c && c.presenter === model.me.member_id && phase && phase.presenter_silent;
   show('silent-notice', Boolean(silent));
@@ -43,7 +46,7 @@ export function renderCase() {
   $('instruction').textContent = instruction(meeting, c);
   $('now-phase').textContent = !meeting ? t('now-no-meeting')
     : meeting.status === 'paused' ? t('now-paused')
-    : c ? t('now-case', { phase: capitalized(phaseName(c.template, c.phase.name)), presenter: nameOf(model, c.presenter) })
+    : c && c.phase ? t('now-case', { phase: capitalized(phaseName(c.template, c.phase.name)), presenter: nameOf(model, c.presenter) })
     : meeting.round ? capitalized(roundName(meeting.round.label))
     : meeting.status === 'lobby' ? t('now-lobby') : t('now-between');
   const order = r ? r.order : [];
@@ -68,6 +71,11 @@ export function renderCase() {
   }) : []));
 }
 
+function present(memberId) {
+  const member = model.group.members.find((m) => m.member_id === memberId);
+  return !member || member.present;
+}
+
 /// What to do now, in one line, for this member's role in this phase.
 function instruction(meeting, c) {
   if (!meeting) return t('status-no-meeting');
@@ -75,11 +83,22 @@ function instruction(meeting, c) {
   if (meeting.status === 'paused') return t('do-paused');
   if (meeting.round && !c) return t('do-round', { round: capitalized(roundName(meeting.round.label)) });
   if (!c) return t(isFacilitator() ? 'do-between-facilitator' : 'do-between');
+  // Between `case.started` and its `phase.started` the case has no phase yet.
+  const phase = c.phase;
+  if (!phase) return '';
   const presenter = nameOf(model, c.presenter);
   const role = c.presenter === model.me.member_id ? 'presenter' : 'member';
-  const phase = c.phase;
   const silent = phase.presenter_silent && (phase.kind === 'round' || phase.kind === 'open') ? '-silent' : '';
-  return t(`do-${phase.kind}${silent}-${role}`, { presenter });
+  return t(`do-${phase.kind}${silent}${respondsPart(c)}-${role}`, { presenter });
+}
+
+/// A presenter phase after the group has spoken (SGS's response, Balint's
+/// "presenter returns", the incident method's reflection) is the presenter
+/// answering what they heard, not presenting: it has its own words.
+function respondsPart(c) {
+  if (c.phase.kind !== 'presenter') return '';
+  const before = c.phases.slice(0, c.phase_index);
+  return before.some((p) => p.kind !== 'presenter') ? '-response' : '';
 }
 
 function phaseNote(phase) {

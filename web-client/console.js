@@ -1,8 +1,10 @@
 // The convener's console: the group between meetings. Everything here goes
 // through the same HTTP API a third-party tool would use.
 
-import { $, el, labelled } from './dom.js';
+import { $, el, labelled, replace } from './dom.js';
 import { t, dateFormat, showError, ServerError, LANGUAGES, versionText } from './i18n.js';
+
+const PRESENCE_REFRESH_MS = 15000;
 
 /// Meetings in the group's own zone: the convener plans in it.
 const inZone = (zone) => dateFormat({
@@ -74,7 +76,8 @@ export function startConsole(token) {
 
   function renderMembers(view) {
     const inForce = view.agreement.in_force;
-    $('console-members').replaceChildren(...view.members.map((m) => {
+    // Keyed by text, so a refresh keeps the focus on the button it was on.
+    replace($('console-members'), view.members.map((m) => {
       const row = el('tr');
       const accepted = !m.agreement_version ? t('roster-not-accepted')
         : t(m.agreement_version < inForce ? 'console-accepted-again' : 'console-accepted', { version: m.agreement_version, date: dateOnly(m.accepted_at) });
@@ -98,6 +101,9 @@ export function startConsole(token) {
   function showLink(label, link) {
     $('console-link').replaceChildren(el('p', t('console-send-only', { label })), linkField(label, link));
     $('console-link').hidden = false;
+    // It appears at the top of the page: brought into view, its Copy button focused.
+    $('console-link').scrollIntoView({ block: 'center' });
+    $('console-link').querySelector('button').focus({ preventScroll: true });
   }
 
   function renderAgreement(view) {
@@ -178,7 +184,13 @@ export function startConsole(token) {
     if ($('schedule-preset').value) $('schedule-rrule').value = $('schedule-preset').value;
   });
 
+  // A form the browser refused (a field it checks itself) says so at the
+  // field: an earlier error no longer stands beside it.
+  for (const form of document.querySelectorAll('#console-view form')) form.addEventListener('invalid', () => say(''), true);
   refresh().catch(fail);
+  // Who is here changes as members come and go: the page asks again now
+  // and then while it is in view.
+  setInterval(() => { if (!document.hidden) refresh().catch(fail); }, PRESENCE_REFRESH_MS);
   // Switching the page's language redraws the console in it.
   return () => refresh().catch(fail);
 }

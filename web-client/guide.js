@@ -18,14 +18,22 @@ function mainAction() {
   if (meeting.status === 'lobby') return { label: t('guide-start'), hint: t('guide-start-hint'), run: () => connection.send('meeting.start') };
   if (meeting.status === 'paused') return { label: t('guide-resume'), hint: t('guide-resume-hint'), run: () => connection.send('meeting.resume') };
   const c = meeting.case;
+  // Between `case.started` and its first `phase.started` there is no phase
+  // to act on yet.
+  if (c && !c.phase) return null;
   if (c) {
     const following = c.phases[c.phase_index + 1];
     const waiting = c.order.length > 0 && c.phase.kind === 'round';
     const phase = phaseName(c.template, c.phase.name);
+    // Hands still up are people waiting to speak, as a round's order is:
+    // moving on past them asks first, as "End case" does.
+    const hands = c.phase.kind === 'open' ? meeting.hands.length : 0;
+    const sure = () => (waiting ? confirm(t('guide-next-phase-confirm', { phase }))
+      : hands ? confirm(t('guide-hands-up-confirm', { count: hands })) : true);
     return {
       label: following ? t('guide-next-phase', { phase: phaseName(c.template, following.name) }) : t('guide-finish-case'),
       hint: waiting ? t('guide-next-phase-hint', { phase, count: c.order.length }) : '',
-      run: () => { if (!waiting || confirm(t('guide-next-phase-confirm', { phase }))) connection.send('phase.next'); },
+      run: () => { if (sure()) connection.send('phase.next'); },
     };
   }
   if (meeting.round) {

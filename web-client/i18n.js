@@ -76,9 +76,15 @@ export function translate(root) {
 }
 
 /// Dates and times in the page's language (the member's own time zone
-/// unless one is given).
+/// unless one is given), with the browser's region for that language: an
+/// en-GB browser gets 18:30 and 03/12/2026, not the American 06:30 PM.
 export function dateFormat(options) {
-  return new Intl.DateTimeFormat(language, options);
+  return new Intl.DateTimeFormat(regional(), options);
+}
+
+function regional() {
+  const tags = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language];
+  return tags.find((tag) => tag && tag.toLowerCase().split('-')[0] === language) || language;
 }
 
 /// An error the server answered with: its `code` decides the text shown.
@@ -96,6 +102,10 @@ export class ServerError extends Error {
 /// in the page's language.
 export function showError(element, error) {
   if (!(error instanceof ServerError)) { element.textContent = error.message; return; }
+  // A field the server named and the page can explain: a sentence for
+  // people, not the server's own wording.
+  const field = error.code === 'bad_request' && error.detail && /^([a-z_]+)[ :]/.exec(error.detail);
+  if (field && has(`error-field-${field[1]}`)) { element.textContent = t(`error-field-${field[1]}`); return; }
   const detail = document.createElement('span');
   detail.lang = 'en';
   detail.textContent = error.detail ? ` (${error.detail})` : '';

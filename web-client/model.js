@@ -182,6 +182,7 @@ const reducers = {
     m.meeting.hands = [];
   },
   'settings.updated': (m, e) => { m.group.settings = e.settings; },
+  'order.updated': (m, e) => { const r = run(m); if (r) r.order = e.order.slice(); },
 };
 
 export function apply(model, event) {

@@ -202,6 +202,11 @@ pub enum Event {
     RoundEnded { reason: RunEndReason },
     #[serde(rename = "settings.updated")]
     SettingsUpdated { settings: Settings },
+    /// Who is still to speak in this cycle of a round changed other than by
+    /// a turn starting: a member away when their turn came was moved to the
+    /// end, or one who came during the round was added at the end (rule 3).
+    #[serde(rename = "order.updated")]
+    OrderUpdated { order: Vec<MemberId> },
 }
 
 impl Event {
@@ -259,6 +264,7 @@ impl Event {
             Event::RoundStarted { .. } => "round.started",
             Event::RoundEnded { .. } => "round.ended",
             Event::SettingsUpdated { .. } => "settings.updated",
+            Event::OrderUpdated { .. } => "order.updated",
         }
     }
 }

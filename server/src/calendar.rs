@@ -6,10 +6,7 @@
 use crate::schedule::{self, instant};
 use chrono::{NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
-use icalendar::parser::{Component as Raw, Property as RawProperty};
-use icalendar::{
-    Calendar, CalendarComponent, CalendarDateTime, Component, EventLike, EventStatus, Property,
-};
+use icalendar::{Calendar, CalendarDateTime, Component, EventLike, EventStatus, Property};
 use rondo_protocol::ids::GroupId;
 use rondo_protocol::schedule::{Language, Occurrence, OccurrenceStatus, Schedule};
 use rondo_protocol::text::Name;
@@ -43,11 +40,44 @@ fn describe(language: Language) -> String {
     rondo_protocol::i18n::text(language, "calendar-description", &[])
 }
 
-fn calendar(about: &About, zone: Tz, from_ms: u64, to_ms: u64) -> Calendar {
-    let mut calendar = Calendar::new();
-    calendar
-        .name(about.name.as_str())
+/// A calendar being written: its own properties and events by icalendar, and
+/// the time zone's definition by `vtimezone` (icalendar gives every
+/// component it writes a UID and a DTSTAMP, which RFC 5545 does not allow
+/// in a VTIMEZONE, and strict clients refuse).
+struct Ics {
+    head: Calendar,
+    zone: String,
+    events: Vec<icalendar::Event>,
+}
+
+impl Ics {
+    fn push(&mut self, event: icalendar::Event) {
+        self.events.push(event);
+    }
+
+    fn write(&self) -> String {
+        let head = self.head.to_string();
+        let mut out = head
+            .strip_suffix("END:VCALENDAR\r\n")
+            .unwrap_or(&head)
+            .to_owned();
+        out.push_str(&self.zone);
+        for event in &self.events {
+            out.push_str(&event.to_string());
+        }
+        out.push_str("END:VCALENDAR\r\n");
+        out
+    }
+}
+
+fn calendar(about: &About, zone: Tz, from_ms: u64, to_ms: u64) -> Ics {
+    // Empty, not `new()`: that one brings a PRODID of its own, and a
+    // calendar has exactly one.
+    let mut head = Calendar::empty();
+    head.append_property(Property::new("VERSION", "2.0"))
         .append_property(Property::new("PRODID", "-//Rondo//Peer supervision//EN"))
+        .append_property(Property::new("CALSCALE", "GREGORIAN"))
+        .name(about.name.as_str())
         .append_property(Property::new("METHOD", "PUBLISH"))
         .append_property(
             Property::new("REFRESH-INTERVAL", REFRESH)
@@ -55,10 +85,11 @@ fn calendar(about: &About, zone: Tz, from_ms: u64, to_ms: u64) -> Calendar {
                 .done(),
         )
         .append_property(Property::new("X-PUBLISHED-TTL", REFRESH));
-    calendar.push(CalendarComponent::Other(
-        vtimezone(zone, from_ms, to_ms).into(),
-    ));
-    calendar
+    Ics {
+        head,
+        zone: vtimezone(zone, from_ms, to_ms),
+        events: Vec::new(),
+    }
 }
 
 fn local(zone: Tz, ms: u64) -> CalendarDateTime {
@@ -92,13 +123,13 @@ pub fn feed(about: &About, schedule: Option<&Schedule>, now_ms: u64) -> String {
     let Some((schedule, zone)) =
         schedule.and_then(|s| Some((s, schedule::zone(&s.recurrence.time_zone).ok()?)))
     else {
-        return calendar(about, chrono_tz::UTC, from, to).to_string();
+        return calendar(about, chrono_tz::UTC, from, to).write();
     };
     let mut calendar = calendar(about, zone, from, to);
     for meeting in schedule::occurrences(schedule, from, to) {
         calendar.push(occurrence(about, zone, schedule.sequence, &meeting, now_ms));
     }
-    calendar.to_string()
+    calendar.write()
 }
 
 fn occurrence(
@@ -188,13 +219,13 @@ pub fn series(about: &About, schedule: &Schedule, now_ms: u64) -> String {
         }
     }
     calendar.push(event.done());
-    calendar.to_string()
+    calendar.write()
 }
 
 /// The zone's definition (RFC 5545 §3.6.5): one STANDARD or DAYLIGHT part
 /// per change of offset between `from_ms` and `to_ms`, found by looking at
 /// the offset day by day and narrowing each change down to the minute.
-fn vtimezone(zone: Tz, from_ms: u64, to_ms: u64) -> Raw<'static> {
+fn vtimezone(zone: Tz, from_ms: u64, to_ms: u64) -> String {
     let offset_at = |ms: i64| {
         zone.offset_from_utc_datetime(
             &Utc.timestamp_millis_opt(ms)
@@ -229,14 +260,16 @@ fn vtimezone(zone: Tz, from_ms: u64, to_ms: u64) -> Raw<'static> {
         let offset = offset_at(from);
         parts.push(part(&offset, &offset, 0));
     }
-    Raw {
-        name: "VTIMEZONE".into(),
-        properties: vec![RawProperty::new_ref("TZID", zone.name())],
-        components: parts,
-    }
+    // A zone's name is ASCII letters, digits and `/_+-`: nothing to escape
+    // or fold.
+    format!(
+        "BEGIN:VTIMEZONE\r\nTZID:{}\r\n{}END:VTIMEZONE\r\n",
+        zone.name(),
+        parts.concat()
+    )
 }
 
-fn part(old: &chrono_tz::TzOffset, new: &chrono_tz::TzOffset, at_ms: i64) -> Raw<'static> {
+fn part(old: &chrono_tz::TzOffset, new: &chrono_tz::TzOffset, at_ms: i64) -> String {
     let utc_offset = |offset: &chrono_tz::TzOffset| {
         let minutes = offset.fix().local_minus_utc() / 60;
         let sign = if minutes < 0 { '-' } else { '+' };
@@ -254,19 +287,16 @@ fn part(old: &chrono_tz::TzOffset, new: &chrono_tz::TzOffset, at_ms: i64) -> Raw
     } else {
         "DAYLIGHT"
     };
-    let property = |name: &'static str, value: String| RawProperty {
-        name: name.into(),
-        val: value.into(),
-        params: Vec::new(),
-    };
-    Raw {
-        name: kind.into(),
-        properties: vec![
-            property("DTSTART", onset.format("%Y%m%dT%H%M%S").to_string()),
-            property("TZOFFSETFROM", utc_offset(old)),
-            property("TZOFFSETTO", utc_offset(new)),
-            property("TZNAME", new.abbreviation().unwrap_or("").to_owned()),
-        ],
-        components: Vec::new(),
-    }
+    // TZNAME is optional: left out rather than empty where the zone has no
+    // abbreviation.
+    let name = new
+        .abbreviation()
+        .map(|name| format!("TZNAME:{name}\r\n"))
+        .unwrap_or_default();
+    format!(
+        "BEGIN:{kind}\r\nDTSTART:{}\r\nTZOFFSETFROM:{}\r\nTZOFFSETTO:{}\r\n{name}END:{kind}\r\n",
+        onset.format("%Y%m%dT%H%M%S"),
+        utc_offset(old),
+        utc_offset(new),
+    )
 }

@@ -65,16 +65,28 @@ pub fn instant(zone: Tz, local: &LocalTime, field: &'static str) -> Result<DateT
     }
 }
 
+fn not_a_rule() -> Invalid {
+    Invalid::new(
+        "rrule",
+        "is not a recurrence rule this server can expand (RFC 5545 RRULE, such as FREQ=MONTHLY;BYDAY=1TU)",
+    )
+}
+
+/// Whether a rule reads as an RRULE at all, before anything else of the
+/// schedule is looked at: a nonsense rule is the mistake to name, even
+/// when the start is missing too.
+pub fn check_rule_text(rrule: &str) -> Result<(), Invalid> {
+    rrule
+        .parse::<RRule<Unvalidated>>()
+        .map(|_| ())
+        .map_err(|_| not_a_rule())
+}
+
 fn rule(recurrence: &Recurrence, zone: Tz) -> Result<(RRule, DateTime<rrule::Tz>), Invalid> {
-    let start = instant(zone, &recurrence.start, "start")?.with_timezone(&rrule::Tz::Tz(zone));
-    let invalid = || {
-        Invalid::new(
-            "rrule",
-            "is not a recurrence rule this server can expand (RFC 5545 RRULE)",
-        )
-    };
+    let invalid = not_a_rule;
     let unvalidated: RRule<Unvalidated> =
         recurrence.rrule.as_str().parse().map_err(|_| invalid())?;
+    let start = instant(zone, &recurrence.start, "start")?.with_timezone(&rrule::Tz::Tz(zone));
     let rule = unvalidated.validate(start).map_err(|_| invalid())?;
     if !matches!(
         rule.get_freq(),

@@ -38,6 +38,8 @@ const FILES: &[(&str, &str)] = client_files![
     "console.js",
     "connection.js",
     "i18n.js",
+    "turnbar.js",
+    "limits.js",
     "style.css",
     "locales/en.ftl",
     "locales/de.ftl",

@@ -132,12 +132,43 @@ async fn the_agreement_is_enforced_by_the_server_and_acceptances_are_kept() {
     assert_eq!(anas, [1, 2]);
 }
 
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+}
+
+/// How many groups the server has made, from its metrics.
+async fn groups_made(addr: SocketAddr) -> String {
+    let (_, metrics) = http(addr, "GET", "/metrics", None, None).await;
+    metrics
+        .lines()
+        .find(|l| l.starts_with("rondo_groups "))
+        .unwrap_or_default()
+        .to_owned()
+}
+
 #[tokio::test]
 async fn the_review_is_due_from_its_date_on() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path());
-    let body = json!({"name": "G", "members": [{"name": "A"}, {"name": "B"}],
-                      "agreement": {"text": "Rules", "review_on": "2020-01-01"}, "language": "nl"});
+    // A review date in the past is a slip: refused, with the field named,
+    // and no group made (issue 20). Today itself is allowed, and due at once.
+    let group_with = |review_on: &str| {
+        json!({"name": "G", "members": [{"name": "A"}, {"name": "B"}],
+               "agreement": {"text": "Rules", "review_on": review_on}, "language": "nl"})
+    };
+    let groups_before = groups_made(server.addr).await;
+    for past in ["2020-01-01", "0001-01-01"] {
+        let body = group_with(past);
+        let (status, text) = http(server.addr, "POST", "/api/groups", None, Some(&body)).await;
+        assert_eq!(status, 400, "{text}");
+        assert!(text.contains("review_on"), "{text}");
+    }
+    assert_eq!(groups_made(server.addr).await, groups_before);
+    let today = Date::of_epoch_ms(now_ms());
+    let body = group_with(today.as_str());
     let (status, text) = http(server.addr, "POST", "/api/groups", None, Some(&body)).await;
     assert_eq!(status, 201, "{text}");
     let created: Value = serde_json::from_str(&text).unwrap();
@@ -150,7 +181,18 @@ async fn the_review_is_due_from_its_date_on() {
     assert_eq!(member.welcome["group"]["language"], "nl");
     let group_id = created["group_id"].as_str().unwrap();
     let path = format!("/api/groups/{group_id}/agreement");
-    let body = json!({"text": "Reviewed", "review_on": "2099-01-01"});
+    for (review_on, field_said) in [("2020-01-01", "in the past"), ("2999-01-01", "years ahead")] {
+        let body = json!({"text": "Slip", "review_on": review_on});
+        let (status, text) =
+            http(server.addr, "PUT", &path, Some(convener_token), Some(&body)).await;
+        assert_eq!(status, 400, "{text}");
+        assert!(
+            text.contains("review_on") && text.contains(field_said),
+            "{text}"
+        );
+    }
+    let next_year = Date::of_epoch_ms(now_ms() + 366 * 86_400_000);
+    let body = json!({"text": "Reviewed", "review_on": next_year.as_str()});
     let (status, _) = http(server.addr, "PUT", &path, Some(convener_token), Some(&body)).await;
     assert_eq!(status, 204);
     let path = format!("/api/groups/{group_id}");
@@ -228,6 +270,13 @@ async fn the_schedule_and_its_changes_reach_every_member_and_bad_input_changes_n
             400,
             "rrule",
         ),
+        // A nonsense rule with no start: the rule is named, not the start (issue 20).
+        (
+            "/schedule",
+            json!({"rrule": "every first tuesday", "start": "", "time_zone": "Europe/Amsterdam", "duration_min": 90}),
+            400,
+            "rrule",
+        ),
         (
             "/schedule",
             json!({"rrule": "FREQ=WEEKLY", "start": "2030-01-01T18:00", "time_zone": "Mars/Olympus", "duration_min": 90}),
@@ -288,11 +337,21 @@ async fn the_schedule_and_its_changes_reach_every_member_and_bad_input_changes_n
 }
 
 /// Parses a calendar with Python's icalendar and expands it with
-/// recurring-ical-events; returns what they read, as JSON.
+/// recurring-ical-events; returns what they read, as JSON. Before that, the
+/// strict `ical` parser must accept it (it refuses, say, a second PRODID),
+/// and no time zone definition may carry an event's UID or DTSTAMP
+/// (RFC 5545 §3.6.5): strict clients refuse what lenient ones let pass.
 fn python_reads(ics: &str, from: &str, to: &str) -> Value {
     let script = r#"
 import json, sys, datetime, icalendar, recurring_ical_events
-calendar = icalendar.Calendar.from_ical(sys.stdin.read())
+from ical.calendar_stream import IcsCalendarStream
+text = sys.stdin.read()
+IcsCalendarStream.calendar_from_ics(text)
+calendar = icalendar.Calendar.from_ical(text)
+for zone in calendar.walk("VTIMEZONE"):
+    for part in [zone] + list(zone.subcomponents):
+        for name in ("UID", "DTSTAMP"):
+            assert name not in part, f"{part.name} carries {name}"
 start, end = (datetime.date.fromisoformat(d) for d in sys.argv[1:3])
 events = []
 for e in recurring_ical_events.of(calendar, skip_bad_series=False).between(start, end):
@@ -317,7 +376,7 @@ print(json.dumps({"events": events, "zones": zones, "refresh": calendar["REFRESH
     let output = child.wait_with_output().unwrap();
     assert!(
         output.status.success(),
-        "Python's icalendar (tests/run installs it) read the calendar: {}",
+        "Python's ical and icalendar (tests/run installs them) read the calendar: {}",
         String::from_utf8_lossy(&output.stderr)
     );
     serde_json::from_slice(&output.stdout).unwrap()

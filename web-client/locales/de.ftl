@@ -492,3 +492,42 @@ announce-you-facilitate = Du moderierst jetzt.
 announce-you-facilitate-absent = Du moderierst jetzt: Die Moderation war abwesend.
 announce-facilitates = { $name } moderiert jetzt.
 announce-facilitates-absent = { $name } moderiert jetzt, weil { $previous } abwesend war.
+
+## Turns kept through a dropped connection, the turn bar's connection state, the presenter's response (issue 20)
+do-presenter-response-presenter = Antworte auf das Gehörte: was dich berührt hat, was du mitnimmst. Die anderen hören zu.
+do-presenter-response-member = { $presenter } antwortet auf das, was die Gruppe gesagt hat; hör zu, ohne zu antworten.
+turn-kept-you = Du warst nicht verbunden, als du dran warst: Du sprichst am Ende dieser Runde.
+turn-kept-member = { $name } war nicht verbunden, als sie:er dran war, und spricht am Ende dieser Runde.
+turn-lost-you = Du warst auch beim zweiten Mal nicht verbunden: Die Runde geht ohne dich weiter.
+turn-lost-member = { $name } war auch beim zweiten Mal nicht verbunden und wurde übersprungen.
+turn-added-you = Du bist während der Runde dazugekommen: Du sprichst an ihrem Ende.
+turn-added-member = { $name } ist während der Runde dazugekommen und spricht an ihrem Ende.
+now-offline = Offline: verbinde neu. Deine Schaltflächen gehen wieder, sobald die Verbindung steht.
+now-stalled = Die Verbindung hängt: warte auf den Server. Deine Schaltflächen gehen wieder, sobald er antwortet.
+connection-stalled = Verbindung hängt — warte auf den Server
+speaker-member-away = { $name } hat das Wort, ist aber nicht verbunden: Die Verbindung ist abgebrochen.
+alert-offer = Ein Ton und eine Vibration, wenn du dran bist – fürs Handy in der Hand?
+alert-offer-yes = Hinweise einschalten
+alert-offer-no = Nein, danke
+guide-hands-up-confirm = { $count ->
+    [one] Eine Hand ist noch gehoben. Trotzdem weitergehen?
+   *[other] { $count } Hände sind noch gehoben. Trotzdem weitergehen?
+}
+start-links-once = Diese Links werden nur jetzt gezeigt. Kopiere alle oder lade sie in eine Datei, die du aufbewahrst, bevor du die Seite verlässt.
+start-copy-all = Alle Links kopieren
+start-download = Links herunterladen
+start-copied-all = Alle Links kopiert.
+start-copy-failed = Dieser Browser lässt die Seite nicht kopieren: Lade die Links stattdessen herunter.
+start-downloaded = Die Links sind in deinen Downloads.
+start-links-file = Rondo-Links — { $group }.txt
+error-field-time_zone = Diese Zeitzone kennen wir nicht: Schreibe sie als Region und Stadt, etwa Europe/Berlin.
+error-field-rrule = Das ist keine Regel für wiederkehrende Treffen: Wähle eine unter „Wiederholung“ oder schreibe eine wie FREQ=MONTHLY;BYDAY=1TU.
+error-field-start = Das erste Treffen braucht ein Datum und eine Uhrzeit, die es in der Zeitzone der Gruppe gibt (keine, die bei der Zeitumstellung ausfällt oder doppelt vorkommt).
+error-field-duration_min = Ein Treffen dauert 1 bis 1440 Minuten.
+error-field-review_on = Das Überprüfungsdatum muss heute oder später liegen, höchstens zehn Jahre voraus.
+error-field-due = Das Fälligkeitsdatum muss heute oder später liegen, höchstens zehn Jahre voraus.
+limit-left = { $left ->
+    [one] Noch ein Zeichen von { $max }.
+   *[other] Noch { $left } Zeichen von { $max }.
+}
+limit-cut = Der Text war länger als { $max } Zeichen: Nur die ersten { $max } wurden übernommen.

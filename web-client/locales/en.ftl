@@ -492,3 +492,42 @@ announce-you-facilitate = You are now the facilitator.
 announce-you-facilitate-absent = You are now the facilitator: the facilitator was away.
 announce-facilitates = { $name } facilitates now.
 announce-facilitates-absent = { $name } facilitates now because { $previous } was away.
+
+## Turns kept through a dropped connection, the turn bar's connection state, the presenter's response (issue 20)
+do-presenter-response-presenter = Respond to what you heard: what struck you, what you take with you. The others listen.
+do-presenter-response-member = { $presenter } responds to what the group said; listen without replying.
+turn-kept-you = Your turn came while you were away: you speak at the end of this round.
+turn-kept-member = { $name } was away when their turn came: they speak at the end of this round.
+turn-lost-you = Your turn came again while you were away: this round goes on without you.
+turn-lost-member = { $name } was still away when their kept turn came, and was skipped.
+turn-added-you = You came during the round: your turn is at its end.
+turn-added-member = { $name } came during the round and speaks at its end.
+now-offline = Offline: reconnecting. Your buttons work again once connected.
+now-stalled = The connection has stalled: waiting for the server. Your buttons work again once it answers.
+connection-stalled = Connection stalled — waiting for the server
+speaker-member-away = { $name } holds the floor but is away: their connection dropped.
+alert-offer = A sound and a vibration when your turn comes, for a phone in your hand?
+alert-offer-yes = Turn alerts on
+alert-offer-no = No, thanks
+guide-hands-up-confirm = { $count ->
+    [one] One hand is still raised. Move on anyway?
+   *[other] { $count } hands are still raised. Move on anyway?
+}
+start-links-once = These links are shown only now. Copy them all, or download them to a file you keep, before you leave this page.
+start-copy-all = Copy all links
+start-download = Download the links
+start-copied-all = All links copied.
+start-copy-failed = This browser did not let the page copy: download the links instead.
+start-downloaded = The links are in your downloads.
+start-links-file = Rondo links — { $group }.txt
+error-field-time_zone = That time zone is not one we know: write it as region and city, such as Europe/Amsterdam.
+error-field-rrule = That is not a rule for repeating meetings: choose one under "Repeats", or write one such as FREQ=MONTHLY;BYDAY=1TU.
+error-field-start = The first meeting needs a date and a time that exist in the group's time zone (not one the clocks skip or repeat).
+error-field-duration_min = A meeting lasts from 1 to 1440 minutes.
+error-field-review_on = The review date must be today or later, and within ten years.
+error-field-due = The due date must be today or later, and within ten years.
+limit-left = { $left ->
+    [one] One character left of { $max }.
+   *[other] { $left } characters left of { $max }.
+}
+limit-cut = The text was longer than { $max } characters: only the first { $max } were kept.

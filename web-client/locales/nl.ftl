@@ -491,3 +491,42 @@ announce-you-facilitate = Jij bent nu de gespreksleider.
 announce-you-facilitate-absent = Jij bent nu de gespreksleider: de gespreksleider was afwezig.
 announce-facilitates = { $name } leidt nu het gesprek.
 announce-facilitates-absent = { $name } leidt nu het gesprek, omdat { $previous } afwezig was.
+
+## Turns kept through a dropped connection, the turn bar's connection state, the presenter's response (issue 20)
+do-presenter-response-presenter = Reageer op wat je hoorde: wat je raakte, wat je meeneemt. De anderen luisteren.
+do-presenter-response-member = { $presenter } reageert op wat de groep zei; luister zonder te reageren.
+turn-kept-you = Je beurt kwam terwijl je weg was: je spreekt aan het eind van deze ronde.
+turn-kept-member = { $name } was weg toen de beurt kwam en spreekt aan het eind van deze ronde.
+turn-lost-you = Je was ook de tweede keer weg: deze ronde gaat verder zonder jou.
+turn-lost-member = { $name } was ook de tweede keer weg en is overgeslagen.
+turn-added-you = Je kwam tijdens de ronde binnen: je beurt is aan het eind.
+turn-added-member = { $name } kwam tijdens de ronde binnen en spreekt aan het eind.
+now-offline = Offline: opnieuw verbinden. Je knoppen werken weer zodra er verbinding is.
+now-stalled = De verbinding hapert: wachten op de server. Je knoppen werken weer zodra hij antwoordt.
+connection-stalled = Verbinding hapert — wachten op de server
+speaker-member-away = { $name } heeft het woord maar is weg: de verbinding is verbroken.
+alert-offer = Een geluid en een trilling als je beurt komt, voor een telefoon in je hand?
+alert-offer-yes = Meldingen aan
+alert-offer-no = Nee, bedankt
+guide-hands-up-confirm = { $count ->
+    [one] Er is nog één hand opgestoken. Toch verdergaan?
+   *[other] Er zijn nog { $count } handen opgestoken. Toch verdergaan?
+}
+start-links-once = Deze links zie je alleen nu. Kopieer ze allemaal of download ze naar een bestand dat je bewaart, voordat je deze pagina verlaat.
+start-copy-all = Alle links kopiëren
+start-download = Links downloaden
+start-copied-all = Alle links gekopieerd.
+start-copy-failed = Deze browser laat de pagina niet kopiëren: download de links in plaats daarvan.
+start-downloaded = De links staan in je downloads.
+start-links-file = Rondo-links — { $group }.txt
+error-field-time_zone = Die tijdzone kennen we niet: schrijf hem als regio en stad, zoals Europe/Amsterdam.
+error-field-rrule = Dat is geen regel voor terugkerende bijeenkomsten: kies er een bij "Herhaling" of schrijf er een zoals FREQ=MONTHLY;BYDAY=1TU.
+error-field-start = De eerste bijeenkomst heeft een datum en tijd nodig die in de tijdzone van de groep bestaan (geen tijd die bij de klokwissel wegvalt of dubbel is).
+error-field-duration_min = Een bijeenkomst duurt 1 tot 1440 minuten.
+error-field-review_on = De evaluatiedatum moet vandaag of later zijn, en binnen tien jaar.
+error-field-due = De vervaldatum moet vandaag of later zijn, en binnen tien jaar.
+limit-left = { $left ->
+    [one] Nog één teken over van { $max }.
+   *[other] Nog { $left } tekens over van { $max }.
+}
+limit-cut = De tekst was langer dan { $max } tekens: alleen de eerste { $max } zijn bewaard.

@@ -42,6 +42,9 @@ impl Engine {
             Admin::AddMember { member_id, name } => self.add_member(member_id, name),
             Admin::RemoveMember { member } => self.remove_member(&member),
             Admin::UpdateAgreement { text, review_on } => {
+                if let Some(review_on) = &review_on {
+                    super::dates::check_review_on(review_on, self.out.now)?;
+                }
                 self.publish_agreement(text, review_on);
                 Ok(())
             }

@@ -652,6 +652,9 @@ impl Engine {
         if let Some(owner) = owner {
             self.known_member(owner)?;
         }
+        if let Some(due) = due {
+            super::dates::check_due(due, self.out.now)?;
+        }
         Ok(())
     }
 

@@ -10,6 +10,7 @@ mod admin;
 mod agreement;
 mod audience;
 mod commands;
+pub mod dates;
 mod emitter;
 mod notes;
 mod queue;
@@ -19,6 +20,7 @@ mod run;
 mod snapshot;
 pub mod state;
 mod timers;
+mod turns_kept;
 mod views;
 
 pub use admin::Admin;
@@ -364,6 +366,9 @@ impl Engine {
             member: member.clone(),
             present,
         });
+        if present {
+            self.join_running_round(member);
+        }
         // The role may be waiting for someone present to pass to.
         self.fire_due_timers();
     }

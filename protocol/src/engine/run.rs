@@ -77,6 +77,7 @@ impl Engine {
                     cycle: 1,
                     cycles: phase.cycles.unwrap_or(1),
                     turn_ms: phase.turn_ms().unwrap_or(0),
+                    moved: Default::default(),
                 });
             }
             PhaseKind::Open | PhaseKind::Silence | PhaseKind::Written => {
@@ -113,6 +114,14 @@ impl Engine {
     /// order, starting after the presenter (who does not speak), or with the
     /// facilitator in a check-in round.
     pub(crate) fn round_participants(&self) -> Vec<MemberId> {
+        self.round_order()
+            .into_iter()
+            .filter(|id| self.is_present(id))
+            .collect()
+    }
+
+    /// Everyone who may speak in a round, present or not, in speaking order.
+    pub(crate) fn round_order(&self) -> Vec<MemberId> {
         let Some(meeting) = self.meeting.as_ref() else {
             return Vec::new();
         };
@@ -132,13 +141,14 @@ impl Engine {
         };
         (0..count)
             .map(|offset| &self.members[(start + offset) % count])
-            .filter(|m| m.present && Some(&m.id) != presenter)
+            .filter(|m| Some(&m.id) != presenter)
             .map(|m| m.id.clone())
             .collect()
     }
 
-    /// Gives the next member of the round the floor, skipping the absent; ends
-    /// the phase when everyone has had their turns.
+    /// Gives the next member of the round the floor, keeping an absent
+    /// member's turn for them once (`turns_kept.rs`); ends the phase when
+    /// everyone has had their turns.
     fn next_turn(&mut self) {
         loop {
             let Some(rotation) = self.run_mut().and_then(|r| r.phase.rotation.as_mut()) else {
@@ -147,8 +157,7 @@ impl Engine {
             let next = match rotation.remaining.pop_front() {
                 Some(member) => member,
                 None if rotation.cycle < rotation.cycles => {
-                    rotation.cycle += 1;
-                    rotation.remaining = rotation.participants.iter().cloned().collect();
+                    rotation.begin_cycle();
                     continue;
                 }
                 None => {
@@ -162,11 +171,7 @@ impl Engine {
                 self.give_floor(next, deadline);
                 return;
             }
-            self.out.emit(Event::TurnEnded {
-                member: next,
-                reason: TurnEndReason::Absent,
-                spoke_ms: 0,
-            });
+            self.turn_came_while_absent(next);
         }
     }
 

@@ -8,7 +8,7 @@ use crate::text::{ItemText, Label, Name};
 use crate::view::{Agreement, CaseView, MeetingStatus, RecordItem, Revealed};
 use crate::Millis;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Most cases the queue holds.
 pub const QUEUE_LEN_MAX: usize = 50;
@@ -162,6 +162,10 @@ pub struct Rotation {
     pub cycle: u32,
     pub cycles: u32,
     pub turn_ms: u64,
+    /// Who was away when their turn came in this cycle and was moved to its
+    /// end (rule 3): away again when it comes, they lose it.
+    #[serde(default)]
+    pub moved: BTreeSet<MemberId>,
 }
 
 /// An open meeting.

@@ -49,9 +49,18 @@ pub(super) async fn set_schedule(
     State(app): State<Arc<App>>,
     Path(group_id): Path<String>,
     headers: HeaderMap,
-    JsonBody(recurrence): JsonBody<Option<Recurrence>>,
+    JsonBody(body): JsonBody<Option<serde_json::Value>>,
 ) -> ApiResult<StatusCode> {
     let group_id = convener(&app, &headers, &group_id).await?;
+    // The rule is read first, so a nonsense rule is named even when the
+    // start (which the body's types check) is missing or wrong too.
+    if let Some(rrule) = body.as_ref().and_then(|b| b.get("rrule")?.as_str()) {
+        schedule::check_rule_text(rrule).map_err(refused)?;
+    }
+    let recurrence: Option<Recurrence> = body
+        .map(|b| rondo_protocol::command::from_json(b.to_string().as_bytes()))
+        .transpose()
+        .map_err(|e| ApiError::from(Rejection::bad_request(e)))?;
     if let Some(recurrence) = &recurrence {
         schedule::check(recurrence).map_err(refused)?;
     }

@@ -65,6 +65,10 @@ pub(super) async fn create_group(
         Some(AgreementGiven::Full(full)) => (full.text, full.review_on),
         None => (AgreementText::new(DEFAULT_AGREEMENT).expect("fits"), None),
     };
+    if let Some(review_on) = &review_on {
+        rondo_protocol::engine::dates::check_review_on(review_on, app.clock.now_ms())
+            .map_err(ApiError::from)?;
+    }
     // An emptied agreement box means the default, not a group without one.
     let text = if text.is_blank() {
         AgreementText::new(DEFAULT_AGREEMENT).expect("fits")
