@@ -77,6 +77,15 @@ pub struct Config {
     /// Connections from one address that have not yet said a valid hello.
     #[arg(long, env = "RONDO_MAX_UNAUTHENTICATED_PER_IP", default_value_t = 64)]
     pub max_unauthenticated_per_ip: usize,
+    /// Balancers (and, with several nodes, the other nodes) whose word on
+    /// the client's address is taken: a PROXY protocol header (v1 or v2), or
+    /// else `X-Forwarded-For`. Addresses or CIDR blocks, comma-separated.
+    #[arg(
+        long = "trusted-proxies",
+        env = "RONDO_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<crate::client_addr::Cidr>,
     /// Also serve a websocket echo here, for protocol-compliance testing only.
     #[arg(long, env = "RONDO_ECHO_ADDR")]
     pub echo_addr: Option<SocketAddr>,

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod calendar;
+pub mod client_addr;
 pub mod clock;
 pub mod close;
 pub mod compact;
@@ -77,6 +78,7 @@ pub async fn run(config: Config, demo: bool) -> Result<(), String> {
         listener,
         router,
         admission,
+        client_addr::TrustedProxies::new(config.trusted_proxies.clone()),
         app.metrics.clone(),
         async move {
             signalled.await;

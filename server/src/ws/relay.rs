@@ -4,26 +4,30 @@
 
 use super::session::End;
 use super::socket::{Incoming, Reader, Writer};
+use crate::app::App;
 use crate::close;
 use futures_util::{SinkExt, StreamExt};
 use rondo_protocol::ids::GroupId;
 use std::borrow::Cow;
-use tokio::sync::watch;
+use std::net::IpAddr;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::Message;
 
 /// Relays a member's connection to the node at `owner` (its internal
-/// address), starting with the member's own `hello`.
+/// address), starting with the member's own `hello`. The member's address
+/// goes along in `X-Forwarded-For`: an owner that trusts this node counts
+/// the member against it, not against this node.
 pub(super) async fn relay(
+    app: &App,
     owner: &str,
     group_id: &GroupId,
     hello: String,
     reader: &mut Reader,
     writer: &mut Writer,
-    mut shutdown: watch::Receiver<bool>,
-    frame_max_bytes: usize,
+    client: IpAddr,
 ) -> End {
+    let mut shutdown = app.shutdown.clone();
     let moved = |why| End::Close(close::MOVED, Cow::Borrowed("moved: reconnect"), why);
     let Ok(mut request) = format!("ws://{owner}/ws?g={group_id}").into_client_request() else {
         return moved("owner address unusable");
@@ -32,8 +36,11 @@ pub(super) async fn relay(
         "Sec-WebSocket-Protocol",
         HeaderValue::from_static("rondo.v1"),
     );
+    if let Ok(client) = HeaderValue::from_str(&client.to_string()) {
+        request.headers_mut().insert("X-Forwarded-For", client);
+    }
     // The same small buffers as every member's socket: a node relays many.
-    let config = super::socket::config(frame_max_bytes);
+    let config = super::socket::config(app.config.frame_max_bytes);
     let connecting = tokio_tungstenite::connect_async_with_config(request, Some(config), true);
     let Ok((upstream, _)) = connecting.await else {
         return moved("owner unreachable");
