@@ -24,6 +24,19 @@ pub enum Command {
     /// With the server stopped: drop from the log what start-up no longer
     /// reads, and shrink the database file.
     Compact(CompactArgs),
+    /// While the server runs: copy the SQLite database, as of one commit,
+    /// to a new file (the data key is not copied: keep it apart).
+    Backup(BackupArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct BackupArgs {
+    /// The SQLite database file.
+    #[arg(long, env = "RONDO_DB", default_value = "./rondo.db")]
+    pub db: PathBuf,
+    /// The copy to write; it must not exist yet.
+    #[arg(long)]
+    pub to: PathBuf,
 }
 
 #[derive(Args, Debug, Clone)]

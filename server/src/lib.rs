@@ -1,6 +1,7 @@
 //! The `rondo` server: the meeting engine on the network.
 
 pub mod app;
+pub mod backup;
 pub mod calendar;
 pub mod client_addr;
 pub mod clock;
