@@ -38,6 +38,9 @@ pub struct App {
     pub clock: Clock,
     /// Groups created per address, when anyone may create them.
     pub group_creations: crate::rate::PerAddress,
+    /// Wrong admin (and convener) tokens per address, on the routes the
+    /// admin token opens.
+    pub admin_guesses: crate::rate::PerAddress,
     next_conn: AtomicU64,
     /// Websockets still open, so shutdown can wait for their close frames.
     pub open_sockets: std::sync::atomic::AtomicUsize,
@@ -75,6 +78,9 @@ impl App {
             shutdown,
             clock: Clock::start(),
             group_creations,
+            admin_guesses: crate::rate::PerAddress::new(
+                crate::http::operator::ADMIN_GUESSES_PER_HOUR,
+            ),
             next_conn: AtomicU64::new(1),
             open_sockets: std::sync::atomic::AtomicUsize::new(0),
         });

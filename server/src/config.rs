@@ -24,6 +24,19 @@ pub enum Command {
     /// With the server stopped: drop from the log what start-up no longer
     /// reads, and shrink the database file.
     Compact(CompactArgs),
+    /// While the server runs: copy the SQLite database, as of one commit,
+    /// to a new file (the data key is not copied: keep it apart).
+    Backup(BackupArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct BackupArgs {
+    /// The SQLite database file.
+    #[arg(long, env = "RONDO_DB", default_value = "./rondo.db")]
+    pub db: PathBuf,
+    /// The copy to write; it must not exist yet.
+    #[arg(long)]
+    pub to: PathBuf,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -77,6 +90,15 @@ pub struct Config {
     /// Connections from one address that have not yet said a valid hello.
     #[arg(long, env = "RONDO_MAX_UNAUTHENTICATED_PER_IP", default_value_t = 64)]
     pub max_unauthenticated_per_ip: usize,
+    /// Balancers (and, with several nodes, the other nodes) whose word on
+    /// the client's address is taken: a PROXY protocol header (v1 or v2), or
+    /// else `X-Forwarded-For`. Addresses or CIDR blocks, comma-separated.
+    #[arg(
+        long = "trusted-proxies",
+        env = "RONDO_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<crate::client_addr::Cidr>,
     /// Also serve a websocket echo here, for protocol-compliance testing only.
     #[arg(long, env = "RONDO_ECHO_ADDR")]
     pub echo_addr: Option<SocketAddr>,

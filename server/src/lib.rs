@@ -1,7 +1,9 @@
 //! The `rondo` server: the meeting engine on the network.
 
 pub mod app;
+pub mod backup;
 pub mod calendar;
+pub mod client_addr;
 pub mod clock;
 pub mod close;
 pub mod compact;
@@ -77,6 +79,7 @@ pub async fn run(config: Config, demo: bool) -> Result<(), String> {
         listener,
         router,
         admission,
+        client_addr::TrustedProxies::new(config.trusted_proxies.clone()),
         app.metrics.clone(),
         async move {
             signalled.await;

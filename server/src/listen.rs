@@ -2,6 +2,7 @@
 //! and graceful shutdown. (axum::serve has none of these knobs, so the accept
 //! loop drives hyper directly, as axum's serve-with-hyper example does.)
 
+use crate::client_addr::{read_proxy_header, ProxyHeader, TrustedProxies};
 use crate::metrics::Metrics;
 use axum::extract::Request;
 use axum::Router;
@@ -13,7 +14,7 @@ use std::future::Future;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tower::ServiceExt;
 
 /// A client must send its request headers within this.
@@ -98,14 +99,119 @@ impl Drop for Ticket {
     }
 }
 
+/// Whom a connection's requests are counted against.
+enum Client {
+    /// One address for the whole connection: its peer's, or the one a
+    /// trusted proxy's PROXY header named.
+    Known(IpAddr),
+    /// A trusted proxy's connection without a PROXY header: each request
+    /// names its client in `X-Forwarded-For`.
+    Forwarded(IpAddr),
+}
+
+/// Reads what a trusted proxy says of the connection before its HTTP, in
+/// the time request headers are given; `None` drops the connection.
+async fn client_of(
+    mut stream: TcpStream,
+    peer: IpAddr,
+    trusted: &TrustedProxies,
+) -> Option<(TcpStream, Client)> {
+    if !trusted.trusts(peer) {
+        return Some((stream, Client::Known(peer)));
+    }
+    let header = tokio::time::timeout(HEADER_READ_TIMEOUT, read_proxy_header(&mut stream)).await;
+    let client = match header {
+        Ok(Ok(ProxyHeader::Client(ip))) => Client::Known(ip),
+        Ok(Ok(ProxyHeader::Local)) => Client::Known(peer),
+        Ok(Ok(ProxyHeader::Absent)) => Client::Forwarded(peer),
+        Ok(Err(why)) => {
+            tracing::debug!(proxy = %peer, why, "connection dropped: its PROXY header");
+            return None;
+        }
+        Err(_) => return None,
+    };
+    Some((stream, client))
+}
+
+/// How a connection's requests are counted against their clients' addresses.
+struct Counted {
+    /// The connection's one ticket when its client is known.
+    connection: Option<Arc<Ticket>>,
+    /// The trusted proxy whose requests name their clients, otherwise.
+    proxy: IpAddr,
+    admission: Arc<Admission>,
+    trusted: Arc<TrustedProxies>,
+    metrics: Arc<Metrics>,
+}
+
+impl Counted {
+    /// Takes the connection's ticket now when its client is known; `None`
+    /// when that address holds too many (the connection is then closed
+    /// before it reads a byte of HTTP).
+    fn new(
+        client: Client,
+        admission: Arc<Admission>,
+        trusted: Arc<TrustedProxies>,
+        metrics: Arc<Metrics>,
+    ) -> Option<Counted> {
+        let (connection, proxy) = match client {
+            Client::Known(ip) => match admission.admit(ip) {
+                Some(ticket) => (Some(ticket), ip),
+                None => {
+                    refused(&metrics, ip);
+                    return None;
+                }
+            },
+            Client::Forwarded(proxy) => (None, proxy),
+        };
+        Some(Counted {
+            connection,
+            proxy,
+            admission,
+            trusted,
+            metrics,
+        })
+    }
+
+    /// The ticket a request holds while it runs (a websocket: while it is open).
+    fn ticket_for(&self, request: &Request<Incoming>) -> Option<Arc<Ticket>> {
+        if let Some(ticket) = &self.connection {
+            return Some(ticket.clone());
+        }
+        let ip = self.trusted.forwarded_for(request.headers(), self.proxy);
+        let ticket = self.admission.admit(ip);
+        if ticket.is_none() {
+            refused(&self.metrics, ip);
+        }
+        ticket
+    }
+}
+
+fn refused(metrics: &Metrics, ip: IpAddr) {
+    metrics.connection_refused();
+    tracing::debug!(client = %ip, "refused: too many connections from this address");
+}
+
+/// A request over a proxy's shared connection whose client holds too many.
+fn too_many_connections() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        axum::http::StatusCode::TOO_MANY_REQUESTS,
+        "too many connections from this address",
+    )
+        .into_response()
+}
+
 /// Serves `router` until `shutdown` resolves.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     admission: Arc<Admission>,
+    trusted: TrustedProxies,
     metrics: Arc<Metrics>,
     shutdown: impl Future<Output = ()>,
 ) {
+    let trusted = Arc::new(trusted);
     // Connections in flight, and the signal that tells them to finish.
     let active = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let (stopping, stop) = tokio::sync::watch::channel(false);
@@ -129,34 +235,45 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let Some(ticket) = admission.admit(peer.ip()) else {
-            metrics.connection_refused();
-            continue;
-        };
         // Turn changes are small frames that must not wait for Nagle's algorithm.
         let _ = stream.set_nodelay(true);
         // A modest kernel send buffer: frames are small, and a client that
         // stops reading then shows up in its outbox within seconds rather than
         // after megabytes.
         let _ = socket2::SockRef::from(&stream).set_send_buffer_size(SEND_BUFFER_BYTES);
-        let router = router.clone();
-        let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
-            request.extensions_mut().insert(ticket.clone());
-            router.clone().oneshot(request)
-        });
-        let connection = builder
-            .serve_connection(TokioIo::new(stream), service)
-            .with_upgrades();
+        let (admission, metrics, trusted) = (admission.clone(), metrics.clone(), trusted.clone());
+        let (router, builder) = (router.clone(), builder.clone());
         let (active, mut stop) = (active.clone(), stop.clone());
         active.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         tokio::spawn(async move {
-            tokio::pin!(connection);
-            // Errors here are clients going away or timing out: nothing to do.
-            tokio::select! {
-                _ = connection.as_mut() => {}
-                _ = stop.changed() => {
-                    connection.as_mut().graceful_shutdown();
-                    let _ = connection.await;
+            let counted = match client_of(stream, peer.ip(), &trusted).await {
+                Some((stream, client)) => Counted::new(client, admission, trusted, metrics)
+                    .map(|counted| (stream, counted)),
+                None => None,
+            };
+            if let Some((stream, counted)) = counted {
+                let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
+                    let ticket = counted.ticket_for(&request);
+                    let router = router.clone();
+                    async move {
+                        let Some(ticket) = ticket else {
+                            return Ok(too_many_connections());
+                        };
+                        request.extensions_mut().insert(ticket);
+                        router.oneshot(request).await
+                    }
+                });
+                let connection = builder
+                    .serve_connection(TokioIo::new(stream), service)
+                    .with_upgrades();
+                tokio::pin!(connection);
+                // Errors here are clients going away or timing out: nothing to do.
+                tokio::select! {
+                    _ = connection.as_mut() => {}
+                    _ = stop.changed() => {
+                        connection.as_mut().graceful_shutdown();
+                        let _ = connection.await;
+                    }
                 }
             }
             active.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);

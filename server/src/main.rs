@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Command::Serve(config) => (config, false),
         Command::Demo(config) => (config, true),
         Command::Compact(args) => return compact(&args.db),
+        Command::Backup(args) => return backup(&args.db, &args.to),
     };
     let runtime = match runtime() {
         Ok(runtime) => runtime,
@@ -52,6 +53,19 @@ fn compact(db: &std::path::Path) -> ExitCode {
                 "compacted: {} log rows kept of {}",
                 done.rows_after, done.rows_before
             );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("rondo: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn backup(db: &std::path::Path, to: &std::path::Path) -> ExitCode {
+    match rondo_server::backup::backup(db, to) {
+        Ok(bytes) => {
+            println!("backed up: {} ({bytes} bytes)", to.display());
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -1,5 +1,5 @@
-//! Token buckets: a member connection's commands, and the groups one
-//! address may create.
+//! Token buckets: a member connection's commands, the groups one address
+//! may create, and the wrong admin tokens it may send.
 
 use dashmap::DashMap;
 use std::net::IpAddr;
@@ -25,12 +25,18 @@ impl TokenBucket {
 
     /// Takes a token if there is one; otherwise how long until there is.
     pub fn take(&mut self) -> Result<(), Duration> {
+        self.check()?;
+        self.tokens -= 1.0;
+        Ok(())
+    }
+
+    /// Whether there is a token, leaving it; otherwise how long until there is.
+    pub fn check(&mut self) -> Result<(), Duration> {
         let now = Instant::now();
         let refill = now.duration_since(self.last).as_secs_f64() * self.rate_per_s;
         self.tokens = (self.tokens + refill).min(self.burst);
         self.last = now;
         if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
             return Ok(());
         }
         let wait_s = (1.0 - self.tokens) / self.rate_per_s.max(f64::MIN_POSITIVE);
@@ -72,5 +78,12 @@ impl PerAddress {
             .entry(ip)
             .or_insert_with(|| TokenBucket::new(self.rate_per_s, self.burst))
             .take()
+    }
+
+    /// Whether `ip` has a token, leaving it there.
+    pub fn check(&self, ip: IpAddr) -> Result<(), Duration> {
+        self.buckets
+            .get_mut(&ip)
+            .map_or(Ok(()), |mut bucket| bucket.check())
     }
 }

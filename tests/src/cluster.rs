@@ -49,6 +49,19 @@ fn as_postgres(program: &Path) -> Command {
     }
 }
 
+/// Hands a folder to the `postgres` user when this is root.
+fn give_to_postgres(path: &Path) {
+    // SAFETY: geteuid only reads the process's user id.
+    if unsafe { libc::geteuid() } == 0 {
+        let status = Command::new("chown")
+            .args(["-R", "postgres"])
+            .arg(path)
+            .status()
+            .expect("chown");
+        assert!(status.success());
+    }
+}
+
 /// A PostgreSQL of its own, in a temporary folder, stopped when dropped.
 pub struct Postgres {
     dir: tempfile::TempDir,
@@ -59,6 +72,12 @@ pub struct Postgres {
 impl Postgres {
     /// `None` where PostgreSQL is not installed (and not required).
     pub fn start() -> Option<Postgres> {
+        Self::start_configured(|_| {})
+    }
+
+    /// Like `start`, with `configure` given the data folder (owned by the
+    /// `postgres` user afterwards) between `initdb` and the first start.
+    pub fn start_configured(configure: impl FnOnce(&Path)) -> Option<Postgres> {
         let bin = postgres_bin();
         assert!(
             bin.is_some() || !cluster_required(),
@@ -66,15 +85,7 @@ impl Postgres {
         );
         let bin = bin?;
         let dir = tempfile::tempdir().expect("a folder");
-        // SAFETY: geteuid only reads the process's user id.
-        if unsafe { libc::geteuid() } == 0 {
-            let status = Command::new("chown")
-                .args(["-R", "postgres"])
-                .arg(dir.path())
-                .status()
-                .expect("chown");
-            assert!(status.success());
-        }
+        give_to_postgres(dir.path());
         let data = dir.path().join("data");
         let status = as_postgres(&bin.join("initdb"))
             .arg("-D")
@@ -85,6 +96,8 @@ impl Postgres {
             .status()
             .expect("initdb");
         assert!(status.success(), "initdb failed");
+        configure(&data);
+        give_to_postgres(&data);
         let postgres = Postgres {
             port: free_port(),
             dir,
@@ -119,6 +132,37 @@ impl Postgres {
     /// `pg_ctl restart -m immediate`: a crash and a recovery.
     pub fn restart_immediately(&self) {
         self.pg_ctl(&["restart", "-m", "immediate", "-w"]);
+    }
+
+    /// Copies this cluster's database into `other`'s, as an operator
+    /// restores a backup: `pg_dump -Fc`, then `pg_restore`.
+    pub fn dump_into(&self, other: &Postgres) {
+        let dump = self.dir.path().join("rondo.dump");
+        let tool = |name: &str, port: u16| {
+            let mut command = Command::new(self.bin.join(name));
+            command.args(["-h", "127.0.0.1", "-U", "rondo", "-p", &port.to_string()]);
+            command
+        };
+        let dumped = tool("pg_dump", self.port)
+            .args(["-Fc", "-d", "postgres", "-f"])
+            .arg(&dump)
+            .output()
+            .expect("pg_dump");
+        assert!(
+            dumped.status.success(),
+            "pg_dump: {}",
+            String::from_utf8_lossy(&dumped.stderr)
+        );
+        let restored = tool("pg_restore", other.port)
+            .args(["--exit-on-error", "-d", "postgres"])
+            .arg(&dump)
+            .output()
+            .expect("pg_restore");
+        assert!(
+            restored.status.success(),
+            "pg_restore: {}",
+            String::from_utf8_lossy(&restored.stderr)
+        );
     }
 
     /// The internal address of the node that owns a group now.
@@ -180,17 +224,32 @@ pub fn node(dir: &Path, store: &str) -> Server {
     node_on(dir, &addr, store)
 }
 
+/// A node with options of its own besides the usual ones.
+pub fn node_with(dir: &Path, store: &str, options: &[&str]) -> Server {
+    let addr = format!("127.0.0.1:{}", free_port());
+    node_on_with(dir, &addr, store, options)
+}
+
 /// A node at a given address (one that restarts where it was).
 pub fn node_on(dir: &Path, addr: &str, store: &str) -> Server {
+    node_on_with(dir, addr, store, &[])
+}
+
+fn node_on_with(dir: &Path, addr: &str, store: &str, options: &[&str]) -> Server {
     let ttl = LEASE_TTL_MS.to_string();
-    let extra = [
+    let mut extra = vec![
         "--store",
         store,
         "--lease-ttl-ms",
         &ttl,
         "--internal-addr",
         addr,
+        // HAProxy and the other nodes, all on 127.0.0.1, name the clients
+        // they carry (test clients come from 127.0.0.2 and up).
+        "--trusted-proxies",
+        "127.0.0.1",
     ];
+    extra.extend_from_slice(options);
     Server::start_on(dir, addr, &extra)
 }
 

@@ -42,13 +42,9 @@ pub(super) async fn create_group(
     JsonBody(request): JsonBody<NewGroup>,
 ) -> ApiResult<Response> {
     match &app.config.admin_token {
-        Some(admin) => {
-            let given = bearer(&headers).unwrap_or("");
-            if !bool::from(subtle::ConstantTimeEq::ct_eq(
-                given.as_bytes(),
-                admin.as_bytes(),
-            )) {
-                return Err(unauthorized());
+        Some(_) => {
+            if !super::operator::has_admin_token(&app, &headers, ticket.ip())? {
+                return Err(super::operator::wrong_token(&app, ticket.ip()));
             }
         }
         // Anyone may create groups, but not without end.
@@ -56,7 +52,16 @@ pub(super) async fn create_group(
             ApiError::rate_limited("too many groups created from this address; try later", wait)
         })?,
     }
-    if app.groups.len() >= app.config.groups_max {
+    // SQLite: every group is loaded here. PostgreSQL: each node holds its
+    // share, and the store counts them all.
+    let groups = match &app.cluster {
+        Some(cluster) => cluster
+            .group_count()
+            .await
+            .map_err(|_| ApiError::unavailable("the store cannot be reached; try again"))?,
+        None => app.groups.len(),
+    };
+    if groups >= app.config.groups_max {
         let full = "this server holds as many groups as it may";
         return Err(ApiError::rate_limited(full, GROUPS_FULL_RETRY));
     }

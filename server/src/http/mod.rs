@@ -6,6 +6,7 @@ mod calendar;
 mod convener;
 pub use convener::DEFAULT_AGREEMENT;
 mod exports;
+pub mod operator;
 
 use crate::app::{App, Located};
 use crate::group::GroupMsg;
@@ -35,6 +36,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route(
             "/api/groups/{group_id}/agreement",
             put(convener::update_agreement),
+        )
+        .route(
+            "/api/groups/{group_id}/convener/token",
+            post(operator::reissue_convener_token),
         )
         .route("/api/groups/{group_id}", get(convener::overview))
         .route("/api/convener", get(convener::own_group))

@@ -4,27 +4,31 @@
 
 use super::session::{End, PING_EVERY, SILENT_MAX};
 use super::socket::{Incoming, Reader, Writer};
+use crate::app::App;
 use crate::close;
 use futures_util::{SinkExt, StreamExt};
 use rondo_protocol::ids::GroupId;
 use std::borrow::Cow;
+use std::net::IpAddr;
 use std::time::Instant;
-use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::Message;
 
 /// Relays a member's connection to the node at `owner` (its internal
-/// address), starting with the member's own `hello`.
+/// address), starting with the member's own `hello`. The member's address
+/// goes along in `X-Forwarded-For`: an owner that trusts this node counts
+/// the member against it, not against this node.
 pub(super) async fn relay(
+    app: &App,
     owner: &str,
     group_id: &GroupId,
     hello: String,
     reader: &mut Reader,
     writer: &mut Writer,
-    mut shutdown: watch::Receiver<bool>,
-    owner_frame_max_bytes: usize,
+    client: IpAddr,
 ) -> End {
+    let mut shutdown = app.shutdown.clone();
     let moved = |why| End::Close(close::MOVED, Cow::Borrowed("moved: reconnect"), why);
     let Ok(mut request) = format!("ws://{owner}/ws?g={group_id}").into_client_request() else {
         return moved("owner address unusable");
@@ -33,10 +37,15 @@ pub(super) async fn relay(
         "Sec-WebSocket-Protocol",
         HeaderValue::from_static("rondo.v1"),
     );
+    if let Ok(client) = HeaderValue::from_str(&client.to_string()) {
+        request.headers_mut().insert("X-Forwarded-For", client);
+    }
     // The same small buffers as every member's socket (a node relays many),
-    // but the owner's frames may be as large as a welcome gets: the members'
-    // own cap would lock a member of a busy group out.
-    let config = super::socket::config(owner_frame_max_bytes);
+    // but the owner's frames may be as large as a welcome gets — at most the
+    // group's state and a little more: the members' own cap would lock a
+    // member of a busy group out.
+    let owner_frame_max = app.config.snapshot_max_bytes * 2 + app.config.frame_max_bytes;
+    let config = super::socket::config(owner_frame_max);
     let connecting = tokio_tungstenite::connect_async_with_config(request, Some(config), true);
     let Ok((upstream, _)) = connecting.await else {
         return moved("owner unreachable");

@@ -83,13 +83,9 @@ async fn live(app: &Arc<App>, reader: &mut Reader, writer: &mut Writer, ticket: 
     let group = match app.locate(&group_id).await {
         Located::Here(group) => group,
         Located::There(owner) => {
-            let shutdown = app.shutdown.clone();
-            // A welcome carries at most the group's state, and a little more.
-            let frame_max = app.config.snapshot_max_bytes * 2 + app.config.frame_max_bytes;
-            return super::relay::relay(
-                &owner, &group_id, hello_text, reader, writer, shutdown, frame_max,
-            )
-            .await;
+            let client = ticket.ip();
+            return super::relay::relay(app, &owner, &group_id, hello_text, reader, writer, client)
+                .await;
         }
         Located::Nowhere => {
             return End::Close(close::UNAUTHORIZED, "unknown group".into(), "unknown group");

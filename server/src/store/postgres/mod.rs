@@ -5,6 +5,7 @@
 //! that raises its epoch; every append is fenced by that epoch.
 
 mod schema;
+mod tls;
 mod writer;
 
 use super::seal::{associated, flush_ads, open_rows, open_text};
@@ -18,8 +19,9 @@ use schema::pg;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tls::Target;
 use tokio::sync::{mpsc, oneshot};
-use tokio_postgres::{Client, NoTls};
+use tokio_postgres::Client;
 
 /// This process, as `nodes` knows it: a new id at every start.
 #[derive(Clone, Copy, Debug)]
@@ -60,7 +62,7 @@ pub struct PgStore {
     node: NodeId,
     settings: NodeSettings,
     fences: Fences,
-    url: String,
+    target: Target,
     runtime: tokio::runtime::Handle,
 }
 
@@ -75,24 +77,6 @@ const WRITE_QUEUE_LEN_MAX: usize = 16_384;
 /// Rows read back before a group's newest for its replay window.
 const WINDOW_ROWS: i64 = STARTUP_REPLAY_WINDOW as i64;
 
-/// A connection of its own, driven by a task of its own.
-async fn connect(url: &str) -> Result<Client, StoreError> {
-    let (client, connection) = tokio_postgres::connect(url, NoTls).await.map_err(|e| {
-        match std::error::Error::source(&e) {
-            // The operator needs to know why (refused, no such host), and
-            // these carry no stored data.
-            Some(source) => StoreError::Postgres(format!("cannot connect: {source}")),
-            None => pg(e),
-        }
-    })?;
-    tokio::spawn(async move {
-        if let Err(e) = connection.await {
-            tracing::warn!(error = %pg(e), "a PostgreSQL connection ended");
-        }
-    });
-    Ok(client)
-}
-
 impl PgStore {
     /// Connects, migrates, checks the key, registers this node and starts
     /// its writer and its lease.
@@ -103,13 +87,11 @@ impl PgStore {
         on_commit: impl Fn(Duration) + Send + Sync + 'static,
         on_fenced: impl Fn() + Send + Sync + 'static,
     ) -> Result<Arc<PgStore>, StoreError> {
-        let mut client = connect(url).await?;
+        let target = Target::parse(url)?;
+        let mut client = target.connect().await?;
         schema::migrate(&mut client).await?;
         schema::check_key(&client, &key).await?;
-        let config: tokio_postgres::Config = url
-            .parse()
-            .map_err(|_| StoreError::Postgres("the URL is not a PostgreSQL URL".into()))?;
-        let manager = deadpool_postgres::Manager::new(config, NoTls);
+        let manager = deadpool_postgres::Manager::new(target.config.clone(), target.tls.clone());
         let pool = deadpool_postgres::Pool::builder(manager)
             .max_size(8)
             .build()
@@ -127,7 +109,7 @@ impl PgStore {
         let fences: Fences = Arc::default();
         let (sender, queue) = mpsc::channel(WRITE_QUEUE_LEN_MAX);
         let writer = writer::Writer {
-            url: url.to_owned(),
+            target: target.clone(),
             key: key.clone(),
             fences: fences.clone(),
             on_commit: Box::new(on_commit),
@@ -141,7 +123,7 @@ impl PgStore {
             node,
             settings,
             fences,
-            url: url.to_owned(),
+            target,
             runtime: tokio::runtime::Handle::current(),
         });
         tokio::spawn(renew_lease(Arc::downgrade(&store), client));
@@ -348,6 +330,17 @@ impl PgStore {
         Ok(row.map(|row| (row.get(0), row.get(1), row.get(2))))
     }
 
+    /// Groups in the store, whichever node serves them: `--groups-max`
+    /// bounds the whole cluster, not one node's share.
+    pub async fn group_count(&self) -> Result<usize, StoreError> {
+        let client = self.client().await?;
+        let row = client
+            .query_one("SELECT count(*) FROM groups", &[])
+            .await
+            .map_err(pg)?;
+        Ok(usize::try_from(row.get::<_, i64>(0)).unwrap_or(usize::MAX))
+    }
+
     fn block_on<T>(&self, work: impl std::future::Future<Output = T>) -> T {
         self.runtime.block_on(work)
     }
@@ -361,7 +354,7 @@ async fn renew_lease(store: std::sync::Weak<PgStore>, client: Client) {
         let Some(store) = store.upgrade() else { return };
         let every = store.settings.lease_ttl / 4;
         if client.as_ref().is_none_or(|c| c.is_closed()) {
-            client = connect(&store.url).await.ok();
+            client = store.target.connect().await.ok();
         }
         if let Some(connected) = &client {
             let ttl_ms = store.settings.lease_ttl.as_millis() as f64;

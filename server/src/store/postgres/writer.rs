@@ -21,7 +21,7 @@ const WRITES_PER_COMMIT_MAX: usize = 512;
 const RECONNECT_EVERY: Duration = Duration::from_millis(500);
 
 pub(super) struct Writer {
-    pub url: String,
+    pub target: super::Target,
     pub key: DataKey,
     pub fences: Fences,
     pub on_commit: Box<dyn Fn(Duration) + Send + Sync>,
@@ -41,7 +41,7 @@ impl Writer {
                 }
             }
             if client.as_ref().is_none_or(|(c, _)| c.is_closed()) {
-                client = connected(&self.url).await.ok();
+                client = connected(&self.target).await.ok();
             }
             let Some((connected, statements)) = client.as_mut() else {
                 // Nothing can be made durable now: every write is answered
@@ -325,8 +325,8 @@ struct Statements {
 }
 
 /// The writer's connection, its statements prepared.
-async fn connected(url: &str) -> Result<(Client, Statements), StoreError> {
-    let client = super::connect(url).await?;
+async fn connected(target: &super::Target) -> Result<(Client, Statements), StoreError> {
+    let client = target.connect().await?;
     let append = client.prepare(APPEND).await.map_err(pg)?;
     Ok((client, Statements { append }))
 }
