@@ -24,6 +24,13 @@ pub enum Admin {
     UpdateAgreement {
         text: AgreementText,
         review_on: Option<Date>,
+        /// `None`: as it was; `Some(None)`: no limit.
+        #[serde(default)]
+        max_gap_days: Option<Option<u32>>,
+    },
+    /// The convener countersigns an ended meeting's attendance.
+    Countersign {
+        meeting_id: crate::ids::MeetingId,
     },
     SetLanguage {
         language: Language,
@@ -41,10 +48,18 @@ impl Engine {
         match admin {
             Admin::AddMember { member_id, name } => self.add_member(member_id, name),
             Admin::RemoveMember { member } => self.remove_member(&member),
-            Admin::UpdateAgreement { text, review_on } => {
+            Admin::UpdateAgreement {
+                text,
+                review_on,
+                max_gap_days,
+            } => {
+                if let Some(days) = max_gap_days {
+                    self.supervision.max_gap_days = days;
+                }
                 self.publish_agreement(text, review_on);
                 Ok(())
             }
+            Admin::Countersign { meeting_id } => self.countersign(None, &meeting_id),
             Admin::SetLanguage { language } => {
                 if language != self.language {
                     self.language = language;

@@ -29,3 +29,8 @@ pub fn reveal_audience(to: RevealTo, presenter: Option<&MemberId>) -> Audience {
         _ => Audience::Everyone,
     }
 }
+
+/// A private reflection on a meeting: its author alone.
+pub fn reflection_audience(author: &MemberId) -> Audience {
+    Audience::Only(vec![author.clone()])
+}

@@ -100,6 +100,12 @@ pub enum GroupMsg {
         request: Export,
         reply: oneshot::Sender<Option<String>>,
     },
+    /// The facts of a member's log of supervision, or why they may not have it.
+    MemberLog {
+        member: MemberId,
+        now: u64,
+        reply: oneshot::Sender<Result<crate::supervision_log::LogSource, Rejection>>,
+    },
     /// The node is stopping: after what came before is durable and sent,
     /// close every connection with "moved" and end.
     StandDown,
@@ -416,6 +422,10 @@ impl GroupTask {
             }
             GroupMsg::Export { request, reply } => {
                 let _ = reply.send(self.export(request));
+            }
+            GroupMsg::MemberLog { member, now, reply } => {
+                let source = crate::supervision_log::LogSource::of(&self.engine, &member, now);
+                let _ = reply.send(source);
             }
             // Taken by `process` before planning.
             GroupMsg::StandDown => {}

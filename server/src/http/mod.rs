@@ -6,6 +6,7 @@ mod calendar;
 mod convener;
 pub use convener::DEFAULT_AGREEMENT;
 mod exports;
+mod log;
 
 use crate::app::{App, Located};
 use crate::group::GroupMsg;
@@ -55,6 +56,13 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/calendar/{file}", get(calendar::feed))
         .route("/api/record/{file}", get(exports::record))
         .route("/api/notes/{file}", get(exports::notes))
+        .route("/api/log.json", get(log::log_json))
+        .route("/api/log.csv", get(log::log_csv))
+        .route("/api/log.pdf", get(log::log_pdf))
+        .route(
+            "/api/meetings/{meeting_id}/countersign",
+            post(log::countersign),
+        )
         .route("/healthz", get(health))
         .route("/metrics", get(metrics))
         .route("/ws", get(crate::ws::upgrade))
