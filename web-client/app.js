@@ -16,6 +16,7 @@ import { noteEditor, saveNote, noteSaved, renderNotes, renderNoteEditor, forgetM
 import { renderRecord, recordReplied, wireRecord } from './record.js';
 import { renderSummary, wireSummary } from './summary.js';
 import { renderNext, renderPast, wireLobby } from './lobby.js';
+import { renderGap, renderLogSettings, wireSupervision } from './supervision.js';
 import { tick } from './clock.js';
 import { t, useLanguage, chooseLanguage, language, showError, ServerError, versionText, capitalized } from './i18n.js';
 
@@ -87,6 +88,8 @@ function render() {
   $('agreement-version').textContent = versionText(agreement);
   $('agreement-text').replaceChildren(...agreement.text.split('\n').map((line) => el('p', line)));
   renderNext();
+  renderGap();
+  renderLogSettings();
   renderPast();
   renderSummary();
   renderNoteEditor();
@@ -239,6 +242,7 @@ function wire() {
   wireRecord();
   wireSummary(render);
   wireLobby();
+  wireSupervision();
 }
 
 /// The language switch: the page changes language in place, the meeting

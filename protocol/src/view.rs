@@ -145,6 +145,9 @@ pub struct ConvenerView {
     /// Ended meetings with their attendance, newest first, to countersign.
     #[serde(default)]
     pub past_meetings: Vec<PastMeeting>,
+    /// How the members' logs credit time.
+    #[serde(default)]
+    pub credit_rule: crate::settings::CreditRule,
 }
 
 /// Where a case is in its life.

@@ -1046,3 +1046,126 @@ async fn an_sgs_case_in_german() {
 async fn an_sgs_case_in_dutch() {
     an_sgs_case_in(&DUTCH).await;
 }
+
+/// Clicks the first shown button whose accessible name starts with `start`
+/// (a button whose name goes on with words for screen readers only).
+async fn click_starting(page: &Client, start: &str) {
+    let xpath = format!("//button[starts-with(normalize-space(.), \"{start}\")]");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        for element in page
+            .find_all(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_default()
+        {
+            if element.is_displayed().await.unwrap_or(false) {
+                let centre = "arguments[0].scrollIntoView({block: 'center'})";
+                let target = serde_json::to_value(&element).expect("an element as JSON");
+                page.execute(centre, vec![target]).await.expect("scroll");
+                element.click().await.expect("click");
+                return;
+            }
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no button {start:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn members_confirm_countersign_reflect_and_download_their_log_from_the_pages() {
+    let Some(driver) = chromedriver() else {
+        eprintln!("browser test skipped: chromedriver is not installed (apt-get install chromium chromium-driver)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let group = create_group(server.addr, &["Ana", "Bo", "Cy"]).await;
+    let pages = members_pages(&driver, dir.path(), &server, &group, "en-GB").await;
+    let (ana, bo, cy) = (&pages[0], &pages[1], &pages[2]);
+    for page in &pages {
+        click(page, "Accept agreement").await;
+    }
+    wait_text(ana, "#roster", "Cy — here, accepted the agreement").await;
+    click(ana, "Open meeting").await;
+    click(ana, "Start meeting").await;
+    wait_text(bo, "#meeting-status", "Meeting running").await;
+    ana.execute("window.confirm = () => true;", vec![])
+        .await
+        .unwrap();
+    click(ana, "End meeting").await;
+    // The summary shows the attendance the server measured; each member
+    // confirms there, and everyone sees who did.
+    for page in &pages {
+        wait_text(page, "#summary-body", "Attendance").await;
+        click_starting(page, "Confirm my attendance").await;
+    }
+    wait_text(cy, "#summary-body", "Ana —").await;
+    for page in &pages {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while text_of(page, "#summary-body")
+            .await
+            .matches("confirmed on")
+            .count()
+            < 3
+        {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "three confirmations shown"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    click_starting(ana, "Countersign the attendance").await;
+    wait_text(cy, "#summary-body", "Countersigned by Ana").await;
+    // Bo's private reflection, with BACP's prompts.
+    let reflection = "CANARY-BROWSER-REFLECTION: I will ask before I advise.";
+    let details = bo
+        .find(Locator::Css("#summary-body details.reflection summary"))
+        .await
+        .unwrap();
+    details.click().await.unwrap();
+    let select = bo
+        .find(Locator::Css("#summary-body details.reflection select"))
+        .await
+        .unwrap();
+    select.select_by_value("bacp").await.unwrap();
+    wait_text(bo, "#summary-body .prompts", "What I took from it").await;
+    fill(bo, "#summary-body details.reflection textarea", reflection).await;
+    click(bo, "Save my reflection").await;
+    wait_text(bo, "#summary-body", "Saved on").await;
+    axe_clean(bo, "the summary with attendance and a reflection").await;
+    for other in [ana, cy] {
+        let seen = other.source().await.unwrap();
+        assert!(
+            !seen.contains("CANARY-BROWSER-REFLECTION"),
+            "another member's page"
+        );
+    }
+    // My supervision log: shown for the period, then downloaded.
+    click(bo, "Show").await;
+    wait_text(bo, "#log-status", "One meeting").await;
+    wait_text(bo, "#log-meetings", "member").await;
+    axe_clean(bo, "my supervision log").await;
+    let record_downloads = "window.downloads = []; \
+        HTMLAnchorElement.prototype.click = function () { window.downloads.push(this.download); };";
+    bo.execute(record_downloads, vec![]).await.unwrap();
+    click(bo, "Download certificate (PDF)").await;
+    click(bo, "Download CSV").await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let names = loop {
+        let names = bo.execute("return window.downloads", vec![]).await.unwrap();
+        if names.as_array().is_some_and(|n| n.len() == 2) {
+            break names;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no download");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(names[0].as_str().unwrap().ends_with(".pdf"), "{names}");
+    assert!(names[1].as_str().unwrap().ends_with(".csv"), "{names}");
+    for page in pages {
+        page.close().await.unwrap();
+    }
+}

@@ -32,6 +32,10 @@ pub enum Admin {
     Countersign {
         meeting_id: crate::ids::MeetingId,
     },
+    /// How the members' logs credit time.
+    SetCreditRule {
+        credit_rule: crate::settings::CreditRule,
+    },
     SetLanguage {
         language: Language,
     },
@@ -60,6 +64,14 @@ impl Engine {
                 Ok(())
             }
             Admin::Countersign { meeting_id } => self.countersign(None, &meeting_id),
+            Admin::SetCreditRule { credit_rule } => {
+                if credit_rule != self.settings.credit_rule {
+                    self.settings.credit_rule = credit_rule;
+                    let settings = self.settings.clone();
+                    self.out.emit(Event::SettingsUpdated { settings });
+                }
+                Ok(())
+            }
             Admin::SetLanguage { language } => {
                 if language != self.language {
                     self.language = language;

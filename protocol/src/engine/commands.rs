@@ -159,7 +159,11 @@ impl Engine {
         let now = self.out.now;
         meeting.status = MeetingStatus::Running;
         meeting.started_at = Some(now);
-        let present = self.members.iter().filter(|m| m.present).map(|m| m.id.clone());
+        let present = self
+            .members
+            .iter()
+            .filter(|m| m.present)
+            .map(|m| m.id.clone());
         meeting.start_attendance(present, now);
         self.out.emit(Event::MeetingStarted { started_at: now });
         Ok(())

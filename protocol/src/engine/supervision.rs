@@ -93,7 +93,10 @@ impl Supervision {
     }
 
     pub fn settings_of(&self, member: &MemberId) -> MemberSettings {
-        self.member_settings.get(member).cloned().unwrap_or_default()
+        self.member_settings
+            .get(member)
+            .cloned()
+            .unwrap_or_default()
     }
 
     pub fn max_gap_days(&self) -> Option<u32> {
@@ -114,7 +117,11 @@ impl Supervision {
 
 impl Meeting {
     /// Opens the presence of everyone here as the meeting starts.
-    pub(crate) fn start_attendance(&mut self, present: impl Iterator<Item = MemberId>, now: Millis) {
+    pub(crate) fn start_attendance(
+        &mut self,
+        present: impl Iterator<Item = MemberId>,
+        now: Millis,
+    ) {
         for member in present {
             self.presence.entry(member).or_default().since = Some(now);
         }
@@ -249,7 +256,9 @@ impl Engine {
             ));
         }
         if meeting.countersigned.is_some() {
-            return Err(Rejection::invalid_state("the attendance is already countersigned"));
+            return Err(Rejection::invalid_state(
+                "the attendance is already countersigned",
+            ));
         }
         if !meeting.countersignable(now) {
             return Err(Rejection::invalid_state(format!(
@@ -298,8 +307,10 @@ impl Engine {
         meeting
             .reflections
             .insert(member.clone(), reflection.clone());
-        self.out
-            .emit_to(reflection_audience(member), Event::ReflectionSaved { reflection });
+        self.out.emit_to(
+            reflection_audience(member),
+            Event::ReflectionSaved { reflection },
+        );
         Ok(())
     }
 

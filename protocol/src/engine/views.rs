@@ -76,6 +76,7 @@ impl Engine {
             meeting_open: self.meeting.is_some(),
             supervision_gap: group.supervision_gap,
             past_meetings: self.past_meetings(None),
+            credit_rule: self.settings.credit_rule,
         }
     }
 

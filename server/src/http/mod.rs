@@ -6,7 +6,7 @@ mod calendar;
 mod convener;
 pub use convener::DEFAULT_AGREEMENT;
 mod exports;
-mod log;
+mod supervision;
 
 use crate::app::{App, Located};
 use crate::group::GroupMsg;
@@ -56,12 +56,16 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/calendar/{file}", get(calendar::feed))
         .route("/api/record/{file}", get(exports::record))
         .route("/api/notes/{file}", get(exports::notes))
-        .route("/api/log.json", get(log::log_json))
-        .route("/api/log.csv", get(log::log_csv))
-        .route("/api/log.pdf", get(log::log_pdf))
+        .route("/api/log.json", get(supervision::log_json))
+        .route("/api/log.csv", get(supervision::log_csv))
+        .route("/api/log.pdf", get(supervision::log_pdf))
         .route(
             "/api/meetings/{meeting_id}/countersign",
-            post(log::countersign),
+            post(supervision::countersign),
+        )
+        .route(
+            "/api/groups/{group_id}/credit_rule",
+            put(supervision::set_credit_rule),
         )
         .route("/healthz", get(health))
         .route("/metrics", get(metrics))

@@ -6,7 +6,9 @@
 
 use super::csv::minutes;
 use super::{LogMeeting, MemberLog};
-use printpdf::{IndirectFontRef, Line, Mm, PdfDocument, PdfDocumentReference, PdfLayerReference, Point};
+use printpdf::{
+    IndirectFontRef, Line, Mm, PdfDocument, PdfDocumentReference, PdfLayerReference, Point,
+};
 use rondo_protocol::export::date_in;
 use rondo_protocol::i18n::text;
 use rondo_protocol::schedule::Language;
@@ -51,14 +53,21 @@ pub fn to_pdf(log: &MemberLog) -> Result<Vec<u8>, CertificateError> {
     let period = text(
         language,
         "log-period",
-        &[("from", &day(language, log.from)), ("to", &day(language, log.to))],
+        &[
+            ("from", &day(language, log.from)),
+            ("to", &day(language, log.to)),
+        ],
     );
     let rule = match log.rule {
         CreditRule::Attended => t("log-rule-attended"),
         CreditRule::Shared => t("log-rule-shared"),
     };
     for line in [
-        text(language, "log-member", &[("name", log.member.name.as_str())]),
+        text(
+            language,
+            "log-member",
+            &[("name", log.member.name.as_str())],
+        ),
         text(language, "log-group", &[("name", log.group.name.as_str())]),
         period,
         rule,
@@ -102,7 +111,10 @@ pub fn to_pdf(log: &MemberLog) -> Result<Vec<u8>, CertificateError> {
         let line = text(
             language,
             "log-month",
-            &[("month", &month.month), ("minutes", &minutes(month.credited_s))],
+            &[
+                ("month", &month.month),
+                ("minutes", &minutes(month.credited_s)),
+            ],
         );
         pen.row(&[line, met], 9.0);
     }

@@ -95,7 +95,12 @@ mod tests {
         let mut out = String::new();
         row(
             &mut out,
-            ["plain".into(), "a,b".into(), "say \"hi\"".into(), "two\nlines".into()],
+            [
+                "plain".into(),
+                "a,b".into(),
+                "say \"hi\"".into(),
+                "two\nlines".into(),
+            ],
         );
         assert_eq!(out, "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n");
     }

@@ -47,7 +47,9 @@ impl LogSource {
     /// agreement in force, or a refusal.
     pub fn of(engine: &Engine, member: &MemberId, now: Millis) -> Result<LogSource, Rejection> {
         if !engine.is_member(member) {
-            return Err(Rejection::forbidden("only a member of the group keeps a log"));
+            return Err(Rejection::forbidden(
+                "only a member of the group keeps a log",
+            ));
         }
         if !engine.has_accepted(member) {
             return Err(Rejection::new(
@@ -108,12 +110,18 @@ pub struct Period {
 impl Period {
     /// The period a request names; left out, `to` is today and `from` the
     /// first day of the month eleven months before `to`'s: a year of months.
-    pub fn parse(from: Option<&str>, to: Option<&str>, today: NaiveDate) -> Result<Period, Rejection> {
+    pub fn parse(
+        from: Option<&str>,
+        to: Option<&str>,
+        today: NaiveDate,
+    ) -> Result<Period, Rejection> {
         let day = |field: &str, text: &str| {
             NaiveDate::parse_from_str(text, "%Y-%m-%d")
                 .ok()
                 .filter(|_| text.len() == 10)
-                .ok_or_else(|| Rejection::bad_request(format!("{field} must be a date, YYYY-MM-DD")))
+                .ok_or_else(|| {
+                    Rejection::bad_request(format!("{field} must be a date, YYYY-MM-DD"))
+                })
         };
         let to = to.map(|t| day("to", t)).transpose()?.unwrap_or(today);
         let from = match from {
@@ -322,8 +330,8 @@ mod tests {
 
     #[test]
     fn from_after_to_names_the_field() {
-        let error = Period::parse(Some("2027-03-02"), Some("2027-03-01"), day("2027-03-15"))
-            .unwrap_err();
+        let error =
+            Period::parse(Some("2027-03-02"), Some("2027-03-01"), day("2027-03-15")).unwrap_err();
         assert_eq!(error.code, ErrorCode::BadRequest);
         assert!(error.message.starts_with("from"), "{}", error.message);
         let error = Period::parse(Some("2027-02-30"), None, day("2027-03-15")).unwrap_err();

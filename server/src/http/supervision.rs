@@ -1,5 +1,6 @@
 //! The member's record of supervision over HTTP: the member's log as JSON,
-//! CSV and a PDF certificate, and the convener's countersignature.
+//! CSV and a PDF certificate, the convener's countersignature and the
+//! group's credit rule.
 
 use super::convener::{admin, convener};
 use super::exports::document;
@@ -55,7 +56,12 @@ pub(super) async fn log_pdf(
 }
 
 /// The bearer's own log in their group, in `format`.
-async fn log(app: &App, headers: &HeaderMap, query: PeriodGiven, format: Format) -> ApiResult<Response> {
+async fn log(
+    app: &App,
+    headers: &HeaderMap,
+    query: PeriodGiven,
+    format: Format,
+) -> ApiResult<Response> {
     let Query(query) = query.map_err(|_| {
         ApiError::from(Rejection::bad_request(
             "the query takes from and to, each YYYY-MM-DD",
@@ -156,4 +162,25 @@ pub(super) async fn countersign(
         body["at"] = signed.at.into();
     }
     Ok(Json(body))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CreditRuleChange {
+    credit_rule: rondo_protocol::settings::CreditRule,
+}
+
+/// `PUT /api/groups/{id}/credit_rule`: how the members' logs credit time.
+pub(super) async fn set_credit_rule(
+    State(app): State<Arc<App>>,
+    Path(group_id): Path<String>,
+    headers: HeaderMap,
+    super::JsonBody(request): super::JsonBody<CreditRuleChange>,
+) -> ApiResult<axum::http::StatusCode> {
+    let group_id = convener(&app, &headers, &group_id).await?;
+    let change = Admin::SetCreditRule {
+        credit_rule: request.credit_rule,
+    };
+    admin(&app, &group_id, change).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }
