@@ -253,7 +253,8 @@ async fn attendance_is_measured_confirmed_countersigned_and_logged() {
 
     // The log: JSON, CSV, PDF.
     let today = chrono_today();
-    let period = format!("?from=2020-01-01&to={today}");
+    // With the balancer's routing key, as the web client sends it.
+    let period = format!("?from=2020-01-01&to={today}&g={}", group.group_id);
     let (status, body) = http(
         addr,
         "GET",

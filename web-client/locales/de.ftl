@@ -571,3 +571,5 @@ console-attendance-line = Treffen vom { $when }: { $confirmed } von { $present }
 console-countersign-waits = Gegenzeichnen ist möglich, sobald alle Anwesenden bestätigt haben, oder 14 Tage nach dem Treffen.
 console-countersign-done = Die Anwesenheit beim Treffen vom { $when } ist gegengezeichnet.
 console-countersign-failed = Die Anwesenheit konnte nicht gegengezeichnet werden.
+log-table-region =
+    .aria-label = Die Treffen des Zeitraums

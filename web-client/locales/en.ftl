@@ -571,3 +571,5 @@ console-attendance-line = Meeting of { $when }: { $confirmed } of { $present } c
 console-countersign-waits = Countersigning waits until everyone present confirmed, or 14 days after the meeting.
 console-countersign-done = The attendance of the meeting of { $when } is countersigned.
 console-countersign-failed = The attendance could not be countersigned.
+log-table-region =
+    .aria-label = The meetings of the period

@@ -570,3 +570,5 @@ console-attendance-line = Bijeenkomst van { $when }: { $confirmed } van { $prese
 console-countersign-waits = Medeondertekenen kan zodra alle aanwezigen hebben bevestigd, of 14 dagen na de bijeenkomst.
 console-countersign-done = De aanwezigheid bij de bijeenkomst van { $when } is medeondertekend.
 console-countersign-failed = De aanwezigheid kon niet worden medeondertekend.
+log-table-region =
+    .aria-label = De bijeenkomsten van de periode

@@ -18,12 +18,15 @@ use rondo_protocol::reply::{ErrorCode, Rejection};
 use serde::Deserialize;
 use std::sync::Arc;
 
-/// `?from=YYYY-MM-DD&to=YYYY-MM-DD`, both optional.
+/// `?from=YYYY-MM-DD&to=YYYY-MM-DD`, both optional, and `g`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct PeriodQuery {
     from: Option<String>,
     to: Option<String>,
+    /// The balancer's routing key (`?g=<group id>`): the token decides.
+    #[serde(default, rename = "g")]
+    _routing: Option<serde::de::IgnoredAny>,
 }
 
 type PeriodGiven = Result<Query<PeriodQuery>, axum::extract::rejection::QueryRejection>;
