@@ -238,6 +238,21 @@ async fn attendance_is_measured_confirmed_countersigned_and_logged() {
     .await;
     assert_eq!(status, 409, "{body}");
 
+    // The record export carries the attendance and its countersignature.
+    let (status, record) = http(
+        addr,
+        "GET",
+        &format!("/api/record/{meeting_id}.json"),
+        Some(group.token("Cleo")),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{record}");
+    let record: Value = serde_json::from_str(&record).unwrap();
+    assert_eq!(record["countersigned"]["by"], group.id("Ana"));
+    assert_eq!(record["attendance"].as_array().unwrap().len(), 3);
+    assert!(record["attendance"][2]["confirmed_at"].is_u64(), "{record}");
+
     // A fresh welcome shows the attendance, the countersignature and the
     // member's own reflection alone.
     let again = Member::connect(addr, group.token("Ben"), None).await;
