@@ -16,7 +16,7 @@ import { noteEditor, saveNote, noteSaved, renderNotes, renderNoteEditor, forgetM
 import { renderRecord, recordReplied, wireRecord } from './record.js';
 import { renderSummary, wireSummary } from './summary.js';
 import { renderNext, renderPast, wireLobby } from './lobby.js';
-import { renderGap, renderLogSettings, wireSupervision } from './supervision.js';
+import { renderGap, renderLogSettings, renderCreditRule, wireSupervision } from './supervision.js';
 import { tick } from './clock.js';
 import { t, useLanguage, chooseLanguage, language, showError, ServerError, versionText, capitalized } from './i18n.js';
 
@@ -90,6 +90,7 @@ function render() {
   renderNext();
   renderGap();
   renderLogSettings();
+  renderCreditRule();
   renderPast();
   renderSummary();
   renderNoteEditor();

@@ -152,6 +152,11 @@ async function showLog() {
   $('log-results').hidden = false;
 }
 
+/// The group's credit rule, in the facilitator's controls.
+export function renderCreditRule() {
+  if (document.activeElement !== $('credit-rule')) $('credit-rule').value = model.group.settings.credit_rule || 'attended';
+}
+
 export function renderLogSettings() {
   const target = model.mySettings.monthly_target_min;
   if (document.activeElement !== $('log-target')) $('log-target').value = target == null ? '' : String(target);
@@ -164,6 +169,7 @@ export function wireSupervision() {
   $('log-form').addEventListener('submit', (event) => { event.preventDefault(); showLog(); });
   $('log-csv').addEventListener('click', () => download(`/api/log.csv?${period()}`, `rondo-supervision-log-${$('log-from').value}-${$('log-to').value}.csv`));
   $('log-pdf').addEventListener('click', () => download(`/api/log.pdf?${period()}`, `rondo-supervision-log-${$('log-from').value}-${$('log-to').value}.pdf`));
+  $('credit-rule').addEventListener('change', () => connection.send('settings.update', { settings: { credit_rule: $('credit-rule').value } }));
   $('log-target-save').addEventListener('click', () => {
     const value = $('log-target').value.trim();
     connection.send('member.settings', { settings: { monthly_target_min: value === '' ? null : Number(value) } });

@@ -2,7 +2,7 @@
 //! Where chromedriver is not installed, these tests say so and pass without running.
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use rondo_tests::{create_group, Group, Server};
+use rondo_tests::{create_group, http, Group, Server};
 use serde_json::{json, Value};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -1095,6 +1095,33 @@ async fn members_confirm_countersign_reflect_and_download_their_log_from_the_pag
     click(ana, "Open meeting").await;
     click(ana, "Start meeting").await;
     wait_text(bo, "#meeting-status", "Meeting running").await;
+    // The facilitator sets how the logs credit time.
+    let more = ana
+        .find(Locator::Css("#facilitator-controls summary"))
+        .await
+        .unwrap();
+    more.click().await.unwrap();
+    let rule = ana.find(Locator::Css("#credit-rule")).await.unwrap();
+    rule.select_by_value("shared").await.unwrap();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let (_, body) = http(
+            server.addr,
+            "GET",
+            "/api/log.json",
+            Some(group.token("Bo")),
+            None,
+        )
+        .await;
+        if body.contains("\"rule\": \"shared\"") {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the rule was not saved: {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     ana.execute("window.confirm = () => true;", vec![])
         .await
         .unwrap();

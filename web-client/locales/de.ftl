@@ -573,3 +573,6 @@ console-countersign-done = Die Anwesenheit beim Treffen vom { $when } ist gegeng
 console-countersign-failed = Die Anwesenheit konnte nicht gegengezeichnet werden.
 log-table-region =
     .aria-label = Die Treffen des Zeitraums
+control-credit-rule = Die Nachweise rechnen an
+credit-attended = die anwesende Zeit
+credit-shared = einen Anteil, wie BACP Gruppensupervision zählt

@@ -573,3 +573,6 @@ console-countersign-done = The attendance of the meeting of { $when } is counter
 console-countersign-failed = The attendance could not be countersigned.
 log-table-region =
     .aria-label = The meetings of the period
+control-credit-rule = Members' logs credit
+credit-attended = the time present
+credit-shared = a share, as BACP counts group supervision

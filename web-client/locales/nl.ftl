@@ -572,3 +572,6 @@ console-countersign-done = De aanwezigheid bij de bijeenkomst van { $when } is m
 console-countersign-failed = De aanwezigheid kon niet worden medeondertekend.
 log-table-region =
     .aria-label = De bijeenkomsten van de periode
+control-credit-rule = De logboeken kennen toe
+credit-attended = de tijd aanwezig
+credit-shared = een deel, zoals BACP groepssupervisie telt
