@@ -727,6 +727,8 @@ async fn meeting_pages_follow_the_queue_keep_drafts_and_tell_whose_turn_it_is() 
     wait_text(ana, "#main-hint", "You will facilitate").await;
     click(ana, "Open meeting").await;
     click(ana, "Start meeting").await;
+    // The line appears once the meeting has started, as a person sees it.
+    wait_text(ana, "#meeting-status", "Meeting running").await;
     // One line for the record, right beside the clock.
     fill(ana, "#quick-record-text", "Quick point").await;
     click(ana, "Record it").await;
