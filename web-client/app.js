@@ -16,6 +16,7 @@ import { noteEditor, saveNote, noteSaved, renderNotes, renderNoteEditor, forgetM
 import { renderRecord, recordReplied, wireRecord } from './record.js';
 import { renderSummary, wireSummary } from './summary.js';
 import { renderNext, renderPast, wireLobby } from './lobby.js';
+import { renderGap, renderLogSettings, renderCreditRule, wireSupervision } from './supervision.js';
 import { tick } from './clock.js';
 import { wireLimits } from './limits.js';
 import { noteTurnEvent, renderTurnBar, setConnectionState, wireTurnBar } from './turnbar.js';
@@ -122,6 +123,9 @@ function render() {
   $('agreement-version').textContent = versionText(agreement);
   $('agreement-text').replaceChildren(...agreement.text.split('\n').map((line) => el('p', line)));
   renderNext();
+  renderGap();
+  renderLogSettings();
+  renderCreditRule();
   renderPast();
   renderSummary();
   renderNoteEditor();
@@ -285,6 +289,7 @@ function wire() {
   // A form the browser refused says why at its field: an earlier error from
   // the server no longer stands beside it.
   document.addEventListener('invalid', () => { $('error').textContent = ''; }, true);
+  wireSupervision();
 }
 
 /// The language switch: the page changes language in place, the meeting

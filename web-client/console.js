@@ -3,6 +3,7 @@
 
 import { $, el, labelled, replace } from './dom.js';
 import { t, dateFormat, showError, ServerError, LANGUAGES, versionText } from './i18n.js';
+import { renderConsoleRecord, maxGapDays } from './console-record.js';
 
 const PRESENCE_REFRESH_MS = 15000;
 
@@ -72,6 +73,7 @@ export function startConsole(token) {
     renderMembers(view);
     renderAgreement(view);
     renderSchedule(view);
+    renderConsoleRecord(view, token, api, act);
   }
 
   function renderMembers(view) {
@@ -167,7 +169,7 @@ export function startConsole(token) {
     const text = $('agreement-new-text').value.trim();
     if (!text) throw new Error(t('console-agreement-needs-text'));
     const review = $('agreement-review').value;
-    await api('PUT', '/agreement', review ? { text, review_on: review } : { text });
+    await api('PUT', '/agreement', { text, ...(review ? { review_on: review } : {}), max_gap_days: maxGapDays() });
   }, t('console-publish-done')));
   $('schedule-zone').value = Intl.DateTimeFormat().resolvedOptions().timeZone || 'Europe/Amsterdam';
   $('console-schedule-form').addEventListener('submit', act(() => api('PUT', '/schedule', {

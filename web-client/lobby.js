@@ -6,6 +6,7 @@ import { model, connection } from './session.js';
 import { nameOf } from './model.js';
 import { linkField } from './console.js';
 import { t, dateFormat } from './i18n.js';
+import { attendanceView } from './supervision.js';
 
 /// A meeting's start in the member's own time zone and the page's
 /// language; the year only when it is not this one.
@@ -61,6 +62,7 @@ export function renderPast() {
       labelled(t('past-record'), t('past-record-hidden', { when }), () => downloadRecord(m.meeting_id, 'md'), 'small secondary'),
       labelled(t('past-json'), t('past-json-hidden', { when }), () => downloadRecord(m.meeting_id, 'json'), 'small secondary'),
       labelled(t('past-notes'), t('past-notes-hidden', { when }), () => downloadNotes(m.meeting_id), 'small secondary'),
+      attendanceView(m),
     );
     return item;
   }));
@@ -70,7 +72,7 @@ export function renderPast() {
 /// A request about this member's group, with the group as the balancer's
 /// routing key (`?g=`), as the websocket has it.
 function routed(path) {
-  return `${path}?g=${encodeURIComponent(model.group.group_id)}`;
+  return `${path}${path.includes('?') ? '&' : '?'}g=${encodeURIComponent(model.group.group_id)}`;
 }
 
 export async function download(path, filename) {

@@ -15,6 +15,7 @@ export function fromWelcome(welcome) {
     lastMeetingId: welcome.meeting ? welcome.meeting.meeting_id : null,
     agreementRequired: welcome.agreement_required,
     pastMeetings: welcome.past_meetings || [],
+    mySettings: welcome.my_settings || { monthly_target_min: null },
   };
 }
 
@@ -90,7 +91,10 @@ const reducers = {
       kind: 'meeting', meetingId: m.meeting.meeting_id, openedAt: m.meeting.opened_at, endedAt: e.at,
     });
     m.openActions = m.openActions.concat(m.meeting.record.filter((i) => i.kind === 'action' && !i.done));
-    m.pastMeetings.unshift({ meeting_id: m.meeting.meeting_id, opened_at: m.meeting.opened_at, ended_at: e.at, facilitator: m.meeting.facilitator });
+    m.pastMeetings.unshift({
+      meeting_id: m.meeting.meeting_id, opened_at: m.meeting.opened_at, ended_at: e.at, facilitator: m.meeting.facilitator,
+      started_at: e.started_at, attendance: e.attendance || [], countersigned: null,
+    });
     // The role rotates: the next meeting's facilitator follows this one's.
     const rotation = m.group.rotation;
     m.group.next_facilitator = rotation[(rotation.indexOf(m.meeting.facilitator) + 1) % rotation.length];
@@ -183,6 +187,21 @@ const reducers = {
   },
   'settings.updated': (m, e) => { m.group.settings = e.settings; },
   'order.updated': (m, e) => { const r = run(m); if (r) r.order = e.order.slice(); },
+  // The member's record of supervision.
+  'attendance.confirmed': (m, e) => {
+    const meeting = m.pastMeetings.find((x) => x.meeting_id === e.meeting_id);
+    const entry = meeting && (meeting.attendance || []).find((a) => a.member === e.member);
+    if (entry) entry.confirmed_at = e.at;
+  },
+  'attendance.countersigned': (m, e) => {
+    const meeting = m.pastMeetings.find((x) => x.meeting_id === e.meeting_id);
+    if (meeting) meeting.countersigned = { by: e.by, at: e.at };
+  },
+  'reflection.saved': (m, e) => {
+    const meeting = m.pastMeetings.find((x) => x.meeting_id === e.reflection.meeting_id);
+    if (meeting) meeting.reflection = e.reflection;
+  },
+  'member.settings_updated': (m, e) => { m.mySettings = e.settings; },
 };
 
 export function apply(model, event) {

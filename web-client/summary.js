@@ -5,6 +5,7 @@ import { model } from './session.js';
 import { nameOf } from './model.js';
 import { t } from './i18n.js';
 import { downloadRecord, downloadNotes } from './lobby.js';
+import { attendanceView } from './supervision.js';
 
 const durationOf = (ms) => { const m = Math.round(ms / 60000); return m < 1 ? t('summary-under-a-minute') : t('summary-minutes', { minutes: m }); };
 
@@ -33,6 +34,8 @@ export function renderSummary() {
   list(t('summary-areas'), s.areas.map((d) => d.text));
   list(t('summary-speaking'), s.speaking.map(([id, ms]) => `${nameOf(model, id)}: ${durationOf(ms)}`));
   if (body.length === 0) body.push(el('p', t('summary-nothing'), 'muted'));
+  const ended = s.kind === 'meeting' && model.pastMeetings.find((m) => m.meeting_id === s.meetingId);
+  if (ended && ended.attendance && ended.attendance.length) body.push(el('h3', t('summary-attendance')), attendanceView(ended, 'summary'));
   $('summary-body').replaceChildren(...body);
   $('summary-downloads').replaceChildren(
     button(t('summary-download-record'), () => downloadRecord(s.meetingId, 'md'), 'small'),

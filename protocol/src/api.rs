@@ -24,6 +24,35 @@ pub struct NewAgreement {
     pub review_on: Option<Date>,
 }
 
+/// `PUT /api/groups/{id}/agreement`: a new version, and the longest gap
+/// between meetings the group allows (left out: as it was).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AgreementChange {
+    pub text: AgreementText,
+    #[serde(default)]
+    pub review_on: Option<Date>,
+    /// Days, 1-365; `null`: no limit.
+    #[serde(
+        default,
+        deserialize_with = "gap_days",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub max_gap_days: Option<Option<u32>>,
+}
+
+/// `max_gap_days`: in range or `null`, told apart from a field left out.
+fn gap_days<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<u32>>, D::Error> {
+    let days = Option::<u32>::deserialize(d)?;
+    match days {
+        Some(days) if !crate::supervision::MAX_GAP_DAYS_RANGE.contains(&days) => Err(
+            serde::de::Error::custom("max_gap_days must be 1-365 or null"),
+        ),
+        days => Ok(Some(days)),
+    }
+}
+
 /// An agreement as given at creation: its text alone, or text and review date.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -338,6 +338,32 @@ pub struct SettingsChange {
     pub settings: SettingsUpdate,
 }
 
+/// Names an ended meeting: `attendance.confirm`, `attendance.countersign`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MeetingRef {
+    pub meeting_id: crate::ids::MeetingId,
+}
+
+/// `reflection.save`. The text's length is checked by the engine, so that
+/// one over the limit is refused `too_large`, not as a malformed frame.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReflectionSave {
+    pub meeting_id: crate::ids::MeetingId,
+    pub text: Bounded<{ 4 * crate::supervision::REFLECTION_CHARS_MAX }>,
+}
+
+/// `member.settings`: a member's own settings for their log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MemberSettingsChange {
+    pub settings: crate::supervision::MemberSettings,
+}
+
 /// Declares the commands once: the enum, each one's wire `type`, and how a
 /// payload's error is found again with its path.
 macro_rules! commands {
@@ -403,6 +429,10 @@ commands! {
     "perspective.assign" => PerspectiveAssign(PerspectiveAssign),
     "round.start" => RoundStart(RoundStart),
     "settings.update" => SettingsUpdate(SettingsChange),
+    "attendance.confirm" => AttendanceConfirm(MeetingRef),
+    "attendance.countersign" => AttendanceCountersign(MeetingRef),
+    "reflection.save" => ReflectionSave(ReflectionSave),
+    "member.settings" => MemberSettings(MemberSettingsChange),
     "ping" => Ping(NoFields),
 }
 
@@ -421,6 +451,7 @@ impl Command {
                 | Command::PerspectiveAssign(_)
                 | Command::RoundStart(_)
                 | Command::SettingsUpdate(_)
+                | Command::ReflectionSave(_)
         )
     }
 }

@@ -3,6 +3,7 @@
 use crate::ids::{CaseId, ItemId, MeetingId, MemberId, NoteId};
 use crate::schedule::{Language, Occurrence, Schedule};
 use crate::settings::Settings;
+use crate::supervision::{Attendance, MemberSettings, Reflection};
 use crate::template::{Phase, RevealTo};
 use crate::text::{Label, Name};
 use crate::view::{
@@ -107,6 +108,14 @@ pub enum Event {
     #[serde(rename = "meeting.ended")]
     MeetingEnded {
         speaking_ms: BTreeMap<MemberId, u64>,
+        /// Every member present at any time while it ran, as measured.
+        #[serde(default)]
+        attendance: Vec<Attendance>,
+        /// When it started (`null`: it never did) and ended.
+        #[serde(default)]
+        started_at: Option<Millis>,
+        #[serde(default)]
+        ended_at: Millis,
     },
     #[serde(rename = "facilitator.changed")]
     FacilitatorChanged {
@@ -207,6 +216,28 @@ pub enum Event {
     /// end, or one who came during the round was added at the end (rule 3).
     #[serde(rename = "order.updated")]
     OrderUpdated { order: Vec<MemberId> },
+    #[serde(rename = "attendance.confirmed")]
+    AttendanceConfirmed {
+        meeting_id: MeetingId,
+        member: MemberId,
+        at: Millis,
+    },
+    /// The attendance is locked from now on.
+    #[serde(rename = "attendance.countersigned")]
+    AttendanceCountersigned {
+        meeting_id: MeetingId,
+        by: MemberId,
+        at: Millis,
+    },
+    /// To its author's own connections alone.
+    #[serde(rename = "reflection.saved")]
+    ReflectionSaved { reflection: Reflection },
+    /// To the member's own connections alone.
+    #[serde(rename = "member.settings_updated")]
+    MemberSettingsUpdated {
+        member: MemberId,
+        settings: MemberSettings,
+    },
 }
 
 impl Event {
@@ -265,6 +296,10 @@ impl Event {
             Event::RoundEnded { .. } => "round.ended",
             Event::SettingsUpdated { .. } => "settings.updated",
             Event::OrderUpdated { .. } => "order.updated",
+            Event::AttendanceConfirmed { .. } => "attendance.confirmed",
+            Event::AttendanceCountersigned { .. } => "attendance.countersigned",
+            Event::ReflectionSaved { .. } => "reflection.saved",
+            Event::MemberSettingsUpdated { .. } => "member.settings_updated",
         }
     }
 }

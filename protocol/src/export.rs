@@ -25,6 +25,10 @@ pub struct RecordExport {
     pub cases: Vec<CaseView>,
     pub items: Vec<RecordItem>,
     pub speaking_ms: BTreeMap<MemberId, u64>,
+    /// The attendance as measured, confirmed and countersigned.
+    pub started_at: Option<Millis>,
+    pub attendance: Vec<crate::supervision::Attendance>,
+    pub countersigned: Option<crate::supervision::Countersigned>,
 }
 
 /// One member's notes of a meeting.
@@ -83,7 +87,7 @@ pub fn utc_in(language: Language, at: Millis) -> String {
 }
 
 /// A `YYYY-MM-DD` date in the language's usual numeric form.
-fn date_in(language: Language, iso: &str) -> String {
+pub fn date_in(language: Language, iso: &str) -> String {
     let (year, month, day) = (&iso[..4], &iso[5..7], &iso[8..10]);
     match language {
         Language::En => iso.to_owned(),

@@ -17,6 +17,7 @@ pub mod schedule;
 #[cfg(feature = "schema")]
 pub mod schema;
 pub mod settings;
+pub mod supervision;
 pub mod template;
 pub mod text;
 pub mod view;

@@ -3,7 +3,7 @@
 //! contract the server keeps. Published under `protocol/schema/`; a test
 //! checks the files match these.
 
-use crate::api::{NewAgreement, NewGroup, NewMember};
+use crate::api::{AgreementChange, NewAgreement, NewGroup, NewMember};
 use crate::command::{CommandEnvelope, Hello};
 use crate::event::EventEnvelope;
 use crate::reply::Reply;
@@ -22,6 +22,7 @@ pub fn schemas() -> Vec<(&'static str, Value)> {
         ("api-new-group.json", plain::<NewGroup>()),
         ("api-new-member.json", plain::<NewMember>()),
         ("api-new-agreement.json", plain::<NewAgreement>()),
+        ("api-agreement-change.json", plain::<AgreementChange>()),
     ]
 }
 

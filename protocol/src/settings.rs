@@ -24,6 +24,32 @@ pub struct Settings {
     pub default_template: Name,
     /// Templates the group defined.
     pub templates: Vec<Template>,
+    /// How the members' logs credit time present.
+    pub credit_rule: CreditRule,
+}
+
+/// How a member's log credits the time they were present.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CreditRule {
+    /// The time present.
+    #[default]
+    Attended,
+    /// Group supervision as BACP counts it: half the time present with four
+    /// or fewer present, the time divided by the number present with more.
+    Shared,
+}
+
+impl CreditRule {
+    /// The seconds credited for `present_s` in a meeting `present` attended.
+    pub fn credited_s(self, present_s: u64, present: usize) -> u64 {
+        match self {
+            CreditRule::Attended => present_s,
+            CreditRule::Shared if present <= 4 => present_s / 2,
+            CreditRule::Shared => present_s / present as u64,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -33,6 +59,7 @@ impl Default for Settings {
             facilitator_absent_s: 60,
             default_template: Name::new("sgs").expect("short literal"),
             templates: Vec::new(),
+            credit_rule: CreditRule::default(),
         }
     }
 }
@@ -50,6 +77,8 @@ struct SettingsFields {
     default_template: Name,
     #[serde(default)]
     templates: Vec<Template>,
+    #[serde(default)]
+    credit_rule: CreditRule,
 }
 
 fn default_grace_s() -> Option<u32> {
@@ -73,6 +102,7 @@ impl TryFrom<SettingsFields> for Settings {
             facilitator_absent_s: fields.facilitator_absent_s,
             default_template: fields.default_template,
             templates: fields.templates,
+            credit_rule: fields.credit_rule,
         };
         settings.validate()?;
         Ok(settings)
@@ -99,6 +129,8 @@ pub struct SettingsUpdate {
     pub default_template: Option<Name>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub templates: Option<Vec<Template>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_rule: Option<CreditRule>,
 }
 
 /// Tells a field given as `null` from one left out.
@@ -155,6 +187,9 @@ impl Settings {
         }
         if let Some(templates) = &update.templates {
             next.templates = templates.clone();
+        }
+        if let Some(rule) = update.credit_rule {
+            next.credit_rule = rule;
         }
         next.validate()?;
         Ok(next)

@@ -4,6 +4,7 @@ use crate::command::{Date, ItemKind, Tag, Visibility};
 use crate::ids::{CaseId, GroupId, ItemId, MeetingId, MemberId, NoteId};
 use crate::schedule::{Language, Occurrence, Schedule};
 use crate::settings::Settings;
+use crate::supervision::{Attendance, Countersigned, MemberSettings, Reflection, SupervisionGap};
 use crate::template::{PhaseKind, RevealTo};
 use crate::text::{AgreementText, ItemText, Label, Name, NoteText, Question, Title};
 use crate::Millis;
@@ -35,6 +36,9 @@ pub struct AgreementView {
     pub published_at: Millis,
     /// True from the review date on.
     pub review_due: bool,
+    /// The longest the group may go without a meeting, in days (`null`: no limit).
+    #[serde(default)]
+    pub max_gap_days: Option<u32>,
     /// The version members must have accepted to take part now: the latest,
     /// or the one before while a meeting that was open when it was
     /// published runs on.
@@ -91,6 +95,10 @@ pub struct GroupView {
     /// The next three meetings. Expanding a schedule needs a time-zone
     /// database, which the engine has not: the server fills this in.
     pub next_meetings: Vec<Occurrence>,
+    /// Since when the group has not met, once that is longer than its
+    /// agreement's `max_gap_days` and no meeting is open.
+    #[serde(default)]
+    pub supervision_gap: Option<SupervisionGap>,
 }
 
 /// An ended meeting, as the list of past records shows it.
@@ -101,6 +109,16 @@ pub struct PastMeeting {
     pub opened_at: Millis,
     pub ended_at: Millis,
     pub facilitator: MemberId,
+    /// When it started (`null`: it never did, and has no attendance).
+    #[serde(default)]
+    pub started_at: Option<Millis>,
+    #[serde(default)]
+    pub attendance: Vec<Attendance>,
+    #[serde(default)]
+    pub countersigned: Option<Countersigned>,
+    /// The viewer's own reflection on it (only in their own welcome).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reflection: Option<Reflection>,
 }
 
 /// The group as its convener manages it (`GET /api/groups/{id}`).
@@ -121,6 +139,15 @@ pub struct ConvenerView {
     pub next_meetings: Vec<Occurrence>,
     /// Whether a meeting is open now.
     pub meeting_open: bool,
+    /// As in `welcome.group`.
+    #[serde(default)]
+    pub supervision_gap: Option<SupervisionGap>,
+    /// Ended meetings with their attendance, newest first, to countersign.
+    #[serde(default)]
+    pub past_meetings: Vec<PastMeeting>,
+    /// How the members' logs credit time.
+    #[serde(default)]
+    pub credit_rule: crate::settings::CreditRule,
 }
 
 /// Where a case is in its life.
@@ -315,6 +342,9 @@ pub struct Welcome {
     /// Ended meetings whose records can still be downloaded, newest first.
     #[serde(default)]
     pub past_meetings: Vec<PastMeeting>,
+    /// The member's own settings for their log.
+    #[serde(default)]
+    pub my_settings: MemberSettings,
     /// The member has not accepted the agreement version in force: they see
     /// the agreement, the roster and the meeting's status, nothing else,
     /// until their `agreement.accept` brings a fresh welcome.

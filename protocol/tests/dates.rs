@@ -54,6 +54,7 @@ fn an_agreement_review_before_today_is_refused_and_today_is_due_at_once() {
         Input::Admin(Admin::UpdateAgreement {
             text: AgreementText::new("Reviewed").unwrap(),
             review_on: Some(Date::new(review_on).unwrap()),
+            max_gap_days: None,
         })
     };
     let before = serde_json::to_value(&sim.engine).unwrap();

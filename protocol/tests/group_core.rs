@@ -200,6 +200,7 @@ impl Plan {
                 let update = Admin::UpdateAgreement {
                     text,
                     review_on: None,
+                    max_gap_days: None,
                 };
                 self.core.admin(self.now, update).expect("always allowed");
             }

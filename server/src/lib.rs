@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod rate;
 pub mod schedule;
 pub mod store;
+pub mod supervision_log;
 pub mod web;
 pub mod ws;
 

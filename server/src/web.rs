@@ -36,6 +36,8 @@ const FILES: &[(&str, &str)] = client_files![
     "roster.js",
     "summary.js",
     "console.js",
+    "supervision.js",
+    "console-record.js",
     "connection.js",
     "i18n.js",
     "turnbar.js",

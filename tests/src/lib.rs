@@ -49,6 +49,9 @@ pub fn must_run(var: &str) -> bool {
     std::env::var_os(var).is_some() || std::env::var_os("CI").is_some()
 }
 
+/// Debian's libfaketime (package `faketime`).
+pub const FAKETIME_LIB: &str = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1";
+
 /// A running `rondo serve` on a port of its own, with its log in a file.
 pub struct Server {
     pub child: Child,
@@ -71,6 +74,16 @@ impl Server {
         Self::start_with_cores(dir, addr, extra, None)
     }
 
+    /// Starts with its clock at `at` (`YYYY-MM-DD hh:mm:ss`, then running
+    /// on), through Debian's libfaketime: for rules about days and months.
+    pub fn start_at(dir: &Path, addr: &str, at: &str) -> Server {
+        let env = [
+            ("LD_PRELOAD", FAKETIME_LIB.to_owned()),
+            ("FAKETIME", format!("@{at}")),
+        ];
+        Self::start_with_env(dir, addr, &[], None, &env)
+    }
+
     /// Starts on one core only (as `taskset -c 0` would): the server then
     /// runs its single-threaded scheduler.
     pub fn start_on_one_core(dir: &Path) -> Server {
@@ -78,6 +91,16 @@ impl Server {
     }
 
     fn start_with_cores(dir: &Path, addr: &str, extra: &[&str], core: Option<usize>) -> Server {
+        Self::start_with_env(dir, addr, extra, core, &[])
+    }
+
+    fn start_with_env(
+        dir: &Path,
+        addr: &str,
+        extra: &[&str],
+        core: Option<usize>,
+        env: &[(&str, String)],
+    ) -> Server {
         let db = dir.join("rondo.db");
         let log = dir.join(format!(
             "server-{}.log",
@@ -110,6 +133,7 @@ impl Server {
             .args(extra)
             .env("RONDO_DATA_KEY", TEST_KEY)
             .env("RUST_LOG", "debug")
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .stdout(Stdio::piped())
             .stderr(log_file)
             .spawn()

@@ -2,7 +2,7 @@
 //! Where chromedriver is not installed, these tests say so and pass without running.
 
 use fantoccini::{Client, ClientBuilder, Locator};
-use rondo_tests::{create_group, Group, Member, Proxy, ProxyMode, Server};
+use rondo_tests::{create_group, http, Group, Member, Proxy, ProxyMode, Server};
 use serde_json::{json, Value};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -813,6 +813,8 @@ async fn meeting_pages_follow_the_queue_keep_drafts_and_tell_whose_turn_it_is() 
     wait_text(ana, "#main-hint", "You will facilitate").await;
     click(ana, "Open meeting").await;
     click(ana, "Start meeting").await;
+    // The line appears once the meeting has started, as a person sees it.
+    wait_text(ana, "#meeting-status", "Meeting running").await;
     // One line for the record, right beside the clock.
     fill(ana, "#quick-record-text", "Quick point").await;
     click(ana, "Record it").await;
@@ -1354,3 +1356,164 @@ async fn a_member_who_listens_for_three_minutes_is_never_reconnected() {
     }
 }
 
+/// Clicks the first shown button whose accessible name starts with `start`
+/// (a button whose name goes on with words for screen readers only).
+async fn click_starting(page: &Client, start: &str) {
+    let xpath = format!("//button[starts-with(normalize-space(.), \"{start}\")]");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        for element in page
+            .find_all(Locator::XPath(&xpath))
+            .await
+            .unwrap_or_default()
+        {
+            if element.is_displayed().await.unwrap_or(false) {
+                let centre = "arguments[0].scrollIntoView({block: 'center'})";
+                let target = serde_json::to_value(&element).expect("an element as JSON");
+                // An event may redraw the list between finding and clicking:
+                // then the button is looked up again.
+                let scrolled = page.execute(centre, vec![target]).await.is_ok();
+                if scrolled && element.click().await.is_ok() {
+                    return;
+                }
+            }
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no button {start:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn members_confirm_countersign_reflect_and_download_their_log_from_the_pages() {
+    let Some(driver) = chromedriver() else {
+        eprintln!("browser test skipped: chromedriver is not installed (apt-get install chromium chromium-driver)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let group = create_group(server.addr, &["Ana", "Bo", "Cy"]).await;
+    let pages = members_pages(&driver, dir.path(), &server, &group, "en-GB").await;
+    let (ana, bo, cy) = (&pages[0], &pages[1], &pages[2]);
+    for page in &pages {
+        click(page, "Accept agreement").await;
+    }
+    wait_text(ana, "#roster", "Cy — here, accepted the agreement").await;
+    click(ana, "Open meeting").await;
+    click(ana, "Start meeting").await;
+    wait_text(bo, "#meeting-status", "Meeting running").await;
+    // The facilitator sets how the logs credit time.
+    let more = ana
+        .find(Locator::Css("#facilitator-controls summary"))
+        .await
+        .unwrap();
+    more.click().await.unwrap();
+    let rule = ana.find(Locator::Css("#credit-rule")).await.unwrap();
+    rule.select_by_value("shared").await.unwrap();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let (_, body) = http(
+            server.addr,
+            "GET",
+            "/api/log.json",
+            Some(group.token("Bo")),
+            None,
+        )
+        .await;
+        if body.contains("\"rule\": \"shared\"") {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the rule was not saved: {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    ana.execute("window.confirm = () => true;", vec![])
+        .await
+        .unwrap();
+    click(ana, "End meeting").await;
+    // The summary shows the attendance the server measured; each member
+    // confirms there, and everyone sees who did.
+    for page in &pages {
+        wait_text(page, "#summary-body", "Attendance").await;
+        click_starting(page, "Confirm my attendance").await;
+    }
+    wait_text(cy, "#summary-body", "Ana —").await;
+    for page in &pages {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while text_of(page, "#summary-body")
+            .await
+            .matches("confirmed on")
+            .count()
+            < 3
+        {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "three confirmations shown"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    click_starting(ana, "Countersign the attendance").await;
+    wait_text(cy, "#summary-body", "Countersigned by Ana").await;
+    // Bo's private reflection, with BACP's prompts.
+    let reflection = "CANARY-BROWSER-REFLECTION: I will ask before I advise.";
+    wait_text(bo, "#summary-body", "Countersigned by Ana").await;
+    // The editor as a person opens it: the summary's disclosure, then the
+    // prompts of their body.
+    let open = "const d = document.querySelector('#summary-body details.reflection'); \
+        d.querySelector('summary').click(); \
+        const s = d.querySelector('select'); s.value = 'bacp'; \
+        s.dispatchEvent(new Event('change'));";
+    bo.execute(open, vec![]).await.unwrap();
+    wait_text(bo, "#summary-body .prompts", "What I took from it").await;
+    fill(bo, "#summary-body details.reflection textarea", reflection).await;
+    click(bo, "Save my reflection").await;
+    wait_text(bo, "#summary-body", "Saved on").await;
+    axe_clean(bo, "the summary with attendance and a reflection").await;
+    for other in [ana, cy] {
+        let seen = other.source().await.unwrap();
+        assert!(
+            !seen.contains("CANARY-BROWSER-REFLECTION"),
+            "another member's page"
+        );
+    }
+    // My supervision log: shown for the period, then downloaded.
+    click(bo, "Show").await;
+    wait_text(bo, "#log-status", "One meeting").await;
+    wait_text(bo, "#log-meetings", "member").await;
+    axe_clean(bo, "my supervision log").await;
+    let record_downloads = "window.downloads = []; \
+        HTMLAnchorElement.prototype.click = function () { window.downloads.push(this.download); };";
+    bo.execute(record_downloads, vec![]).await.unwrap();
+    click(bo, "Download certificate (PDF)").await;
+    click(bo, "Download CSV").await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let names = loop {
+        let names = bo.execute("return window.downloads", vec![]).await.unwrap();
+        if names.as_array().is_some_and(|n| n.len() == 2) {
+            break names;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no download");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    // Both fetched at once: they may come in either order.
+    let mut names: Vec<&str> = names
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    names.sort();
+    assert!(
+        names[0].starts_with("rondo-supervision-log-") && names[0].ends_with(".csv"),
+        "{names:?}"
+    );
+    assert!(names[1].ends_with(".pdf"), "{names:?}");
+    for page in pages {
+        close(page).await;
+    }
+}

@@ -24,6 +24,17 @@ pub enum Admin {
     UpdateAgreement {
         text: AgreementText,
         review_on: Option<Date>,
+        /// `None`: as it was; `Some(None)`: no limit.
+        #[serde(default)]
+        max_gap_days: Option<Option<u32>>,
+    },
+    /// The convener countersigns an ended meeting's attendance.
+    Countersign {
+        meeting_id: crate::ids::MeetingId,
+    },
+    /// How the members' logs credit time.
+    SetCreditRule {
+        credit_rule: crate::settings::CreditRule,
     },
     SetLanguage {
         language: Language,
@@ -41,11 +52,28 @@ impl Engine {
         match admin {
             Admin::AddMember { member_id, name } => self.add_member(member_id, name),
             Admin::RemoveMember { member } => self.remove_member(&member),
-            Admin::UpdateAgreement { text, review_on } => {
+            Admin::UpdateAgreement {
+                text,
+                review_on,
+                max_gap_days,
+            } => {
+                // Checked before anything changes: a refusal changes nothing.
                 if let Some(review_on) = &review_on {
                     super::dates::check_review_on(review_on, self.out.now)?;
                 }
+                if let Some(days) = max_gap_days {
+                    self.supervision.max_gap_days = days;
+                }
                 self.publish_agreement(text, review_on);
+                Ok(())
+            }
+            Admin::Countersign { meeting_id } => self.countersign(None, &meeting_id),
+            Admin::SetCreditRule { credit_rule } => {
+                if credit_rule != self.settings.credit_rule {
+                    self.settings.credit_rule = credit_rule;
+                    let settings = self.settings.clone();
+                    self.out.emit(Event::SettingsUpdated { settings });
+                }
                 Ok(())
             }
             Admin::SetLanguage { language } => {

@@ -128,6 +128,7 @@ impl Engine {
                 .as_ref()
                 .is_some_and(|d| *d <= today),
             in_force: self.in_force(),
+            max_gap_days: self.supervision.max_gap_days(),
         }
     }
 

@@ -80,3 +80,8 @@ impl Engine {
         self.member(member).map(|m| m.view_since)
     }
 }
+
+/// A private reflection on a meeting: its author alone.
+pub fn reflection_audience(author: &MemberId) -> Audience {
+    Audience::Only(vec![author.clone()])
+}

@@ -58,6 +58,10 @@ impl Engine {
             Command::PerspectiveAssign(c) => self.assign_perspective(member, c),
             Command::RoundStart(c) => self.start_check_round(member, c),
             Command::SettingsUpdate(c) => self.update_settings(member, c.settings),
+            Command::AttendanceConfirm(c) => self.confirm_attendance(member, &c.meeting_id),
+            Command::AttendanceCountersign(c) => self.countersign(Some(member), &c.meeting_id),
+            Command::ReflectionSave(c) => self.save_reflection(member, &c.meeting_id, &c.text),
+            Command::MemberSettings(c) => self.update_member_settings(member, c.settings),
             Command::Ping(_) => Ok(()),
         }
     }
@@ -122,6 +126,8 @@ impl Engine {
             notes: Default::default(),
             speaking_ms: Default::default(),
             presented: Vec::new(),
+            presence: Default::default(),
+            templates: Vec::new(),
         });
         let snapshot = self
             .meeting_snapshot(None)
@@ -153,6 +159,12 @@ impl Engine {
         let now = self.out.now;
         meeting.status = MeetingStatus::Running;
         meeting.started_at = Some(now);
+        let present = self
+            .members
+            .iter()
+            .filter(|m| m.present)
+            .map(|m| m.id.clone());
+        meeting.start_attendance(present, now);
         self.out.emit(Event::MeetingStarted { started_at: now });
         Ok(())
     }
@@ -181,14 +193,19 @@ impl Engine {
     }
 
     fn end_meeting(&mut self, member: &MemberId) -> Outcome {
-        self.as_facilitator(member)?;
+        let now = self.out.now;
+        let attendance = self.closing_attendance(self.as_facilitator(member)?, now);
         self.end_run(RunEndReason::MeetingEnded);
         let Some(meeting) = self.meeting.take() else {
             return Err(Rejection::invalid_state("no meeting is open"));
         };
         self.out.emit(Event::MeetingEnded {
             speaking_ms: meeting.speaking_ms.clone(),
+            attendance: attendance.clone(),
+            started_at: meeting.started_at,
+            ended_at: now,
         });
+        self.keep_attendance(&meeting, attendance, now);
         self.out.meeting_id = None;
         self.enforce_latest_agreement();
         self.last_facilitator = Some(meeting.facilitator.clone());
@@ -266,6 +283,10 @@ impl Engine {
         self.queue.queued(case_id)?;
         let template = self.resolve_template(choice)?;
         let case = self.queue.activate(case_id)?;
+        let templates = &mut open(&mut self.meeting)?.templates;
+        if !templates.contains(&template.name) {
+            templates.push(template.name.clone());
+        }
         self.out.emit(Event::CaseStarted {
             case_id: case.case_id.clone(),
             presenter: case.presenter.clone(),

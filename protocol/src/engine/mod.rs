@@ -19,12 +19,13 @@ mod replies;
 mod run;
 mod snapshot;
 pub mod state;
+pub mod supervision;
 mod timers;
 mod turns_kept;
 mod views;
 
 pub use admin::Admin;
-pub use audience::{note_audience, reveal_audience, Reach};
+pub use audience::{note_audience, reflection_audience, reveal_audience, Reach};
 pub use replies::{Answer, REMEMBERED_IDS_MAX};
 pub use snapshot::{SnapshotError, SNAPSHOT_FORMAT};
 
@@ -135,6 +136,9 @@ pub struct Engine {
     /// The answers to each member's recent command ids, so a command re-sent
     /// after a reconnect (or a restart) is answered, not applied, again.
     pub(crate) answers: BTreeMap<MemberId, RecentAnswers>,
+    /// Attendance, confirmations, reflections and targets for the members' logs.
+    #[serde(default)]
+    pub(crate) supervision: supervision::Supervision,
     /// The seq, the input's time, and the events it emits. Only the seq is
     /// stored, at the top level as before.
     #[serde(flatten)]
@@ -204,6 +208,7 @@ impl Engine {
             last_facilitator: None,
             record: Record::default(),
             answers: BTreeMap::new(),
+            supervision: Default::default(),
             out: Emitter::default(),
         })
     }
@@ -362,6 +367,9 @@ impl Engine {
         }
         entry.present = present;
         entry.absent_since = (!present).then_some(now);
+        if let Some(meeting) = self.meeting.as_mut() {
+            meeting.track_presence(member, present, now);
+        }
         self.out.emit(Event::MemberPresence {
             member: member.clone(),
             present,

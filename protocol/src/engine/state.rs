@@ -194,6 +194,12 @@ pub struct Meeting {
     pub speaking_ms: BTreeMap<MemberId, u64>,
     /// Cases that ran in this meeting, for its record and its notes' export.
     pub presented: Vec<CaseView>,
+    /// Each member's presence since the meeting started, for the attendance.
+    #[serde(default)]
+    pub presence: BTreeMap<MemberId, super::supervision::Presence>,
+    /// The templates its cases ran, for the members' logs.
+    #[serde(default)]
+    pub templates: Vec<Name>,
 }
 
 /// An ended meeting, kept for exports.

@@ -35,18 +35,8 @@ impl Engine {
                 .iter()
                 .flat_map(|m| m.notes.visible_to(member))
                 .collect(),
-            past_meetings: self
-                .record
-                .archive
-                .iter()
-                .rev()
-                .map(|m| PastMeeting {
-                    meeting_id: m.id.clone(),
-                    opened_at: m.opened_at,
-                    ended_at: m.ended_at,
-                    facilitator: m.facilitator.clone(),
-                })
-                .collect(),
+            past_meetings: self.past_meetings(Some(member)),
+            my_settings: self.supervision.settings_of(member),
             agreement_required: false,
         };
         if self.has_accepted(member) {
@@ -84,7 +74,35 @@ impl Engine {
             schedule: group.schedule,
             next_meetings: Vec::new(),
             meeting_open: self.meeting.is_some(),
+            supervision_gap: group.supervision_gap,
+            past_meetings: self.past_meetings(None),
+            credit_rule: self.settings.credit_rule,
         }
+    }
+
+    /// Ended meetings, newest first, with their attendance and `viewer`'s
+    /// own reflection.
+    fn past_meetings(&self, viewer: Option<&MemberId>) -> Vec<PastMeeting> {
+        self.record
+            .archive
+            .iter()
+            .rev()
+            .map(|m| {
+                let attended = self.supervision.find(&m.id);
+                PastMeeting {
+                    meeting_id: m.id.clone(),
+                    opened_at: m.opened_at,
+                    ended_at: m.ended_at,
+                    facilitator: m.facilitator.clone(),
+                    started_at: attended.map(|a| a.started_at),
+                    attendance: attended.map_or_else(Vec::new, |a| a.attendance.clone()),
+                    countersigned: attended.and_then(|a| a.countersigned.clone()),
+                    reflection: attended
+                        .zip(viewer)
+                        .and_then(|(a, v)| a.reflections.get(v).cloned()),
+                }
+            })
+            .collect()
     }
 
     /// The group as members see it at `now` (whether the review is due).
@@ -111,6 +129,7 @@ impl Engine {
             next_facilitator: self.next_in_rotation(self.last_facilitator.as_ref()),
             schedule: self.schedule.clone(),
             next_meetings: Vec::new(),
+            supervision_gap: self.supervision_gap(now),
         }
     }
 
@@ -218,6 +237,7 @@ impl Engine {
     /// The record of a meeting, for export.
     pub fn record_export(&self, meeting_id: &MeetingId) -> Option<crate::export::RecordExport> {
         let meeting = self.find_meeting(meeting_id)?;
+        let attended = self.supervision.find(meeting_id);
         Some(crate::export::RecordExport {
             group: self.name.clone(),
             language: self.language,
@@ -233,6 +253,9 @@ impl Engine {
             cases: meeting.presented.to_vec(),
             items: meeting.record.to_vec(),
             speaking_ms: meeting.speaking_ms.clone(),
+            started_at: attended.map(|a| a.started_at),
+            attendance: attended.map_or_else(Vec::new, |a| a.attendance.clone()),
+            countersigned: attended.and_then(|a| a.countersigned.clone()),
         })
     }
 

@@ -108,6 +108,12 @@ pub enum GroupMsg {
         document: Document,
         reply: oneshot::Sender<Result<Option<String>, Rejection>>,
     },
+    /// The facts of a member's log of supervision, or why they may not have it.
+    MemberLog {
+        member: MemberId,
+        now: u64,
+        reply: oneshot::Sender<Result<crate::supervision_log::LogSource, Rejection>>,
+    },
     /// The node is stopping: after what came before is durable and sent,
     /// close every connection with "moved" and end.
     StandDown,
@@ -387,6 +393,13 @@ impl GroupTask {
                 let answer = self.core.export(&member, &meeting, document);
                 batch.answers.push(Box::new(move || {
                     let _ = reply.send(answer);
+                }));
+            }
+            GroupMsg::MemberLog { member, now, reply } => {
+                let engine = self.core.engine();
+                let source = crate::supervision_log::LogSource::of(engine, &member, now);
+                batch.answers.push(Box::new(move || {
+                    let _ = reply.send(source);
                 }));
             }
             // Taken by `process` before planning.

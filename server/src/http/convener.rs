@@ -12,7 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use rondo_protocol::api::{AgreementGiven, NewAgreement, NewGroup, NewMember};
+use rondo_protocol::api::{AgreementChange, AgreementGiven, NewGroup, NewMember};
 use rondo_protocol::engine::state::GroupConfig;
 use rondo_protocol::engine::Admin;
 use rondo_protocol::ids::{GroupId, MemberId};
@@ -210,7 +210,7 @@ pub(super) async fn update_agreement(
     State(app): State<Arc<App>>,
     Path(group_id): Path<String>,
     headers: HeaderMap,
-    JsonBody(request): JsonBody<NewAgreement>,
+    JsonBody(request): JsonBody<AgreementChange>,
 ) -> ApiResult<StatusCode> {
     let group_id = convener(&app, &headers, &group_id).await?;
     admin(
@@ -219,6 +219,7 @@ pub(super) async fn update_agreement(
         Admin::UpdateAgreement {
             text: request.text,
             review_on: request.review_on,
+            max_gap_days: request.max_gap_days,
         },
     )
     .await?;

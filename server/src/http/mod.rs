@@ -7,6 +7,7 @@ mod convener;
 pub use convener::DEFAULT_AGREEMENT;
 mod exports;
 pub mod operator;
+mod supervision;
 
 use crate::app::{App, Located};
 use crate::group::GroupMsg;
@@ -60,6 +61,17 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/calendar/{file}", get(calendar::feed))
         .route("/api/record/{file}", get(exports::record))
         .route("/api/notes/{file}", get(exports::notes))
+        .route("/api/log.json", get(supervision::log_json))
+        .route("/api/log.csv", get(supervision::log_csv))
+        .route("/api/log.pdf", get(supervision::log_pdf))
+        .route(
+            "/api/meetings/{meeting_id}/countersign",
+            post(supervision::countersign),
+        )
+        .route(
+            "/api/groups/{group_id}/credit_rule",
+            put(supervision::set_credit_rule),
+        )
         .route("/healthz", get(health))
         .route("/metrics", get(metrics))
         .route("/ws", get(crate::ws::upgrade))
