@@ -4,7 +4,7 @@ use crate::ids::{CaseId, ItemId, MeetingId, MemberId, NoteId};
 use crate::schedule::{Language, Occurrence, Schedule};
 use crate::settings::Settings;
 use crate::template::{Phase, RevealTo};
-use crate::text::{Label, Name};
+use crate::text::{Brief, Label, Name};
 use crate::view::{
     AgreementView, CaseView, Contribution, MeetingSnapshot, MemberView, Note, PhaseView, RecordItem,
 };
@@ -202,6 +202,16 @@ pub enum Event {
     RoundEnded { reason: RunEndReason },
     #[serde(rename = "settings.updated")]
     SettingsUpdated { settings: Settings },
+    /// A queued case's title, question or minutes changed (and its brief,
+    /// once shared); the case as it now is, without an unshared brief.
+    #[serde(rename = "case.edited")]
+    CaseEdited { case: CaseView },
+    /// The presenter shared the brief with everyone who may see the case.
+    #[serde(rename = "case.shared")]
+    CaseShared { case_id: CaseId, brief: Brief },
+    /// The presenter's unshared brief as saved: to the presenter alone.
+    #[serde(rename = "case.brief")]
+    CaseBrief { case_id: CaseId, brief: Brief },
 }
 
 impl Event {
@@ -266,6 +276,9 @@ impl Event {
             Event::RoundStarted { .. } => "round.started",
             Event::RoundEnded { .. } => "round.ended",
             Event::SettingsUpdated { .. } => "settings.updated",
+            Event::CaseEdited { .. } => "case.edited",
+            Event::CaseShared { .. } => "case.shared",
+            Event::CaseBrief { .. } => "case.brief",
         }
     }
 }

@@ -71,6 +71,10 @@ pub struct MemberView {
     /// The version they accepted last, and when.
     pub agreement_version: Option<u32>,
     pub accepted_at: Option<Millis>,
+    /// Invited for one meeting: never facilitates, sees nothing of the
+    /// group's other meetings, and their link ends with the meeting.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub guest: bool,
 }
 
 /// The group, as `welcome` gives it.
@@ -149,6 +153,13 @@ pub struct CaseView {
     /// head of the queue to be continued (rule 13).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub continued: bool,
+    /// Whether its presenter shared the brief with the group.
+    #[serde(default)]
+    pub brief_shared: bool,
+    /// The written background: here once shared (and, in the presenter's
+    /// own welcome, their unshared draft).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brief: Option<crate::text::Brief>,
 }
 
 /// A meeting's status.

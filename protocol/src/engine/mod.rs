@@ -9,8 +9,11 @@
 mod admin;
 mod agreement;
 mod audience;
+mod briefs;
 mod commands;
+mod display;
 mod emitter;
+mod guests;
 mod notes;
 mod queue;
 mod record;
@@ -23,6 +26,8 @@ mod views;
 
 pub use admin::Admin;
 pub use audience::{note_audience, reveal_audience};
+pub use display::{display_frame, DisplayWelcome};
+pub use guests::GUESTS_MAX;
 pub use replies::{Answer, REMEMBERED_IDS_MAX};
 pub use snapshot::{SnapshotError, SNAPSHOT_FORMAT};
 
@@ -72,6 +77,9 @@ pub struct Output {
     /// Members who came to have accepted the agreement in force, or ceased
     /// to: what they may see changed, so they are sent a fresh welcome.
     pub gate_changed: Vec<MemberId>,
+    /// Guests whose meeting ended: they left the group, and their links
+    /// are to stop working.
+    pub guests_dismissed: Vec<MemberId>,
 }
 
 /// One group's state and rules.
@@ -113,6 +121,9 @@ pub struct Engine {
     /// The case queue belongs to the group, not a meeting: cases are
     /// proposed before a meeting opens, and unpresented ones stay for the next.
     pub(crate) queue: Queue,
+    /// Briefs their presenters have not shared yet, by case (`briefs.rs`).
+    #[serde(default)]
+    pub(crate) briefs: BTreeMap<crate::ids::CaseId, crate::text::Brief>,
     /// At most one meeting is open at a time.
     pub(crate) meeting: Option<Meeting>,
     /// Who facilitated the last meeting: the next one defaults to the member
@@ -177,6 +188,7 @@ impl Engine {
                     accepted_at: None,
                     present: false,
                     absent_since: None,
+                    guest: false,
                 })
                 .collect(),
             agreement: config.agreement,
@@ -189,6 +201,7 @@ impl Engine {
             ids_issued: 0,
             meetings_opened: 0,
             queue: Queue::default(),
+            briefs: BTreeMap::new(),
             meeting: None,
             last_facilitator: None,
             record: Record::default(),
@@ -208,6 +221,7 @@ impl Engine {
             .begin(now, self.meeting.as_ref().map(|m| m.id.clone()));
         // Who may not see confidential events, as the input comes.
         let gated = self.gated();
+        let before = guests::GuestsBefore::of(self);
         self.fire_due_timers();
         let mut output = Output {
             logged: matches!(&input, Input::Command { envelope, .. } if !matches!(envelope.command, Command::Ping(_))),
@@ -229,6 +243,7 @@ impl Engine {
             .into_iter()
             .filter(|m| gated.contains(m) != now_gated.contains(m))
             .collect();
+        before.settle(self, &mut output);
         output.logged |= !output.events.is_empty();
         output
     }

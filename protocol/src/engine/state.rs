@@ -43,6 +43,9 @@ pub struct Member {
     pub present: bool,
     /// Since when the member has been away; drives the facilitator's handover.
     pub absent_since: Option<Millis>,
+    /// Invited for one meeting (see `engine/guests.rs`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub guest: bool,
 }
 
 /// What the group is made of when it is created.

@@ -26,7 +26,7 @@ impl Engine {
             },
             group: self.group_view(now),
             seq: self.out.seq,
-            queue: self.queue.cases().to_vec(),
+            queue: self.queue_seen_by(member),
             meeting: self.meeting_snapshot(Some(member)),
             resumed,
             open_actions: self.record.carried_actions.clone(),
@@ -50,7 +50,7 @@ impl Engine {
             agreement_required: false,
         };
         if self.has_accepted(member) {
-            return Some(welcome);
+            return Some(self.as_guest_sees(member, welcome));
         }
         Some(Welcome {
             queue: Vec::new(),
@@ -102,6 +102,7 @@ impl Engine {
                     agreement_accepted: self.has_accepted(&m.id),
                     agreement_version: m.accepted_version,
                     accepted_at: m.accepted_at,
+                    guest: m.guest,
                 })
                 .collect(),
             rotation: self.members.iter().map(|m| m.id.clone()).collect(),
