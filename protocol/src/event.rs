@@ -212,6 +212,9 @@ pub enum Event {
     /// The presenter's unshared brief as saved: to the presenter alone.
     #[serde(rename = "case.brief")]
     CaseBrief { case_id: CaseId, brief: Brief },
+    /// A room display was shown (a new one retires the last) or retired.
+    #[serde(rename = "display.changed")]
+    DisplayChanged { active: bool, show_titles: bool },
 }
 
 impl Event {
@@ -279,6 +282,7 @@ impl Event {
             Event::CaseEdited { .. } => "case.edited",
             Event::CaseShared { .. } => "case.shared",
             Event::CaseBrief { .. } => "case.brief",
+            Event::DisplayChanged { .. } => "display.changed",
         }
     }
 }

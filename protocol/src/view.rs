@@ -125,6 +125,13 @@ pub struct ConvenerView {
     pub next_meetings: Vec<Occurrence>,
     /// Whether a meeting is open now.
     pub meeting_open: bool,
+    /// The open meeting's facilitator, who may invite a guest or show the
+    /// meeting on a room display.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facilitator: Option<MemberId>,
+    /// Whether a room display is in use.
+    #[serde(default)]
+    pub display: bool,
 }
 
 /// Where a case is in its life.

@@ -26,6 +26,10 @@ pub enum Admin {
         member_id: MemberId,
         name: Name,
     },
+    /// A room display (retiring the last), or none.
+    SetDisplay {
+        display: Option<super::DisplayState>,
+    },
     UpdateAgreement {
         text: AgreementText,
         review_on: Option<Date>,
@@ -47,6 +51,10 @@ impl Engine {
             Admin::AddMember { member_id, name } => self.add_member(member_id, name),
             Admin::RemoveMember { member } => self.remove_member(&member),
             Admin::AddGuest { member_id, name } => self.add_guest(member_id, name),
+            Admin::SetDisplay { display } => {
+                self.set_display(display);
+                Ok(())
+            }
             Admin::UpdateAgreement { text, review_on } => {
                 self.publish_agreement(text, review_on);
                 Ok(())

@@ -14,7 +14,18 @@ use crate::schedule::Language;
 use crate::text::Name;
 use crate::view::{CaseView, MeetingSnapshot, MemberView};
 use crate::Millis;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// The group's room display as the engine keeps it: the hash of its token,
+/// which the server checks a display's `hello` against (so the display
+/// lives wherever the group's state does, in either store), and whether it
+/// shows case titles.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisplayState {
+    /// The SHA-256 of the display's token, in hex; never the token.
+    pub token_hash: String,
+    pub show_titles: bool,
+}
 
 /// What a display shows of the case queue: presenters and minutes, and the
 /// titles and questions only where the group chose `show_titles`.
@@ -110,6 +121,25 @@ impl DisplayWelcome {
 }
 
 impl Engine {
+    /// The room display in use, if any.
+    pub fn display(&self) -> Option<&DisplayState> {
+        self.display.as_ref()
+    }
+
+    /// A new display retires the last; `None` retires the one in use.
+    pub(crate) fn set_display(&mut self, display: Option<DisplayState>) {
+        if display.is_none() && self.display.is_none() {
+            return;
+        }
+        let show_titles = display.as_ref().is_some_and(|d| d.show_titles);
+        let active = display.is_some();
+        self.display = display;
+        self.out.emit(Event::DisplayChanged {
+            active,
+            show_titles,
+        });
+    }
+
     /// The welcome of a room display at `now`.
     pub fn display_welcome(&self, now: Millis, show_titles: bool) -> DisplayWelcome {
         let group = self.group_view(now);

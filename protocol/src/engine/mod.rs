@@ -26,7 +26,7 @@ mod views;
 
 pub use admin::Admin;
 pub use audience::{note_audience, reveal_audience};
-pub use display::{display_frame, DisplayWelcome};
+pub use display::{display_frame, DisplayState, DisplayWelcome};
 pub use guests::GUESTS_MAX;
 pub use replies::{Answer, REMEMBERED_IDS_MAX};
 pub use snapshot::{SnapshotError, SNAPSHOT_FORMAT};
@@ -124,6 +124,9 @@ pub struct Engine {
     /// Briefs their presenters have not shared yet, by case (`briefs.rs`).
     #[serde(default)]
     pub(crate) briefs: BTreeMap<crate::ids::CaseId, crate::text::Brief>,
+    /// The room display in use, if any (`display.rs`).
+    #[serde(default)]
+    pub(crate) display: Option<DisplayState>,
     /// At most one meeting is open at a time.
     pub(crate) meeting: Option<Meeting>,
     /// Who facilitated the last meeting: the next one defaults to the member
@@ -202,6 +205,7 @@ impl Engine {
             meetings_opened: 0,
             queue: Queue::default(),
             briefs: BTreeMap::new(),
+            display: None,
             meeting: None,
             last_facilitator: None,
             record: Record::default(),

@@ -84,6 +84,8 @@ impl Engine {
             schedule: group.schedule,
             next_meetings: Vec::new(),
             meeting_open: self.meeting.is_some(),
+            facilitator: self.meeting.as_ref().map(|m| m.facilitator.clone()),
+            display: self.display.is_some(),
         }
     }
 

@@ -7,6 +7,7 @@
 //! before reply" hold by construction.
 
 mod conns;
+mod displays;
 mod recovery;
 mod replay;
 #[cfg(test)]
@@ -19,6 +20,7 @@ use crate::close;
 use crate::metrics::Metrics;
 use crate::store::{Store, StoredEvent, StoredInput, Write, REPLAY_WINDOW};
 use conns::Conns;
+use displays::Displays;
 use recovery::{snapshot_offset, SNAPSHOT_EVERY};
 use replay::{Replay, Sent};
 use rondo_protocol::command::CommandEnvelope;
@@ -69,6 +71,13 @@ pub enum GroupMsg {
     Leave {
         conn: ConnId,
     },
+    /// A room display's connection, with the hash of the token it gave:
+    /// welcomed if it is the group's display, else refused with 4401.
+    JoinDisplay {
+        conn: ConnId,
+        token_hash: [u8; 32],
+        outbox: Outbox,
+    },
     Command {
         conn: ConnId,
         member: MemberId,
@@ -107,8 +116,8 @@ pub enum GroupMsg {
 
 /// A document a member may download.
 pub enum Export {
-    RecordMarkdown(MeetingId),
-    RecordJson(MeetingId),
+    RecordMarkdown(MeetingId, MemberId),
+    RecordJson(MeetingId, MemberId),
     NotesMarkdown(MeetingId, MemberId),
 }
 
@@ -139,12 +148,18 @@ enum Delivery {
         frame: Utf8Bytes,
         seq: u64,
     },
+    /// Events as the room displays may see them: (seq, frame).
+    DisplayFanout(Vec<(u64, Utf8Bytes)>),
+    /// A room display's welcome.
+    DisplayWelcome { conn: ConnId, frame: Utf8Bytes },
     /// Connections already taken out of the group: a close frame each.
     Close {
         outboxes: Vec<Outbox>,
         code: u16,
         reason: &'static str,
     },
+    /// The room display was replaced or retired: its connections close.
+    CloseDisplays,
     AdminDone(
         oneshot::Sender<Result<(), Rejection>>,
         Result<(), Rejection>,
@@ -157,6 +172,8 @@ struct Batch {
     inputs: Vec<StoredInput>,
     events: Vec<StoredEvent>,
     deliveries: Vec<Delivery>,
+    /// Guests whose meeting ended: their tokens go once the batch is durable.
+    links_ended: Vec<MemberId>,
 }
 
 /// What every group task shares with the others.
@@ -185,6 +202,7 @@ pub struct GroupTask {
     metrics: Arc<Metrics>,
     clock: Clock,
     conns: Conns,
+    displays: Displays,
     replay: Replay,
     inputs_since_snapshot: usize,
     snapshot_max_bytes: usize,
@@ -205,6 +223,7 @@ impl GroupTask {
             store: shared.store,
             replay: Replay::from_stored(recent, &shared.metrics),
             conns: Conns::new(shared.metrics.clone()),
+            displays: Displays::default(),
             metrics: shared.metrics,
             clock: shared.clock,
             snapshot_max_bytes: shared.snapshot_max_bytes,
@@ -297,6 +316,7 @@ impl GroupTask {
                 json: serde_json::to_string(&input).expect("inputs serialize"),
             });
         }
+        let shown = self.display_frames(&output.events);
         let sent: Vec<Arc<Sent>> = std::mem::take(&mut output.events)
             .into_iter()
             .map(|addressed| {
@@ -323,7 +343,29 @@ impl GroupTask {
         if !sent.is_empty() {
             batch.deliveries.push(Delivery::Fanout(sent));
         }
+        if !shown.is_empty() {
+            batch.deliveries.push(Delivery::DisplayFanout(shown));
+        }
+        for guest in &output.guests_dismissed {
+            self.close_member(guest, close::UNAUTHORIZED, "the guest's meeting ended", batch);
+            batch.links_ended.push(guest.clone());
+        }
         output
+    }
+
+    /// The events as the room displays may see them, if any is connected.
+    fn display_frames(&self, events: &[rondo_protocol::event::Addressed]) -> Vec<(u64, Utf8Bytes)> {
+        if self.displays.is_empty() {
+            return Vec::new();
+        }
+        let show_titles = self.engine.display().is_some_and(|d| d.show_titles);
+        events
+            .iter()
+            .filter_map(|a| {
+                rondo_protocol::engine::display_frame(&a.event, show_titles)
+                    .map(|json| (a.event.seq, json.into()))
+            })
+            .collect()
     }
 
     /// Handles a batch of messages: engine first, one flush, then delivery.
@@ -374,7 +416,13 @@ impl GroupTask {
                 outbox,
                 resume_from,
             } => self.join(conn, member, outbox, resume_from, batch),
+            GroupMsg::JoinDisplay {
+                conn,
+                token_hash,
+                outbox,
+            } => self.join_display(conn, token_hash, outbox, batch),
             GroupMsg::Leave { conn } => {
+                self.displays.leave(conn);
                 if let Some(presence) = self.conns.leave(conn) {
                     self.apply(presence, batch);
                 }
@@ -384,9 +432,14 @@ impl GroupTask {
                     Admin::RemoveMember { member } => Some(member.clone()),
                     _ => None,
                 };
+                let display_changed = matches!(admin, Admin::SetDisplay { .. });
                 let output = self.apply(Input::Admin(admin), batch);
                 self.rewelcome(&output.gate_changed, batch);
                 let result = output.admin.unwrap_or(Ok(()));
+                if display_changed {
+                    // A new display retires the last; its screens go dark.
+                    batch.deliveries.push(Delivery::CloseDisplays);
+                }
                 if let (Some(member), Ok(())) = (removed, &result) {
                     self.close_member(
                         &member,
@@ -519,10 +572,58 @@ impl GroupTask {
         });
     }
 
+    /// A room display's `hello`: welcomed when its token is the display's,
+    /// refused as an unknown token otherwise (a retired display's included).
+    fn join_display(
+        &mut self,
+        conn: ConnId,
+        token_hash: [u8; 32],
+        outbox: Outbox,
+        batch: &mut Batch,
+    ) {
+        let given = hex::encode(token_hash);
+        let Some(display) = self
+            .engine
+            .display()
+            .filter(|d| bool::from(subtle::ConstantTimeEq::ct_eq(d.token_hash.as_bytes(), given.as_bytes())))
+        else {
+            let refusal = Reply::error(
+                None,
+                Rejection::new(rondo_protocol::reply::ErrorCode::Unauthorized, "unknown token"),
+            );
+            let _ = outbox.try_send(Outbound::Text(
+                serde_json::to_string(&refusal).expect("replies serialize").into(),
+            ));
+            batch.deliveries.push(Delivery::Close {
+                outboxes: vec![outbox],
+                code: close::UNAUTHORIZED,
+                reason: "unauthorized",
+            });
+            return;
+        };
+        let now = self.clock.now_ms();
+        let frame = self.engine.display_welcome(now, display.show_titles).to_json();
+        self.displays.join(conn, outbox, self.engine.seq());
+        batch.deliveries.push(Delivery::DisplayWelcome {
+            conn,
+            frame: frame.into(),
+        });
+    }
+
     fn export(&self, request: Export) -> Option<String> {
+        let (meeting, member) = match &request {
+            Export::RecordMarkdown(id, member)
+            | Export::RecordJson(id, member)
+            | Export::NotesMarkdown(id, member) => (id, member),
+        };
+        if !self.engine.may_export(member, meeting) {
+            return None;
+        }
         match request {
-            Export::RecordMarkdown(id) => self.engine.record_export(&id).map(|r| r.to_markdown()),
-            Export::RecordJson(id) => self
+            Export::RecordMarkdown(id, _) => {
+                self.engine.record_export(&id).map(|r| r.to_markdown())
+            }
+            Export::RecordJson(id, _) => self
                 .engine
                 .record_export(&id)
                 .map(|r| serde_json::to_string_pretty(&r).expect("exports serialize")),
@@ -535,6 +636,7 @@ impl GroupTask {
 
     /// Closes every connection with "moved": the group stops on this node.
     fn stand_down(&mut self, reason: &'static str) {
+        self.displays.close_all(close::MOVED, reason);
         for outbox in self.conns.close_all() {
             let _ = outbox.try_send(Outbound::Close(close::MOVED, Cow::Borrowed(reason)));
         }
@@ -582,6 +684,19 @@ impl GroupTask {
             }
         }
         self.deliver(batch.deliveries);
+        for guest in batch.links_ended {
+            // After the meeting's end is durable: a crash between the two
+            // leaves a token whose member the engine no longer knows, which
+            // every door refuses.
+            let write = Write::SetToken {
+                group_id: self.group_id.clone(),
+                member_id: Some(guest),
+                token_hash: None,
+            };
+            if !matches!(self.store.write(write).await, Ok(Ok(()))) {
+                tracing::warn!(group_id = %self.group_id, "a guest's token could not be removed");
+            }
+        }
         Ok(())
     }
 
@@ -624,6 +739,19 @@ impl GroupTask {
                     for outbox in outboxes {
                         let _ = outbox.try_send(Outbound::Close(code, Cow::Borrowed(reason)));
                     }
+                }
+                Delivery::DisplayFanout(frames) => {
+                    for (seq, frame) in frames {
+                        self.displays.fan_out(seq, &frame);
+                    }
+                }
+                Delivery::DisplayWelcome { conn, frame } => {
+                    self.displays
+                        .queue(conn, Outbound::Text(frame), OUTBOX_CAPACITY);
+                }
+                Delivery::CloseDisplays => {
+                    self.displays
+                        .close_all(close::UNAUTHORIZED, "the room display was retired");
                 }
                 Delivery::AdminDone(done, result) => {
                     let _ = done.send(result);

@@ -150,7 +150,7 @@ pub(super) async fn add_member(
 
 /// Gives a member a new token (their old one stops working) and answers with
 /// it and the member's link.
-async fn issue_token(
+pub(super) async fn issue_token(
     app: &App,
     headers: &HeaderMap,
     group_id: &GroupId,

@@ -60,12 +60,12 @@ pub(super) async fn record(
 ) -> ApiResult<Response> {
     let as_json = file.ends_with(".json");
     let suffix = if as_json { ".json" } else { ".md" };
-    let (_, meeting) = member_and_meeting(&app, &headers, &file, suffix).await?;
+    let (member, meeting) = member_and_meeting(&app, &headers, &file, suffix).await?;
     if as_json {
-        let json = export(&app, &meeting, Export::RecordJson(meeting.clone())).await?;
+        let json = export(&app, &meeting, Export::RecordJson(meeting.clone(), member)).await?;
         return Ok(document("application/json", json));
     }
-    let markdown = export(&app, &meeting, Export::RecordMarkdown(meeting.clone())).await?;
+    let markdown = export(&app, &meeting, Export::RecordMarkdown(meeting.clone(), member)).await?;
     Ok(document("text/markdown; charset=utf-8", markdown))
 }
 
