@@ -22,3 +22,8 @@ notes-to-presenter = An die Fallgeber:in { $presenter }, von { $author }
 notes-to-presenter-unknown = An die Fallgeber:in
 notes-case = Fall: { $title }
 calendar-description = Treffen der Kollegialen Beratung. Öffnen Sie Rondo über Ihren eigenen Link.
+
+# Reminders in a member's own calendar feed
+calendar-reminder = Bald ist Kollegiale Beratung.
+calendar-you-facilitate = Sie moderieren dieses Treffen.
+calendar-your-case-queued = Ihr Fall steht für dieses Treffen an.

@@ -22,3 +22,8 @@ notes-to-presenter = To the presenter, { $presenter }, from { $author }
 notes-to-presenter-unknown = To the presenter
 notes-case = Case: { $title }
 calendar-description = Peer supervision meeting. Open Rondo from your own link.
+
+# Reminders in a member's own calendar feed
+calendar-reminder = Peer supervision meeting soon.
+calendar-you-facilitate = You facilitate this meeting.
+calendar-your-case-queued = Your case is queued for this meeting.

@@ -22,3 +22,8 @@ notes-to-presenter = Aan de casusinbrenger, { $presenter }, van { $author }
 notes-to-presenter-unknown = Aan de casusinbrenger
 notes-case = Casus: { $title }
 calendar-description = Intervisiebijeenkomst. Open Rondo via je eigen link.
+
+# Reminders in a member's own calendar feed
+calendar-reminder = Binnenkort intervisie.
+calendar-you-facilitate = Jij begeleidt deze bijeenkomst.
+calendar-your-case-queued = Jouw casus staat voor deze bijeenkomst op de agenda.

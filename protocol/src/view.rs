@@ -132,6 +132,14 @@ pub struct ConvenerView {
     /// Whether a room display is in use.
     #[serde(default)]
     pub display: bool,
+    /// Who facilitates the open meeting, or the next one: for the
+    /// reminders in that member's own calendar feed, never sent.
+    #[serde(skip)]
+    pub due_to_facilitate: Option<MemberId>,
+    /// Members with a case waiting in the queue: for the reminders in their
+    /// own calendar feeds, never sent.
+    #[serde(skip)]
+    pub presenters_queued: Vec<MemberId>,
 }
 
 /// Where a case is in its life.

@@ -179,7 +179,11 @@ impl Engine {
 impl Engine {
     /// Whether `member` may download a meeting's record or their notes: a
     /// guest only the open meeting's, which is theirs.
-    pub fn may_export(&self, member: &crate::ids::MemberId, meeting: &crate::ids::MeetingId) -> bool {
+    pub fn may_export(
+        &self,
+        member: &crate::ids::MemberId,
+        meeting: &crate::ids::MeetingId,
+    ) -> bool {
         if !self.is_guest(member) {
             return self.is_member(member);
         }

@@ -86,6 +86,17 @@ impl Engine {
             meeting_open: self.meeting.is_some(),
             facilitator: self.meeting.as_ref().map(|m| m.facilitator.clone()),
             display: self.display.is_some(),
+            due_to_facilitate: Some(match &self.meeting {
+                Some(meeting) => meeting.facilitator.clone(),
+                None => self.next_in_rotation(self.last_facilitator.as_ref()),
+            }),
+            presenters_queued: self
+                .queue
+                .cases()
+                .iter()
+                .filter(|c| c.status == CaseStatus::Queued)
+                .map(|c| c.presenter.clone())
+                .collect(),
         }
     }
 

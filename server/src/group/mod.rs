@@ -151,7 +151,10 @@ enum Delivery {
     /// Events as the room displays may see them: (seq, frame).
     DisplayFanout(Vec<(u64, Utf8Bytes)>),
     /// A room display's welcome.
-    DisplayWelcome { conn: ConnId, frame: Utf8Bytes },
+    DisplayWelcome {
+        conn: ConnId,
+        frame: Utf8Bytes,
+    },
     /// Connections already taken out of the group: a close frame each.
     Close {
         outboxes: Vec<Outbox>,
@@ -347,7 +350,12 @@ impl GroupTask {
             batch.deliveries.push(Delivery::DisplayFanout(shown));
         }
         for guest in &output.guests_dismissed {
-            self.close_member(guest, close::UNAUTHORIZED, "the guest's meeting ended", batch);
+            self.close_member(
+                guest,
+                close::UNAUTHORIZED,
+                "the guest's meeting ended",
+                batch,
+            );
             batch.links_ended.push(guest.clone());
         }
         output
@@ -582,17 +590,23 @@ impl GroupTask {
         batch: &mut Batch,
     ) {
         let given = hex::encode(token_hash);
-        let Some(display) = self
-            .engine
-            .display()
-            .filter(|d| bool::from(subtle::ConstantTimeEq::ct_eq(d.token_hash.as_bytes(), given.as_bytes())))
-        else {
+        let Some(display) = self.engine.display().filter(|d| {
+            bool::from(subtle::ConstantTimeEq::ct_eq(
+                d.token_hash.as_bytes(),
+                given.as_bytes(),
+            ))
+        }) else {
             let refusal = Reply::error(
                 None,
-                Rejection::new(rondo_protocol::reply::ErrorCode::Unauthorized, "unknown token"),
+                Rejection::new(
+                    rondo_protocol::reply::ErrorCode::Unauthorized,
+                    "unknown token",
+                ),
             );
             let _ = outbox.try_send(Outbound::Text(
-                serde_json::to_string(&refusal).expect("replies serialize").into(),
+                serde_json::to_string(&refusal)
+                    .expect("replies serialize")
+                    .into(),
             ));
             batch.deliveries.push(Delivery::Close {
                 outboxes: vec![outbox],
@@ -602,7 +616,10 @@ impl GroupTask {
             return;
         };
         let now = self.clock.now_ms();
-        let frame = self.engine.display_welcome(now, display.show_titles).to_json();
+        let frame = self
+            .engine
+            .display_welcome(now, display.show_titles)
+            .to_json();
         self.displays.join(conn, outbox, self.engine.seq());
         batch.deliveries.push(Delivery::DisplayWelcome {
             conn,
@@ -683,11 +700,10 @@ impl GroupTask {
                 }
             }
         }
-        self.deliver(batch.deliveries);
         for guest in batch.links_ended {
-            // After the meeting's end is durable: a crash between the two
-            // leaves a token whose member the engine no longer knows, which
-            // every door refuses.
+            // After the meeting's end is durable, before the guest hears of
+            // it: a crash between the two leaves a token whose member the
+            // engine no longer knows, which every door refuses.
             let write = Write::SetToken {
                 group_id: self.group_id.clone(),
                 member_id: Some(guest),
@@ -697,6 +713,7 @@ impl GroupTask {
                 tracing::warn!(group_id = %self.group_id, "a guest's token could not be removed");
             }
         }
+        self.deliver(batch.deliveries);
         Ok(())
     }
 

@@ -5,13 +5,13 @@
 
 use super::guests::convener_or_facilitator;
 use super::{app_url, ApiError, ApiResult};
-use rondo_protocol::reply::Rejection;
 use crate::app::{new_token, token_hash, App};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use rondo_protocol::api::NewDisplay;
 use rondo_protocol::engine::{Admin, DisplayState};
+use rondo_protocol::reply::Rejection;
 use serde_json::json;
 use std::sync::Arc;
 

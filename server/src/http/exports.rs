@@ -65,7 +65,12 @@ pub(super) async fn record(
         let json = export(&app, &meeting, Export::RecordJson(meeting.clone(), member)).await?;
         return Ok(document("application/json", json));
     }
-    let markdown = export(&app, &meeting, Export::RecordMarkdown(meeting.clone(), member)).await?;
+    let markdown = export(
+        &app,
+        &meeting,
+        Export::RecordMarkdown(meeting.clone(), member),
+    )
+    .await?;
     Ok(document("text/markdown; charset=utf-8", markdown))
 }
 

@@ -8,8 +8,8 @@
 
 use super::socket::{text, Writer};
 use crate::app::token_hash;
-use rondo_protocol::command::CommandEnvelope;
 use rondo_protocol::command::Command;
+use rondo_protocol::command::CommandEnvelope;
 use rondo_protocol::ids::{GroupId, MemberId};
 use rondo_protocol::reply::{Rejection, Reply};
 
@@ -49,7 +49,9 @@ pub(super) async fn answer(writer: &mut Writer, envelope: CommandEnvelope) -> bo
             seq: None,
         };
         return writer
-            .send(text(serde_json::to_string(&ack).expect("replies serialize")))
+            .send(text(
+                serde_json::to_string(&ack).expect("replies serialize"),
+            ))
             .await;
     }
     let refusal = Rejection::forbidden("a room display only shows the meeting");

@@ -100,7 +100,8 @@ async fn live(app: &Arc<App>, reader: &mut Reader, writer: &mut Writer, ticket: 
     // The span names the connection in its log lines. It is given to them,
     // not entered around the connection's future: that would enter and
     // leave it at every wake-up, thousands of times a second per core.
-    let span = tracing::info_span!("connection", conn, group_id = %group_id, member_id = caller.log_id());
+    let span =
+        tracing::info_span!("connection", conn, group_id = %group_id, member_id = caller.log_id());
     let (outbox, outbound) = mpsc::channel(OUTBOX_CAPACITY);
     let join = match &caller {
         Caller::Member(member) => GroupMsg::Join {
