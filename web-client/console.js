@@ -3,6 +3,7 @@
 
 import { $, el, labelled } from './dom.js';
 import { t, dateFormat, showError, ServerError, LANGUAGES, versionText } from './i18n.js';
+import { roomControls } from './room.js';
 
 /// Meetings in the group's own zone: the convener plans in it.
 const inZone = (zone) => dateFormat({
@@ -70,6 +71,7 @@ export function startConsole(token) {
     renderMembers(view);
     renderAgreement(view);
     renderSchedule(view);
+    if (!$('console-room-slot').firstChild) $('console-room-slot').append(roomControls(api));
   }
 
   function renderMembers(view) {

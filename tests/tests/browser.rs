@@ -1046,3 +1046,7 @@ async fn an_sgs_case_in_german() {
 async fn an_sgs_case_in_dutch() {
     an_sgs_case_in(&DUTCH).await;
 }
+
+/// The room display, a guest's page, briefs, the installed app and print.
+#[path = "browser/beyond.rs"]
+mod beyond;
