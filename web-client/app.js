@@ -249,6 +249,8 @@ function wire() {
   wireLobby();
   wireNotifications($('alert-on'));
   wireUnsaved();
+  // Printing is for a member's page: the record, the summaries.
+  $('print-page').hidden = false;
   $('print-page').addEventListener('click', printInGroupLanguage);
 }
 

@@ -22,6 +22,11 @@ pub fn schemas() -> Vec<(&'static str, Value)> {
         ("api-new-group.json", plain::<NewGroup>()),
         ("api-new-member.json", plain::<NewMember>()),
         ("api-new-agreement.json", plain::<NewAgreement>()),
+        (
+            "welcome-display.json",
+            typed::<crate::engine::DisplayWelcome>("welcome"),
+        ),
+        ("api-new-display.json", plain::<crate::api::NewDisplay>()),
     ]
 }
 
