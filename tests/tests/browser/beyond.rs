@@ -338,3 +338,70 @@ async fn the_page_installs_notifies_a_hidden_tab_prints_cleanly_and_opens_offlin
     page.refresh().await.unwrap();
     wait_text(&page, "#connection", "Offline").await;
 }
+
+#[tokio::test]
+async fn the_facilitator_shows_a_room_screen_invites_a_guest_and_is_asked_before_unsaved_text_is_lost(
+) {
+    let Some(driver) = chromedriver() else {
+        eprintln!("browser test skipped: chromedriver is not installed");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let group = create_group(server.addr, &["Ana", "Bo", "Cy"]).await;
+    let ana = browser(&driver, &dir.path().join("profile-ana")).await;
+    ana.goto(&format!("http://{}/#t={}", server.addr, group.token("Ana")))
+        .await
+        .unwrap();
+    click(&ana, "Accept agreement").await;
+    click(&ana, "Open meeting").await;
+    click(&ana, "Start meeting").await;
+    ana.execute(
+        "document.getElementById('facilitator-controls').open = true",
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(&ana, "Show on a room screen").await;
+    wait_text(
+        &ana,
+        "#room-controls-slot",
+        "Open this link on the room's screen",
+    )
+    .await;
+    let link = ana
+        .execute(
+            "return document.querySelector('#room-controls-slot input[readonly]').value",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(link.as_str().unwrap().contains("/#d="), "{link}");
+    fill(
+        &ana,
+        "#room-controls-slot input:not([readonly]):not([type=checkbox])",
+        "Gia",
+    )
+    .await;
+    click(&ana, "Invite a guest for this meeting").await;
+    wait_text(
+        &ana,
+        "#room-controls-slot",
+        "Gia is invited for one meeting",
+    )
+    .await;
+    wait_text(&ana, "#roster", "Gia — away, guest").await;
+    // Checked from the page's top, where the controls are not under the
+    // sticky bar a click scrolled them beneath.
+    ana.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+    axe_clean(&ana, "the facilitator's room screen and guest controls").await;
+
+    // Record text typed but not added: ending the meeting asks first, and
+    // saying no keeps the meeting open.
+    fill(&ana, "#record-text", "Half a sentence for the record").await;
+    click(&ana, "End meeting").await;
+    let asked = ana.get_alert_text().await.unwrap();
+    assert!(asked.contains("not saved yet"), "{asked}");
+    ana.dismiss_alert().await.unwrap();
+    wait_text(&ana, "#meeting-status", "Meeting running").await;
+}
