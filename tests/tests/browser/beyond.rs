@@ -278,13 +278,17 @@ async fn the_page_installs_notifies_a_hidden_tab_prints_cleanly_and_opens_offlin
         started = bo.until("turn.started").await;
     }
     page.switch_to_window(mine).await.unwrap();
-    let shown = page
-        .execute_async(
-            "const done = arguments[0]; navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => done(n.map(x => x.title)), e => done([String(e)]));",
-            vec![],
-        )
-        .await
-        .unwrap();
+    // The page hears of the turn in its own time: wait for its
+    // notification (it replaces the meeting's start, which came first).
+    let listed = "const done = arguments[0]; navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => done(n.map(x => x.title)), e => done([String(e)]));";
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let shown = loop {
+        let shown = page.execute_async(listed, vec![]).await.unwrap();
+        if shown == json!(["Your turn in Rondo"]) || tokio::time::Instant::now() > deadline {
+            break shown;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     assert_eq!(
         shown,
         json!(["Your turn in Rondo"]),
