@@ -21,12 +21,17 @@ import { tick } from './clock.js';
 import { wireLimits } from './limits.js';
 import { noteTurnEvent, renderTurnBar, setConnectionState, wireTurnBar } from './turnbar.js';
 import { t, useLanguage, chooseLanguage, language, showError, ServerError, versionText, capitalized } from './i18n.js';
+import { startDisplay } from './display.js';
+import { startApp, wireNotifications, notifyHidden } from './pwa.js';
+import { wireUnsaved } from './unsaved.js';
+import { roomControls, memberApi } from './room.js';
 
 const TOKEN_KEY = 'rondo.token';
 const CONVENER_KEY = 'rondo.convener';
 // What a tab shows, `member` or `convener`: a convener who is also a member
 // keeps both links in one browser, and a reload keeps each tab what it was.
 const ROLE_KEY = 'rondo.role';
+const DISPLAY_KEY = 'rondo.display';
 
 let lastStatus = '';
 // What redraws the texts made in code when the member switches language.
@@ -136,6 +141,7 @@ function render() {
   renderQueue();
   renderNotes();
   renderRecord();
+  renderRoomSlot();
   tick();
   renderTurnBar();
   // Last: only now is it known which controls are shown.
@@ -196,7 +202,7 @@ function onEvent(event) {
   if (event.type === 'turn.started') {
     // The phase was said when it started: a turn says only who speaks.
     announce(event.member === me ? t('announce-your-turn') : t('announce-speaking', { name: nameOf(model, event.member) }));
-    if (event.member === me) alertTurn();
+    if (event.member === me) { alertTurn(); notifyHidden('notify-turn'); }
     const r = current();
     if (r && r.order[0] === me && event.member !== me) setTimeout(() => announce(t('announce-next')), 1500);
   } else if (event.type === 'phase.started') {
@@ -208,6 +214,7 @@ function onEvent(event) {
   else if (event.type === 'turn.overtime' && event.member === me) announce(t('announce-time-up'));
   else if (event.type === 'note.saved' && event.note.author !== me && event.note.sent) announce(t('announce-note', { name: nameOf(model, event.note.author) }));
   else if (SAID[event.type]) announce(t(SAID[event.type]));
+  if (event.type === 'meeting.started') notifyHidden('notify-started');
   else if (event.type === 'facilitator.changed') {
     if (event.facilitator === me) announce(t(event.reason === 'absent' ? 'announce-you-facilitate-absent' : 'announce-you-facilitate'));
     else if (event.reason === 'absent') announce(t('announce-facilitates-absent', { name: nameOf(model, event.facilitator), previous: nameOf(model, previousFacilitator) }));
@@ -260,6 +267,7 @@ function wire() {
     connection.send('case.propose', {
       title: $('propose-title').value.trim(), question: $('propose-question').value.trim(),
       minutes: Number($('propose-minutes').value) || 30, urgent: $('propose-urgent').checked,
+      ...($('propose-brief').value.trim() ? { brief: $('propose-brief').value.trim() } : {}),
     });
     $('propose-form').reset();
   });
@@ -290,6 +298,33 @@ function wire() {
   // the server no longer stands beside it.
   document.addEventListener('invalid', () => { $('error').textContent = ''; }, true);
   wireSupervision();
+  wireNotifications($('alert-on'));
+  wireUnsaved();
+  // Printing is for a member's page: the record, the summaries.
+  $('print-page').hidden = false;
+  $('print-page').addEventListener('click', printInGroupLanguage);
+}
+
+/// The record prints in the group's language (the paper file's), whatever
+/// language this member reads the page in.
+async function printInGroupLanguage() {
+  const own = language;
+  await useLanguage(model.group.language);
+  render();
+  window.print();
+  await useLanguage(own);
+  render();
+}
+
+/// The room screen and guest controls, for the facilitator of an open
+/// meeting: made once, kept while they facilitate.
+function renderRoomSlot() {
+  const slot = $('room-controls-slot');
+  const facilitating = Boolean(model.meeting) && isFacilitator();
+  if (!facilitating) { slot.replaceChildren(); return; }
+  if (slot.firstChild) return;
+  const token = sessionStorage.getItem(TOKEN_KEY) || localStorage.getItem(TOKEN_KEY);
+  slot.append(roomControls(memberApi(token, model.group.group_id)));
 }
 
 /// The language switch: the page changes language in place, the meeting
@@ -306,7 +341,19 @@ async function main() {
   await useLanguage();
   wireLanguage();
   wireLimits();
+  startApp();
   const hash = new URLSearchParams(location.hash.slice(1));
+  // A room display's link: the screen keeps it, so it comes back by itself
+  // after a reload or a power cut.
+  if (hash.get('d')) {
+    localStorage.setItem(DISPLAY_KEY, hash.get('d'));
+    history.replaceState(null, '', location.pathname);
+  }
+  if (hash.get('t') || hash.get('c')) localStorage.removeItem(DISPLAY_KEY);
+  if (localStorage.getItem(DISPLAY_KEY) && !hash.get('t') && !hash.get('c')) {
+    startDisplay(localStorage.getItem(DISPLAY_KEY));
+    return;
+  }
   // A link's key leaves the address bar at once, and is kept for this tab.
   // The key is kept on this device, so a bookmark of the page (which no
   // longer shows it) opens the meeting again; the tab's own choice first.
@@ -370,6 +417,7 @@ window.addEventListener('hashchange', () => {
   const hash = new URLSearchParams(location.hash.slice(1));
   // A link pasted here is a link the person has: no need to ask.
   if (hash.get('t') || hash.get('c')) { linksUnkept = false; location.reload(); }
+  if (hash.get('t') || hash.get('c') || hash.get('d')) location.reload();
 });
 
 main();

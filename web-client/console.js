@@ -6,6 +6,7 @@ import { t, dateFormat, showError, ServerError, LANGUAGES, versionText } from '.
 import { renderConsoleRecord, maxGapDays } from './console-record.js';
 
 const PRESENCE_REFRESH_MS = 15000;
+import { roomControls } from './room.js';
 
 /// Meetings in the group's own zone: the convener plans in it.
 const inZone = (zone) => dateFormat({
@@ -74,6 +75,7 @@ export function startConsole(token) {
     renderAgreement(view);
     renderSchedule(view);
     renderConsoleRecord(view, token, api, act);
+    if (!$('console-room-slot').firstChild) $('console-room-slot').append(roomControls(api));
   }
 
   function renderMembers(view) {

@@ -1,6 +1,7 @@
 // The facilitator's guide: where the meeting is, the one thing to do next,
 // and the few other controls that apply now.
 
+import { endDespiteUnsaved } from './unsaved.js';
 import { $, el, button, show, replace } from './dom.js';
 import { model, connection, isFacilitator, current, templateName, phaseName, roundName } from './session.js';
 import { nameOf } from './model.js';
@@ -52,6 +53,7 @@ function mainAction() {
 }
 
 function endMeeting() {
+  if (!endDespiteUnsaved()) return;
   if (confirm(t('guide-end-meeting-confirm'))) connection.send('meeting.end');
 }
 

@@ -106,6 +106,20 @@ const reducers = {
     if (at < 0) m.queue.push(e.case); else m.queue.splice(at, 0, e.case);
   },
   'case.withdrawn': (m, e) => { m.queue = m.queue.filter((c) => c.case_id !== e.case_id); },
+  // Briefs: edited cases, a brief shared with the group, and the
+  // presenter's own unshared draft.
+  'case.edited': (m, e) => {
+    const i = m.queue.findIndex((c) => c.case_id === e.case.case_id);
+    if (i >= 0) m.queue[i] = { ...e.case, brief: e.case.brief || m.queue[i].brief };
+  },
+  'case.shared': (m, e) => {
+    const c = m.queue.find((x) => x.case_id === e.case_id);
+    if (c) Object.assign(c, { brief: e.brief, brief_shared: true });
+  },
+  'case.brief': (m, e) => {
+    const c = m.queue.find((x) => x.case_id === e.case_id);
+    if (c) c.brief = e.brief;
+  },
   'queue.reordered': (m, e) => {
     const active = m.queue.filter((c) => c.status === 'active');
     const queued = e.order.map((id) => m.queue.find((c) => c.case_id === id)).filter(Boolean);

@@ -13,6 +13,7 @@ export function renderQueue() {
     if (x.status === 'active') about.push(t('queue-now'));
     item.append(el('strong', x.title), el('span', ` — ${about.join(', ')}`, 'muted'));
     if (x.question) item.append(el('p', x.question, 'question'));
+    renderBrief(item, x);
     if (x.presenter === model.me.member_id && x.status === 'queued') {
       item.append(button(t('queue-withdraw'), () => connection.send('case.withdraw', { case_id: x.case_id })));
     }
@@ -32,6 +33,24 @@ export function renderQueue() {
     }
     return item;
   }));
+}
+
+/// A case's brief: shared, readable by all; unshared, its presenter's own
+/// draft, to edit and share when ready.
+function renderBrief(item, x) {
+  const mine = x.presenter === model.me.member_id;
+  if (x.brief && (x.brief_shared || mine)) {
+    const details = el('details', null, 'brief');
+    details.append(el('summary', t(x.brief_shared ? 'brief-shared' : 'brief-unshared')), el('p', x.brief));
+    item.append(details);
+  }
+  if (!mine || x.status !== 'queued') return;
+  const edit = button(t(x.brief ? 'brief-edit' : 'brief-add'), () => {
+    const text = prompt(t('brief-prompt'), x.brief || '');
+    if (text !== null) connection.send('case.edit', { case_id: x.case_id, brief: text });
+  }, 'small secondary');
+  item.append(edit);
+  if (x.brief && !x.brief_shared) item.append(button(t('brief-share'), () => connection.send('case.share', { case_id: x.case_id }), 'small'));
 }
 
 function dropCase(moved, onto) {

@@ -16,6 +16,7 @@ export function renderRoster() {
     item.append(el('span', m.name, 'name'));
     const tags = [];
     tags.push(t(m.present ? 'roster-here' : 'roster-away'));
+    if (m.guest) tags.push(t('roster-guest'));
     if (meeting && meeting.facilitator === m.member_id) tags.push(t('roster-facilitator'));
     if (meeting && meeting.case && meeting.case.presenter === m.member_id) tags.push(t('roster-presenter'));
     const perspective = meeting && meeting.case && meeting.case.perspectives[m.member_id];

@@ -54,3 +54,7 @@ log-footer = Anwesenheit vom Server aus der Präsenz jedes Mitglieds gemessen, v
 log-footer-content = Diese Bescheinigung enthält keine Fallinhalte, Notizen oder Reflexionen.
 log-convener = die Gruppenverwaltung
 log-former-member = ein früheres Mitglied
+# Reminders in a member's own calendar feed
+calendar-reminder = Bald ist Kollegiale Beratung.
+calendar-you-facilitate = Sie moderieren dieses Treffen.
+calendar-your-case-queued = Ihr Fall steht für dieses Treffen an.

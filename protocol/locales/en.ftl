@@ -54,3 +54,7 @@ log-footer = Attendance measured by the server from each member's presence, conf
 log-footer-content = This certificate holds no case content, notes or reflections.
 log-convener = the convener
 log-former-member = a former member
+# Reminders in a member's own calendar feed
+calendar-reminder = Peer supervision meeting soon.
+calendar-you-facilitate = You facilitate this meeting.
+calendar-your-case-queued = Your case is queued for this meeting.

@@ -54,3 +54,7 @@ log-footer = Aanwezigheid gemeten door de server uit de aanwezigheid van elk lid
 log-footer-content = Dit bewijs bevat geen casusinhoud, notities of reflecties.
 log-convener = de beheerder
 log-former-member = een voormalig lid
+# Reminders in a member's own calendar feed
+calendar-reminder = Binnenkort intervisie.
+calendar-you-facilitate = Jij begeleidt deze bijeenkomst.
+calendar-your-case-queued = Jouw casus staat voor deze bijeenkomst op de agenda.

@@ -77,3 +77,13 @@ pub struct NewGroup {
     #[serde(default)]
     pub language: Option<crate::schedule::Language>,
 }
+
+/// `POST /api/groups/{id}/display`: a room display (retiring the last).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewDisplay {
+    /// Whether the screen shows case titles and questions (default: no).
+    #[serde(default)]
+    pub show_titles: bool,
+}

@@ -82,6 +82,25 @@ pub struct CasePropose {
     pub minutes: u32,
     #[serde(default)]
     pub urgent: bool,
+    /// The written background, the presenter's alone until shared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brief: Option<crate::text::Brief>,
+}
+
+/// `case.edit`: the fields of a queued case its presenter changes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CaseEdit {
+    pub case_id: CaseId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<Title>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<Question>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brief: Option<crate::text::Brief>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -407,6 +426,8 @@ commands! {
     "facilitator.handover" => FacilitatorHandover(MemberField),
     "case.propose" => CasePropose(CasePropose),
     "case.withdraw" => CaseWithdraw(CaseRef),
+    "case.edit" => CaseEdit(CaseEdit),
+    "case.share" => CaseShare(CaseRef),
     "case.reorder" => CaseReorder(CaseReorder),
     "case.start" => CaseStart(CaseStart),
     "case.end" => CaseEnd(NoFields),
@@ -443,6 +464,7 @@ impl Command {
         matches!(
             self,
             Command::CasePropose(_)
+                | Command::CaseEdit(_)
                 | Command::NoteSave(_)
                 | Command::NoteSend(_)
                 | Command::RecordAdd(_)

@@ -5,7 +5,7 @@ use crate::schedule::{Language, Occurrence, Schedule};
 use crate::settings::Settings;
 use crate::supervision::{Attendance, MemberSettings, Reflection};
 use crate::template::{Phase, RevealTo};
-use crate::text::{Label, Name};
+use crate::text::{Brief, Label, Name};
 use crate::view::{
     AgreementView, CaseView, Contribution, MeetingSnapshot, MemberView, Note, PhaseView, RecordItem,
 };
@@ -238,6 +238,19 @@ pub enum Event {
         member: MemberId,
         settings: MemberSettings,
     },
+    /// A queued case's title, question or minutes changed (and its brief,
+    /// once shared); the case as it now is, without an unshared brief.
+    #[serde(rename = "case.edited")]
+    CaseEdited { case: CaseView },
+    /// The presenter shared the brief with everyone who may see the case.
+    #[serde(rename = "case.shared")]
+    CaseShared { case_id: CaseId, brief: Brief },
+    /// The presenter's unshared brief as saved: to the presenter alone.
+    #[serde(rename = "case.brief")]
+    CaseBrief { case_id: CaseId, brief: Brief },
+    /// A room display was shown (a new one retires the last) or retired.
+    #[serde(rename = "display.changed")]
+    DisplayChanged { active: bool, show_titles: bool },
 }
 
 impl Event {
@@ -300,6 +313,10 @@ impl Event {
             Event::AttendanceCountersigned { .. } => "attendance.countersigned",
             Event::ReflectionSaved { .. } => "reflection.saved",
             Event::MemberSettingsUpdated { .. } => "member.settings_updated",
+            Event::CaseEdited { .. } => "case.edited",
+            Event::CaseShared { .. } => "case.shared",
+            Event::CaseBrief { .. } => "case.brief",
+            Event::DisplayChanged { .. } => "display.changed",
         }
     }
 }

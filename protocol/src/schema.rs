@@ -23,6 +23,11 @@ pub fn schemas() -> Vec<(&'static str, Value)> {
         ("api-new-member.json", plain::<NewMember>()),
         ("api-new-agreement.json", plain::<NewAgreement>()),
         ("api-agreement-change.json", plain::<AgreementChange>()),
+        (
+            "welcome-display.json",
+            typed::<crate::engine::DisplayWelcome>("welcome"),
+        ),
+        ("api-new-display.json", plain::<crate::api::NewDisplay>()),
     ]
 }
 

@@ -81,3 +81,5 @@ pub type Label = Bounded<80>;
 pub type Name = Bounded<80>;
 /// The group's agreement: 20 000 characters.
 pub type AgreementText = Bounded<20000>;
+/// A case's written background, shared before the meeting: 10 000 characters.
+pub type Brief = Bounded<10000>;

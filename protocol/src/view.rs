@@ -75,6 +75,10 @@ pub struct MemberView {
     /// The version they accepted last, and when.
     pub agreement_version: Option<u32>,
     pub accepted_at: Option<Millis>,
+    /// Invited for one meeting: never facilitates, sees nothing of the
+    /// group's other meetings, and their link ends with the meeting.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub guest: bool,
 }
 
 /// The group, as `welcome` gives it.
@@ -148,6 +152,21 @@ pub struct ConvenerView {
     /// How the members' logs credit time.
     #[serde(default)]
     pub credit_rule: crate::settings::CreditRule,
+    /// The open meeting's facilitator, who may invite a guest or show the
+    /// meeting on a room display.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facilitator: Option<MemberId>,
+    /// Whether a room display is in use.
+    #[serde(default)]
+    pub display: bool,
+    /// Who facilitates the open meeting, or the next one: for the
+    /// reminders in that member's own calendar feed, never sent.
+    #[serde(skip)]
+    pub due_to_facilitate: Option<MemberId>,
+    /// Members with a case waiting in the queue: for the reminders in their
+    /// own calendar feeds, never sent.
+    #[serde(skip)]
+    pub presenters_queued: Vec<MemberId>,
 }
 
 /// Where a case is in its life.
@@ -176,6 +195,13 @@ pub struct CaseView {
     /// head of the queue to be continued (rule 13).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub continued: bool,
+    /// Whether its presenter shared the brief with the group.
+    #[serde(default)]
+    pub brief_shared: bool,
+    /// The written background: here once shared (and, in the presenter's
+    /// own welcome, their unshared draft).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brief: Option<crate::text::Brief>,
 }
 
 /// A meeting's status.

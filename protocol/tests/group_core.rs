@@ -13,7 +13,7 @@ mod sim;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use rondo_protocol::command::{parse_frame, ClientFrame};
-use rondo_protocol::engine::{Admin, Engine, Input};
+use rondo_protocol::engine::{Admin, DisplayState, Engine, Input};
 use rondo_protocol::group::{ConnId, Document, GroupCore, Out};
 use rondo_protocol::ids::{MeetingId, MemberId};
 use rondo_protocol::text::{AgreementText, Name};
@@ -204,7 +204,22 @@ impl Plan {
                 };
                 self.core.admin(self.now, update).expect("always allowed");
             }
-            86..=92 => self.export(rng, &who),
+            86..=90 => self.export(rng, &who),
+            91..=92 => {
+                let display = DisplayState {
+                    token_hash: format!("{step:064x}"),
+                    show_titles: false,
+                };
+                let show = Admin::SetDisplay {
+                    display: Some(display),
+                };
+                self.core.admin(self.now, show).expect("always allowed");
+                let conn = self.next_conn;
+                self.next_conn += 1;
+                assert!(self
+                    .core
+                    .join_display(self.now, conn, &format!("{step:064x}")));
+            }
             _ => {
                 self.core.apply(self.now, Input::Tick);
             }
@@ -289,6 +304,23 @@ impl Plan {
                     let known = self.conns.get_mut(&conn).expect("a known connection");
                     known.open = false;
                 }
+                // A room display (without titles) sees nothing confidential.
+                Out::Display { frame, .. } | Out::DisplayWelcome { frame, .. } => {
+                    let confidential = [
+                        "TITLE-",
+                        "QUESTION-",
+                        "REC-",
+                        "CONTRIB-",
+                        "TOPRES-",
+                        "PRIV-",
+                    ];
+                    assert!(
+                        confidential.iter().all(|c| !frame.contains(c)),
+                        "seed {}: the display got {frame}",
+                        self.seed
+                    );
+                }
+                Out::CloseDisplays => {}
             }
         }
         if rng.gen_bool(0.03) {

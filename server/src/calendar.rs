@@ -117,7 +117,12 @@ fn stamp(event: &mut icalendar::Event, about: &About, now_ms: u64) {
 
 /// A member's feed: every meeting from three months back to twelve ahead,
 /// cancelled ones kept as such, each with a UID that stays the same.
-pub fn feed(about: &About, schedule: Option<&Schedule>, now_ms: u64) -> String {
+pub fn feed(
+    about: &About,
+    schedule: Option<&Schedule>,
+    personal: crate::reminders::Personal,
+    now_ms: u64,
+) -> String {
     let from = now_ms.saturating_sub(92 * DAY_MS);
     let to = now_ms + 366 * DAY_MS;
     let Some((schedule, zone)) =
@@ -126,8 +131,22 @@ pub fn feed(about: &About, schedule: Option<&Schedule>, now_ms: u64) -> String {
         return calendar(about, chrono_tz::UTC, from, to).write();
     };
     let mut calendar = calendar(about, zone, from, to);
+    let mut next_found = false;
     for meeting in schedule::occurrences(schedule, from, to) {
-        calendar.push(occurrence(about, zone, schedule.sequence, &meeting, now_ms));
+        let mut event = occurrence(about, zone, schedule.sequence, &meeting, now_ms);
+        crate::reminders::add_alarms(&mut event, about.language);
+        let is_next =
+            !next_found && meeting.end > now_ms && meeting.status != OccurrenceStatus::Cancelled;
+        if is_next {
+            next_found = true;
+            let base = describe(about.language);
+            event.description(&crate::reminders::describe_next(
+                &base,
+                personal,
+                about.language,
+            ));
+        }
+        calendar.push(event);
     }
     calendar.write()
 }

@@ -14,6 +14,7 @@ pub mod http;
 pub mod listen;
 pub mod metrics;
 pub mod rate;
+pub mod reminders;
 pub mod schedule;
 pub mod store;
 pub mod supervision_log;
@@ -158,8 +159,10 @@ async fn print_demo_links(app: &App, addr: std::net::SocketAddr) -> Result<(), S
     for (_, name, token) in &created.members {
         println!("  {name:<4} http://{addr}/#t={token}");
     }
+    // The console is where a convener manages the group (links, the
+    // agreement, the schedule, the room display): its link, not a bare token.
     println!(
-        "\nConvener token (for the HTTP API): {}\n",
+        "\n  Convener's console: http://{addr}/#c={}\n",
         created.convener_token
     );
     Ok(())

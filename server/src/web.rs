@@ -8,9 +8,11 @@ use axum::Router;
 use std::sync::Arc;
 
 /// Scripts and styles from this origin only; websockets to this origin; no
-/// inline code, no framing, no plugins.
+/// inline code, no framing, no plugins. The service worker and the web
+/// manifest, which make the page installable, from this origin too.
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'none'; \
+frame-ancestors 'none'; form-action 'self'";
 
 /// The client's files by their path under `web-client/`, compiled in.
 macro_rules! client_files {
@@ -38,6 +40,13 @@ const FILES: &[(&str, &str)] = client_files![
     "console.js",
     "supervision.js",
     "console-record.js",
+    "display.js",
+    "pwa.js",
+    "room.js",
+    "unsaved.js",
+    "sw.js",
+    "manifest.webmanifest",
+    "icon.svg",
     "connection.js",
     "i18n.js",
     "turnbar.js",
@@ -67,6 +76,8 @@ fn content_type(path: &str) -> &'static str {
         Some("html") => "text/html; charset=utf-8",
         Some("js") => "text/javascript; charset=utf-8",
         Some("css") => "text/css; charset=utf-8",
+        Some("webmanifest") => "application/manifest+json",
+        Some("svg") => "image/svg+xml",
         // Fluent catalogues, fetched by the client.
         _ => "text/plain; charset=utf-8",
     }
@@ -86,8 +97,35 @@ fn page(content_type: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
+/// The app's icons for phones' home screens, which want PNG.
+const ICONS: &[(&str, &[u8])] = &[
+    (
+        "/icon-192.png",
+        include_bytes!("../../web-client/icon-192.png"),
+    ),
+    (
+        "/icon-512.png",
+        include_bytes!("../../web-client/icon-512.png"),
+    ),
+];
+
 pub fn router() -> Router<Arc<App>> {
-    FILES.iter().fold(Router::new(), |router, &(path, body)| {
+    let icons = ICONS.iter().fold(Router::new(), |router, &(path, body)| {
+        router.route(
+            path,
+            get(move || async move {
+                (
+                    [
+                        (header::CONTENT_TYPE, "image/png"),
+                        (header::CACHE_CONTROL, "no-cache"),
+                    ],
+                    body,
+                )
+                    .into_response()
+            }),
+        )
+    });
+    FILES.iter().fold(icons, |router, &(path, body)| {
         let route = if path == "index.html" {
             "/".to_owned()
         } else {

@@ -27,6 +27,11 @@ const FRAMES: &[(&str, &str, &str)] = &[
         "The meeting as the member may see it, after hello and after each new agreement accepted.",
     ),
     (
+        "welcome-display.json",
+        "server",
+        "A room display's welcome: the meeting as a screen across the room may show it, nothing confidential.",
+    ),
+    (
         "event.json",
         "server",
         "What happened, with its seq; sent only to the members it is addressed to, once durable.",

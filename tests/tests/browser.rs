@@ -1517,3 +1517,6 @@ async fn members_confirm_countersign_reflect_and_download_their_log_from_the_pag
         close(page).await;
     }
 }
+/// The room display, a guest's page, briefs, the installed app and print.
+#[path = "browser/beyond.rs"]
+mod beyond;

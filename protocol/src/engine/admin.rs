@@ -21,6 +21,15 @@ pub enum Admin {
     RemoveMember {
         member: MemberId,
     },
+    /// A guest for the open (or next) meeting.
+    AddGuest {
+        member_id: MemberId,
+        name: Name,
+    },
+    /// A room display (retiring the last), or none.
+    SetDisplay {
+        display: Option<super::DisplayState>,
+    },
     UpdateAgreement {
         text: AgreementText,
         review_on: Option<Date>,
@@ -52,6 +61,11 @@ impl Engine {
         match admin {
             Admin::AddMember { member_id, name } => self.add_member(member_id, name),
             Admin::RemoveMember { member } => self.remove_member(&member),
+            Admin::AddGuest { member_id, name } => self.add_guest(member_id, name),
+            Admin::SetDisplay { display } => {
+                self.set_display(display);
+                Ok(())
+            }
             Admin::UpdateAgreement {
                 text,
                 review_on,
@@ -132,6 +146,7 @@ impl Engine {
             present: false,
             absent_since: None,
             view_since: self.out.seq + 1,
+            guest: false,
         });
         self.out.emit(Event::MemberAdded {
             member: MemberView {
@@ -141,6 +156,7 @@ impl Engine {
                 agreement_accepted: false,
                 agreement_version: None,
                 accepted_at: None,
+                guest: false,
             },
         });
         Ok(())
@@ -148,11 +164,12 @@ impl Engine {
 
     /// Takes a member out of everything: the floor, the round, the hand queue,
     /// the case queue, the facilitator's role, and finally the group.
-    fn remove_member(&mut self, member: &MemberId) -> Result<(), Rejection> {
+    pub(super) fn remove_member(&mut self, member: &MemberId) -> Result<(), Rejection> {
         if !self.is_member(member) {
             return Err(Rejection::not_found("no such member"));
         }
-        if self.members.len() <= MEMBERS_MIN {
+        let members = self.members.iter().filter(|m| !m.guest).count();
+        if !self.is_guest(member) && members <= MEMBERS_MIN {
             return Err(Rejection::conflict(format!(
                 "a group has at least {MEMBERS_MIN} members"
             )));
@@ -206,14 +223,9 @@ impl Engine {
         if let Some(present) = self.next_present_facilitator(member) {
             return present;
         }
-        let start = self
-            .members
-            .iter()
-            .position(|m| &m.id == member)
-            .unwrap_or(0);
-        let next = &self.members[(start + 1) % self.members.len()];
+        let next = self.next_in_rotation(Some(member));
         // A group always keeps at least two members, so someone follows.
-        debug_assert!(&next.id != member, "a group has another member");
-        next.id.clone()
+        debug_assert!(&next != member, "a group has another member");
+        next
     }
 }

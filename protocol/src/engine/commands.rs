@@ -31,6 +31,8 @@ impl Engine {
             Command::FacilitatorHandover(c) => self.hand_over(member, c.member),
             Command::CasePropose(c) => self.propose_case(member, c),
             Command::CaseWithdraw(c) => self.withdraw_case(member, &c.case_id),
+            Command::CaseEdit(c) => self.edit_case(member, c),
+            Command::CaseShare(c) => self.share_brief(member, &c.case_id),
             Command::CaseReorder(c) => self.reorder_queue(member, c.order),
             Command::CaseStart(c) => self.start_case(member, &c.case_id, c.template),
             Command::CaseEnd(_) => self.end_case(member),
@@ -106,6 +108,7 @@ impl Engine {
         let facilitator = match facilitator {
             Some(chosen) => {
                 self.known_member(&chosen)?;
+                self.may_facilitate(&chosen)?;
                 chosen
             }
             None => self.next_in_rotation(self.last_facilitator.as_ref()),
@@ -148,7 +151,14 @@ impl Engine {
         let index = previous
             .and_then(|p| self.members.iter().position(|m| &m.id == p))
             .map_or(0, |i| (i + 1) % self.members.len());
-        self.members[index].id.clone()
+        // A guest never facilitates: the role goes to the next member.
+        let count = self.members.len();
+        (0..count)
+            .map(|offset| &self.members[(index + offset) % count])
+            .find(|m| !m.guest)
+            .unwrap_or(&self.members[index])
+            .id
+            .clone()
     }
 
     fn start_meeting(&mut self, member: &MemberId) -> Outcome {
@@ -210,12 +220,14 @@ impl Engine {
         self.enforce_latest_agreement();
         self.last_facilitator = Some(meeting.facilitator.clone());
         self.record.archive(meeting, self.out.now);
+        self.dismiss_guests();
         Ok(())
     }
 
     fn hand_over(&mut self, member: &MemberId, to: MemberId) -> Outcome {
         self.as_facilitator(member)?;
         self.known_member(&to)?;
+        self.may_facilitate(&to)?;
         if &to == member {
             return Ok(());
         }
@@ -244,14 +256,22 @@ impl Engine {
             urgent: c.urgent,
             status: CaseStatus::Queued,
             continued: false,
+            brief_shared: false,
+            brief: None,
         };
+        let case_id = case.case_id.clone();
         self.queue.propose(case, &mut self.out)?;
         self.ids_issued += 1;
+        if let Some(brief) = c.brief {
+            self.keep_brief(member, case_id, brief);
+        }
         Ok(())
     }
 
     fn withdraw_case(&mut self, member: &MemberId, case_id: &CaseId) -> Outcome {
-        self.queue.withdraw(member, case_id, &mut self.out)
+        self.queue.withdraw(member, case_id, &mut self.out)?;
+        self.briefs.remove(case_id);
+        Ok(())
     }
 
     fn reorder_queue(&mut self, member: &MemberId, order: Vec<CaseId>) -> Outcome {

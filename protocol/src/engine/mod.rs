@@ -9,9 +9,12 @@
 mod admin;
 mod agreement;
 mod audience;
+mod briefs;
 mod commands;
 pub mod dates;
+mod display;
 mod emitter;
+mod guests;
 mod notes;
 mod queue;
 mod record;
@@ -26,6 +29,8 @@ mod views;
 
 pub use admin::Admin;
 pub use audience::{note_audience, reflection_audience, reveal_audience, Reach};
+pub use display::{display_frame, DisplayState, DisplayWelcome};
+pub use guests::GUESTS_MAX;
 pub use replies::{Answer, REMEMBERED_IDS_MAX};
 pub use snapshot::{SnapshotError, SNAPSHOT_FORMAT};
 
@@ -83,6 +88,9 @@ pub struct Output {
     /// Members who came to have accepted the agreement in force, or ceased
     /// to: what they may see changed, so they are sent a fresh welcome.
     pub gate_changed: Vec<MemberId>,
+    /// Guests whose meeting ended: they left the group, and their links
+    /// are to stop working.
+    pub guests_dismissed: Vec<MemberId>,
 }
 
 /// One group's state and rules.
@@ -124,6 +132,12 @@ pub struct Engine {
     /// The case queue belongs to the group, not a meeting: cases are
     /// proposed before a meeting opens, and unpresented ones stay for the next.
     pub(crate) queue: Queue,
+    /// Briefs their presenters have not shared yet, by case (`briefs.rs`).
+    #[serde(default)]
+    pub(crate) briefs: BTreeMap<crate::ids::CaseId, crate::text::Brief>,
+    /// The room display in use, if any (`display.rs`).
+    #[serde(default)]
+    pub(crate) display: Option<DisplayState>,
     /// At most one meeting is open at a time.
     pub(crate) meeting: Option<Meeting>,
     /// Who facilitated the last meeting: the next one defaults to the member
@@ -192,6 +206,7 @@ impl Engine {
                     present: false,
                     absent_since: None,
                     view_since: 0,
+                    guest: false,
                 })
                 .collect(),
             agreement: config.agreement,
@@ -204,6 +219,8 @@ impl Engine {
             ids_issued: 0,
             meetings_opened: 0,
             queue: Queue::default(),
+            briefs: BTreeMap::new(),
+            display: None,
             meeting: None,
             last_facilitator: None,
             record: Record::default(),
@@ -226,6 +243,7 @@ impl Engine {
             .begin(now, self.meeting.as_ref().map(|m| m.id.clone()));
         // Whose view of the group the input may change.
         let gated = self.gated();
+        let before = guests::GuestsBefore::of(self);
         self.fire_due_timers();
         let mut output = Output::default();
         let mut answered = None;
@@ -256,6 +274,7 @@ impl Engine {
             .filter(|m| gated.contains(m) != now_gated.contains(m))
             .cloned()
             .collect();
+        before.settle(self, &mut output);
         output.log = if !output.events.is_empty() {
             Some(as_logged)
         } else {

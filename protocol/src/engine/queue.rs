@@ -55,6 +55,16 @@ impl Queue {
         Ok(case)
     }
 
+    /// A case still waiting its turn, to change.
+    pub(crate) fn queued_mut(&mut self, case_id: &CaseId) -> Result<&mut CaseView, Rejection> {
+        self.queued(case_id)?;
+        Ok(self
+            .cases
+            .iter_mut()
+            .find(|c| &c.case_id == case_id)
+            .expect("queued() found it"))
+    }
+
     pub(crate) fn withdraw(
         &mut self,
         member: &MemberId,

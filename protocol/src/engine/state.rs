@@ -50,6 +50,9 @@ pub struct Member {
     /// events from before they were a member.
     #[serde(default)]
     pub view_since: u64,
+    /// Invited for one meeting (see `engine/guests.rs`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub guest: bool,
 }
 
 /// What the group is made of when it is created.

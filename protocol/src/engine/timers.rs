@@ -117,7 +117,7 @@ impl Engine {
         let presenter = self.run().and_then(|r| r.presenter());
         let present: Vec<&MemberId> = (1..count)
             .map(|offset| &self.members[(start + offset) % count])
-            .filter(|m| m.present)
+            .filter(|m| m.present && !m.guest)
             .map(|m| &m.id)
             .collect();
         present

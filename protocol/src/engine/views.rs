@@ -26,7 +26,7 @@ impl Engine {
             },
             group: self.group_view(now),
             seq: self.out.seq,
-            queue: self.queue.cases().to_vec(),
+            queue: self.queue_seen_by(member),
             meeting: self.meeting_snapshot(Some(member)),
             resumed,
             open_actions: self.record.carried_actions.clone(),
@@ -40,7 +40,7 @@ impl Engine {
             agreement_required: false,
         };
         if self.has_accepted(member) {
-            return Some(welcome);
+            return Some(self.as_guest_sees(member, welcome));
         }
         Some(Welcome {
             queue: Vec::new(),
@@ -77,6 +77,19 @@ impl Engine {
             supervision_gap: group.supervision_gap,
             past_meetings: self.past_meetings(None),
             credit_rule: self.settings.credit_rule,
+            facilitator: self.meeting.as_ref().map(|m| m.facilitator.clone()),
+            display: self.display.is_some(),
+            due_to_facilitate: Some(match &self.meeting {
+                Some(meeting) => meeting.facilitator.clone(),
+                None => self.next_in_rotation(self.last_facilitator.as_ref()),
+            }),
+            presenters_queued: self
+                .queue
+                .cases()
+                .iter()
+                .filter(|c| c.status == CaseStatus::Queued)
+                .map(|c| c.presenter.clone())
+                .collect(),
         }
     }
 
@@ -120,6 +133,7 @@ impl Engine {
                     agreement_accepted: self.has_accepted(&m.id),
                     agreement_version: m.accepted_version,
                     accepted_at: m.accepted_at,
+                    guest: m.guest,
                 })
                 .collect(),
             rotation: self.members.iter().map(|m| m.id.clone()).collect(),

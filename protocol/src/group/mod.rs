@@ -77,6 +77,8 @@ pub enum CloseReason {
     Removed,
     /// The member was given a new link: the old one is dead.
     LinkReplaced,
+    /// A guest's meeting ended, and their link with it.
+    GuestMeetingEnded,
 }
 
 /// How far behind a connection may be when a frame is queued for it.
@@ -107,6 +109,20 @@ pub enum Out<F, T> {
         conn: ConnId,
         reason: CloseReason,
     },
+    /// An event as the room displays may see it: for every display
+    /// welcomed before `seq`.
+    Display {
+        seq: u64,
+        frame: F,
+    },
+    /// A room display's welcome, covering the events up to `seq`.
+    DisplayWelcome {
+        conn: ConnId,
+        frame: F,
+        seq: u64,
+    },
+    /// The room display was replaced or retired: its screens close.
+    CloseDisplays,
 }
 
 /// A document a member may download.
@@ -141,6 +157,13 @@ enum Planned<F, T> {
         conns: Vec<ConnId>,
         reason: CloseReason,
     },
+    Display(Vec<(u64, F)>),
+    DisplayWelcome {
+        conn: ConnId,
+        frame: F,
+        seq: u64,
+    },
+    CloseDisplays,
 }
 
 /// One group's engine, connections and replay window.
@@ -155,6 +178,8 @@ pub struct GroupCore<F, T> {
     /// The link (its token's hash) each member was last given while the
     /// core ran.
     links: HashMap<MemberId, [u8; 32]>,
+    /// Guests whose meeting ended: their links end in the same write.
+    dismissed: Vec<MemberId>,
 }
 
 impl<F: Frame, T> GroupCore<F, T> {
@@ -171,6 +196,7 @@ impl<F: Frame, T> GroupCore<F, T> {
             events: Vec::new(),
             upcoming,
             links: HashMap::new(),
+            dismissed: Vec::new(),
         };
         (core, unreadable)
     }
@@ -183,6 +209,19 @@ impl<F: Frame, T> GroupCore<F, T> {
     /// its events' delivery.
     pub fn apply(&mut self, now: Millis, input: Input) -> Output {
         let mut output = self.engine.handle(now, input);
+        // What a room display sees of each event, decided by the engine's
+        // allow-list (`display_frame`), never by the members' audiences.
+        let shown: Vec<(u64, F)> = match self.engine.display() {
+            Some(display) => output
+                .events
+                .iter()
+                .filter_map(|a| {
+                    crate::engine::display_frame(&a.event, display.show_titles)
+                        .map(|json| (a.event.seq, F::from(json)))
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         if let Some(logged) = &output.log {
             self.inputs.push(StoredInput {
                 seq: self.engine.seq(),
@@ -218,7 +257,37 @@ impl<F: Frame, T> GroupCore<F, T> {
         if !sent.is_empty() {
             self.plan.push(Planned::Fanout(sent));
         }
+        if !shown.is_empty() {
+            self.plan.push(Planned::Display(shown));
+        }
+        for guest in std::mem::take(&mut output.guests_dismissed) {
+            self.close_member(now, &guest, CloseReason::GuestMeetingEnded);
+            self.dismissed.push(guest);
+        }
         output
+    }
+
+    /// Guests whose meeting ended since the last call: their links are to
+    /// be taken in the batch's write.
+    pub fn take_dismissed(&mut self) -> Vec<MemberId> {
+        std::mem::take(&mut self.dismissed)
+    }
+
+    /// A room display's connection, with the hash of the token it gave:
+    /// welcomed if it is the group's display (the hash compared, never the
+    /// token). Whether it was; the driver refuses one that was not.
+    pub fn join_display(&mut self, now: Millis, conn: ConnId, token_hash: &str) -> bool {
+        let Some(display) = self.engine.display().filter(|d| d.token_hash == token_hash) else {
+            return false;
+        };
+        let welcome = self.engine.display_welcome(now, display.show_titles);
+        let seq = self.engine.seq();
+        self.plan.push(Planned::DisplayWelcome {
+            conn,
+            frame: F::from(welcome.to_json()),
+            seq,
+        });
+        true
     }
 
     /// A member's command from a connection: applied, answered after its
@@ -314,7 +383,12 @@ impl<F: Frame, T> GroupCore<F, T> {
             Admin::RemoveMember { member } => Some(member.clone()),
             _ => None,
         };
+        let display_changed = matches!(admin, Admin::SetDisplay { .. });
         let output = self.apply(now, Input::Admin(admin));
+        if display_changed && output.admin.as_ref().is_some_and(Result::is_ok) {
+            // A new display retires the last; its screens go dark.
+            self.plan.push(Planned::CloseDisplays);
+        }
         self.rewelcome(now, &output.gate_changed);
         let result = output.admin.unwrap_or(Ok(()));
         if let (Some(member), Ok(())) = (removed, &result) {
@@ -443,6 +517,17 @@ impl<F: Frame, T> GroupCore<F, T> {
                 Planned::Close { conns, reason } => {
                     out.extend(conns.into_iter().map(|conn| Out::Close { conn, reason }));
                 }
+                Planned::Display(frames) => {
+                    out.extend(
+                        frames
+                            .into_iter()
+                            .map(|(seq, frame)| Out::Display { seq, frame }),
+                    );
+                }
+                Planned::DisplayWelcome { conn, frame, seq } => {
+                    out.push(Out::DisplayWelcome { conn, frame, seq });
+                }
+                Planned::CloseDisplays => out.push(Out::CloseDisplays),
             }
         }
         out
@@ -458,6 +543,10 @@ impl<F: Frame, T> GroupCore<F, T> {
         document: Document,
     ) -> Result<Option<String>, Rejection> {
         self.engine.may_read(member)?;
+        // A guest's documents are those of their one meeting.
+        if !self.engine.may_export(member, meeting) {
+            return Ok(None);
+        }
         Ok(match document {
             Document::RecordMarkdown => self.engine.record_export(meeting).map(|r| r.to_markdown()),
             Document::RecordJson => self

@@ -6,6 +6,7 @@
 //! delivered from an ordered list — so "durable before sent" and "events
 //! before reply" hold by construction.
 
+mod displays;
 mod recovery;
 #[cfg(test)]
 mod tests;
@@ -16,6 +17,7 @@ use crate::clock::Clock;
 use crate::close;
 use crate::metrics::Metrics;
 use crate::store::{Store, TokenChange, Write, REPLAY_WINDOW};
+use displays::Displays;
 use recovery::{snapshot_offset, SNAPSHOT_EVERY};
 use rondo_protocol::command::CommandEnvelope;
 use rondo_protocol::engine::{Admin, Engine, Input};
@@ -68,6 +70,13 @@ pub enum GroupMsg {
     },
     Leave {
         conn: ConnId,
+    },
+    /// A room display's connection, with the hash of the token it gave:
+    /// welcomed if it is the group's display, else refused with 4401.
+    JoinDisplay {
+        conn: ConnId,
+        token_hash: [u8; 32],
+        outbox: Outbox,
     },
     Command {
         conn: ConnId,
@@ -162,6 +171,9 @@ pub struct GroupTask {
     core: GroupCore<Utf8Bytes, Instant>,
     /// The connections' outboxes; the core says what goes into them.
     outboxes: HashMap<ConnId, Outbox>,
+    /// The room displays' connections: not members, sent only what the
+    /// core lets a display see.
+    displays: Displays,
     store: Arc<dyn Store>,
     metrics: Arc<Metrics>,
     clock: Clock,
@@ -181,6 +193,7 @@ fn close_frame(reason: CloseReason) -> Outbound {
         CloseReason::NotAMember => (close::NOT_A_MEMBER, "not a member of this group"),
         CloseReason::Removed => (close::NOT_A_MEMBER, "removed from the group"),
         CloseReason::LinkReplaced => (close::UNAUTHORIZED, "a new link was issued"),
+        CloseReason::GuestMeetingEnded => (close::UNAUTHORIZED, "the guest's meeting ended"),
     };
     Outbound::Close(code, Cow::Borrowed(why))
 }
@@ -202,6 +215,7 @@ impl GroupTask {
             group_id,
             core,
             outboxes: HashMap::new(),
+            displays: Displays::default(),
             store: shared.store,
             metrics: shared.metrics,
             clock: shared.clock,
@@ -333,7 +347,32 @@ impl GroupTask {
                     self.metrics.connection_opened();
                 }
             }
+            GroupMsg::JoinDisplay {
+                conn,
+                token_hash,
+                outbox,
+            } => {
+                if self.core.join_display(now, conn, &hex::encode(token_hash)) {
+                    self.displays.join(conn, outbox, self.core.engine().seq());
+                } else {
+                    // A retired display's token included: refused as unknown.
+                    let refusal = Reply::error(
+                        None,
+                        Rejection::new(
+                            rondo_protocol::reply::ErrorCode::Unauthorized,
+                            "unknown token",
+                        ),
+                    );
+                    let json = serde_json::to_string(&refusal).expect("replies serialize");
+                    let _ = outbox.try_send(Outbound::Text(json.into()));
+                    let _ = outbox.try_send(Outbound::Close(
+                        close::UNAUTHORIZED,
+                        Cow::Borrowed("unauthorized"),
+                    ));
+                }
+            }
             GroupMsg::Leave { conn } => {
+                self.displays.leave(conn);
                 if self.outboxes.remove(&conn).is_some() {
                     self.metrics.connection_closed();
                 }
@@ -341,10 +380,11 @@ impl GroupTask {
             }
             GroupMsg::Admin { admin, link, done } => {
                 let token = match &admin {
-                    Admin::AddMember { member_id, .. } => link.map(|hash| TokenChange {
-                        member_id: member_id.clone(),
-                        token_hash: Some(hash),
-                    }),
+                    Admin::AddMember { member_id, .. } | Admin::AddGuest { member_id, .. } => link
+                        .map(|hash| TokenChange {
+                            member_id: member_id.clone(),
+                            token_hash: Some(hash),
+                        }),
                     Admin::RemoveMember { member } => Some(TokenChange {
                         member_id: member.clone(),
                         token_hash: None,
@@ -430,6 +470,7 @@ impl GroupTask {
 
     /// Closes every connection with "moved": the group stops on this node.
     fn stand_down(&mut self, reason: &'static str) {
+        self.displays.close_all(close::MOVED, reason);
         for conn in self.core.close_all() {
             if let Some(outbox) = self.outboxes.remove(&conn) {
                 let _ = outbox.try_send(Outbound::Close(close::MOVED, Cow::Borrowed(reason)));
@@ -440,8 +481,18 @@ impl GroupTask {
     }
 
     /// Makes the batch durable, then sends what it produced.
-    async fn finish(&mut self, batch: Batch) -> Result<(), Stopped> {
+    async fn finish(&mut self, mut batch: Batch) -> Result<(), Stopped> {
         let (inputs, events) = self.core.take_log();
+        // A guest's link ends in the same write as their meeting.
+        batch.tokens.extend(
+            self.core
+                .take_dismissed()
+                .into_iter()
+                .map(|guest| TokenChange {
+                    member_id: guest,
+                    token_hash: None,
+                }),
+        );
         if !inputs.is_empty() || !batch.tokens.is_empty() {
             self.inputs_since_snapshot += inputs.len();
             let snapshot = (self.inputs_since_snapshot >= SNAPSHOT_EVERY).then(|| {
@@ -507,6 +558,15 @@ impl GroupTask {
                         let _ = outbox.try_send(close_frame(reason));
                         self.metrics.connection_closed();
                     }
+                }
+                Out::Display { seq, frame } => self.displays.fan_out(seq, &frame),
+                Out::DisplayWelcome { conn, frame, .. } => {
+                    self.displays
+                        .queue(conn, Outbound::Text(frame), OUTBOX_CAPACITY);
+                }
+                Out::CloseDisplays => {
+                    self.displays
+                        .close_all(close::UNAUTHORIZED, "the room display was retired");
                 }
             }
         }

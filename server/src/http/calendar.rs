@@ -129,6 +129,17 @@ pub(super) async fn new_feed(
     headers: HeaderMap,
 ) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
     let (group_id, member_id) = member(&app, &headers).await?;
+    let view = overview(&app, &group_id).await?;
+    if view
+        .members
+        .iter()
+        .any(|m| m.member_id == member_id && m.guest)
+    {
+        // A guest's part ends with one meeting: no calendar of the others.
+        return Err(ApiError::from(Rejection::forbidden(
+            "a guest keeps no calendar of the group",
+        )));
+    }
     let token = new_token();
     app.durable(Write::SetFeed {
         group_id,
@@ -164,6 +175,15 @@ pub(super) async fn feed(
     }
     let url = app_url(&headers);
     let schedule = view.schedule.as_ref();
-    let body = calendar::feed(&About::of(&view, &url), schedule, app.clock.now_ms());
+    let personal = crate::reminders::Personal {
+        facilitates: view.due_to_facilitate.as_ref() == Some(&member_id),
+        case_queued: view.presenters_queued.contains(&member_id),
+    };
+    let body = calendar::feed(
+        &About::of(&view, &url),
+        schedule,
+        personal,
+        app.clock.now_ms(),
+    );
     Ok(ics(body, "rondo.ics"))
 }

@@ -133,7 +133,7 @@ pub(super) async fn admin(app: &App, group_id: &GroupId, admin: Admin) -> ApiRes
 }
 
 /// A change committed with a new member's link (the hash of its token).
-async fn admin_with_link(
+pub(super) async fn admin_with_link(
     app: &App,
     group_id: &GroupId,
     admin: Admin,

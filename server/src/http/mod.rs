@@ -5,7 +5,9 @@
 mod calendar;
 mod convener;
 pub use convener::DEFAULT_AGREEMENT;
+mod display;
 mod exports;
+mod guests;
 pub mod operator;
 mod supervision;
 
@@ -59,6 +61,11 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/groups/{group_id}/schedule.ics", get(calendar::series))
         .route("/api/calendar", post(calendar::new_feed))
         .route("/api/calendar/{file}", get(calendar::feed))
+        .route("/api/groups/{group_id}/guests", post(guests::invite))
+        .route(
+            "/api/groups/{group_id}/display",
+            post(display::show).delete(display::retire),
+        )
         .route("/api/record/{file}", get(exports::record))
         .route("/api/notes/{file}", get(exports::notes))
         .route("/api/log.json", get(supervision::log_json))

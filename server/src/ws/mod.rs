@@ -1,6 +1,7 @@
 //! The websocket endpoint: the upgrade (Origin checked first), and the
 //! compliance echo that runs on the very same socket code.
 
+mod display;
 mod relay;
 mod session;
 mod socket;

@@ -3,6 +3,7 @@
 //! bytes and time; every frame it writes goes through the socket's one
 //! writer, with the write timeout.
 
+use super::display::{self, Caller};
 use super::socket::{self, Fault, Incoming, Reader, Writer, Ws};
 use crate::app::{App, Located};
 use crate::close;
@@ -10,7 +11,7 @@ use crate::group::{GroupMsg, Outbound, OUTBOX_CAPACITY};
 use crate::listen::Ticket;
 use crate::rate::TokenBucket;
 use rondo_protocol::command::{parse_frame, ClientFrame};
-use rondo_protocol::ids::{GroupId, MemberId};
+use rondo_protocol::ids::GroupId;
 use rondo_protocol::reply::{ErrorCode, Rejection};
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -75,7 +76,7 @@ async fn live(app: &Arc<App>, reader: &mut Reader, writer: &mut Writer, ticket: 
     // Boxed: the handshake's state is needed only briefly, and an unboxed
     // future would make every connection's task as large as it for good.
     let handshake = Box::pin(hello(app, reader, writer));
-    let (member, group_id, link, resume_from, hello_text) = match handshake.await {
+    let (caller, group_id, resume_from, hello_text) = match handshake.await {
         Ok(hello) => hello,
         Err(end) => return end,
     };
@@ -99,20 +100,28 @@ async fn live(app: &Arc<App>, reader: &mut Reader, writer: &mut Writer, ticket: 
     // The span names the connection in its log lines. It is given to them,
     // not entered around the connection's future: that would enter and
     // leave it at every wake-up, thousands of times a second per core.
-    let span = tracing::info_span!("connection", conn, group_id = %group_id, member_id = %member);
+    let span =
+        tracing::info_span!("connection", conn, group_id = %group_id, member_id = caller.log_id());
     let (outbox, outbound) = mpsc::channel(OUTBOX_CAPACITY);
-    let join = GroupMsg::Join {
-        conn,
-        member: member.clone(),
-        link,
-        outbox,
-        resume_from,
+    let join = match &caller {
+        Caller::Member(member, link) => GroupMsg::Join {
+            conn,
+            member: member.clone(),
+            link: *link,
+            outbox,
+            resume_from,
+        },
+        Caller::Display(token_hash) => GroupMsg::JoinDisplay {
+            conn,
+            token_hash: *token_hash,
+            outbox,
+        },
     };
     if group.inbox.send(join).await.is_err() {
         return End::Close(close::GOING_AWAY, "group stopped".into(), "group stopped");
     }
     tracing::info!(parent: &span, "joined");
-    let end = serve(app, &group.inbox, conn, &member, reader, writer, outbound).await;
+    let end = serve(app, &group.inbox, conn, &caller, reader, writer, outbound).await;
     tracing::info!(parent: &span, reason = why(&end), "closed");
     let _ = group.inbox.send(GroupMsg::Leave { conn }).await;
     end
@@ -130,7 +139,7 @@ async fn hello(
     app: &App,
     reader: &mut Reader,
     writer: &mut Writer,
-) -> Result<(MemberId, GroupId, [u8; 32], Option<u64>, String), End> {
+) -> Result<(Caller, GroupId, Option<u64>, String), End> {
     let first = match tokio::time::timeout(HELLO_TIMEOUT, reader.next()).await {
         Err(_) => {
             let reason = "no hello within 10 s";
@@ -158,16 +167,21 @@ async fn hello(
     let Some(hello) = hello else {
         return Err(unauthorized("the first frame must be hello").await);
     };
-    let owner = app.authenticate(hello.token.as_str()).await;
-    match owner.and_then(|o| Some((o.member_id?, o.group_id))) {
-        Some((member, group_id)) => {
+    let owner = match display::display_token(hello.token.as_str()) {
+        Some((group_id, hash)) => Some((Caller::Display(hash), group_id)),
+        None => app.authenticate(hello.token.as_str()).await.and_then(|o| {
+            let link = crate::app::token_hash(hello.token.as_str());
+            Some((Caller::Member(o.member_id?, link), o.group_id))
+        }),
+    };
+    match owner {
+        Some((caller, group_id)) => {
             // Kept as it came: a relay to the group's owner says it again.
             let text = match first {
                 Incoming::Text(text) => text.as_str().to_owned(),
                 _ => String::new(),
             };
-            let link = crate::app::token_hash(hello.token.as_str());
-            Ok((member, group_id, link, hello.resume_from, text))
+            Ok((caller, group_id, hello.resume_from, text))
         }
         None => Err(unauthorized("unknown token").await),
     }
@@ -178,7 +192,7 @@ async fn serve(
     app: &App,
     inbox: &mpsc::Sender<GroupMsg>,
     conn: u64,
-    member: &MemberId,
+    caller: &Caller,
     reader: &mut Reader,
     writer: &mut Writer,
     mut outbound: mpsc::Receiver<Outbound>,
@@ -266,6 +280,15 @@ async fn serve(
                 refusals = 0;
                 match parse_frame(text.as_str()) {
                     Ok(ClientFrame::Command(envelope)) => {
+                        let member = match caller {
+                            Caller::Member(member, _) => member,
+                            Caller::Display(_) => {
+                                if !display::answer(writer, envelope).await {
+                                    return End::Gone("write failed");
+                                }
+                                continue;
+                            }
+                        };
                         let command = GroupMsg::Command { conn, member: member.clone(), envelope: Box::new(envelope), received: Instant::now() };
                         if inbox.send(command).await.is_err() {
                             return End::Close(close::GOING_AWAY, "group stopped".into(), "group stopped");

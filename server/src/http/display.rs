@@ -1,0 +1,62 @@
+//! The room display's link: shown by the convener or the open meeting's
+//! facilitator, retired by either. The display's token is kept by the
+//! group's engine as a hash (so in whichever store keeps the group), and
+//! carries the group's id so a display's `hello` finds its group.
+
+use super::guests::convener_or_facilitator;
+use super::{app_url, ApiError, ApiResult};
+use crate::app::{new_token, token_hash, App};
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use rondo_protocol::api::NewDisplay;
+use rondo_protocol::engine::{Admin, DisplayState};
+use rondo_protocol::reply::Rejection;
+use serde_json::json;
+use std::sync::Arc;
+
+/// `POST /api/groups/{id}/display`: a new display link; the last one stops
+/// working and its screens close with 4401.
+pub(super) async fn show(
+    State(app): State<Arc<App>>,
+    Path(group_id): Path<String>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<serde_json::Value>> {
+    let group_id = convener_or_facilitator(&app, &headers, &group_id).await?;
+    // The body is optional: none asks for a display without titles.
+    let request: NewDisplay = if body.iter().all(u8::is_ascii_whitespace) {
+        NewDisplay::default()
+    } else {
+        rondo_protocol::command::from_json(&body)
+            .map_err(|e| ApiError::from(Rejection::bad_request(e)))?
+    };
+    let token = format!("{}.{group_id}", new_token());
+    let display = DisplayState {
+        token_hash: hex::encode(token_hash(&token)),
+        show_titles: request.show_titles,
+    };
+    super::convener::admin(
+        &app,
+        &group_id,
+        Admin::SetDisplay {
+            display: Some(display),
+        },
+    )
+    .await?;
+    Ok(Json(json!({
+        "link": format!("{}#d={token}", app_url(&headers)),
+        "show_titles": request.show_titles,
+    })))
+}
+
+/// `DELETE /api/groups/{id}/display`: retires the display.
+pub(super) async fn retire(
+    State(app): State<Arc<App>>,
+    Path(group_id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    let group_id = convener_or_facilitator(&app, &headers, &group_id).await?;
+    super::convener::admin(&app, &group_id, Admin::SetDisplay { display: None }).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

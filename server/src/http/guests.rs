@@ -1,0 +1,70 @@
+//! A guest for one meeting: invited by the convener, or by the facilitator
+//! of the open meeting. Who may invite a guest may also show the meeting on
+//! a room display (`display.rs`), so the check lives here for both.
+
+use super::convener::admin_with_link;
+use super::{ask, bearer, group, group_id, link, unauthorized, ApiError, ApiResult, JsonBody};
+use crate::app::App;
+use crate::app::{new_token, token_hash};
+use crate::group::GroupMsg;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rondo_protocol::api::NewMember;
+use rondo_protocol::engine::Admin;
+use rondo_protocol::ids::{GroupId, MemberId};
+use rondo_protocol::reply::Rejection;
+use serde_json::json;
+use std::sync::Arc;
+
+/// The group a path names, where the bearer token is its convener's or that
+/// of the open meeting's facilitator.
+pub(super) async fn convener_or_facilitator(
+    app: &App,
+    headers: &HeaderMap,
+    raw_group_id: &str,
+) -> ApiResult<GroupId> {
+    let group_id = group_id(raw_group_id)?;
+    let owner = app
+        .authenticate(bearer(headers).ok_or_else(unauthorized)?)
+        .await
+        .ok_or_else(unauthorized)?;
+    let forbidden = || {
+        ApiError::from(Rejection::forbidden(
+            "only the convener, or the facilitator of the open meeting, may do this",
+        ))
+    };
+    if owner.group_id != group_id {
+        return Err(forbidden());
+    }
+    let Some(member) = owner.member_id else {
+        return Ok(group_id);
+    };
+    let handle = group(app, &group_id).await?;
+    let view = ask(&handle, |reply| GroupMsg::Overview { reply }).await?;
+    if view.facilitator.as_ref() != Some(&member) {
+        return Err(forbidden());
+    }
+    Ok(group_id)
+}
+
+/// `POST /api/groups/{id}/guests`: `{name}` → the guest's id, token and link.
+pub(super) async fn invite(
+    State(app): State<Arc<App>>,
+    Path(group_id): Path<String>,
+    headers: HeaderMap,
+    JsonBody(request): JsonBody<NewMember>,
+) -> ApiResult<Response> {
+    let group_id = convener_or_facilitator(&app, &headers, &group_id).await?;
+    let guest = MemberId::new(uuid::Uuid::new_v4().simple().to_string()).expect("short");
+    let add = Admin::AddGuest {
+        member_id: guest.clone(),
+        name: request.name,
+    };
+    // The guest and their link are one write, as for a member.
+    let token = new_token();
+    admin_with_link(&app, &group_id, add, Some(token_hash(&token))).await?;
+    let body = json!({"member_id": guest, "token": token, "link": link(&headers, &token)});
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
