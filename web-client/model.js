@@ -95,16 +95,13 @@ const reducers = {
       meeting_id: m.meeting.meeting_id, opened_at: m.meeting.opened_at, ended_at: e.at, facilitator: m.meeting.facilitator,
       started_at: e.started_at, attendance: e.attendance || [], countersigned: null,
     });
-    // The role rotates: the next meeting's facilitator follows this one's.
-    const rotation = m.group.rotation;
-    m.group.next_facilitator = rotation[(rotation.indexOf(m.meeting.facilitator) + 1) % rotation.length];
+    // Who facilitates next is the server's to say (guests never do).
+    if (e.next_facilitator) m.group.next_facilitator = e.next_facilitator;
     m.meeting = null;
   },
   'facilitator.changed': (m, e) => { if (m.meeting) m.meeting.facilitator = e.facilitator; },
-  'case.proposed': (m, e) => {
-    const at = e.case.urgent ? m.queue.findIndex((c) => c.status === 'queued' && !c.urgent) : -1;
-    if (at < 0) m.queue.push(e.case); else m.queue.splice(at, 0, e.case);
-  },
+  // The server says where the case stands (urgent ones go first).
+  'case.proposed': (m, e) => { m.queue.splice(e.position, 0, e.case); },
   'case.withdrawn': (m, e) => { m.queue = m.queue.filter((c) => c.case_id !== e.case_id); },
   // Briefs: edited cases, a brief shared with the group, and the
   // presenter's own unshared draft.

@@ -5,7 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 use rondo_protocol::command::{parse_frame, ClientFrame};
 use rondo_protocol::engine::state::GroupConfig;
-use rondo_protocol::engine::{Engine, Input};
+use rondo_protocol::engine::{Engine, Input, Reach};
 use rondo_protocol::event::Event;
 use rondo_protocol::ids::{GroupId, MemberId};
 use rondo_protocol::template::PhaseKind;
@@ -86,13 +86,15 @@ fuzz_target!(|data: &[u8]| {
                 Input::Command { member: who, envelope }
             }
         };
-        // Who may see confidential events as this input comes (rule 11).
-        let gated: Vec<MemberId> = (0..MEMBERS).map(member).filter(|m| !engine.has_accepted(m)).collect();
         let output = engine.handle(now, input);
+        // Who may see confidential events as they leave (rules 11 and 14):
+        // the one rule, against the group as it is after the input.
+        let gated: Vec<MemberId> = (0..MEMBERS).map(member).filter(|m| !engine.has_accepted(m)).collect();
         for addressed in &output.events {
-            if !addressed.event.event.is_public() {
+            let reach = Reach { audience: &addressed.audience, public: addressed.event.event.is_public() };
+            if !reach.public {
                 for m in &gated {
-                    assert!(!addressed.audience.includes(m), "{} went to {m}, who had not accepted", addressed.event.event.kind());
+                    assert!(!engine.may_receive(m, reach), "{} went to {m}, who had not accepted", addressed.event.event.kind());
                 }
             }
             if let Event::NoteSaved { note } = &addressed.event.event {

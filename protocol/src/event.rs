@@ -116,6 +116,10 @@ pub enum Event {
         started_at: Option<Millis>,
         #[serde(default)]
         ended_at: Millis,
+        /// Who facilitates the next meeting by rotation, as the engine
+        /// decides it: clients show it rather than work it out.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        next_facilitator: Option<MemberId>,
     },
     #[serde(rename = "facilitator.changed")]
     FacilitatorChanged {
@@ -123,7 +127,13 @@ pub enum Event {
         reason: FacilitatorReason,
     },
     #[serde(rename = "case.proposed")]
-    CaseProposed { case: CaseView },
+    CaseProposed {
+        case: CaseView,
+        /// Where in the queue the case now stands (an urgent one goes after
+        /// the other urgent ones): clients insert it there.
+        #[serde(default)]
+        position: usize,
+    },
     #[serde(rename = "case.withdrawn")]
     CaseWithdrawn { case_id: CaseId },
     #[serde(rename = "queue.reordered")]

@@ -221,6 +221,17 @@ fn a_guest_takes_part_in_one_meeting_and_leaves_with_its_end() {
         "the guest left with the meeting"
     );
     assert_eq!(sim.received("Bo", "member.removed").len(), 1);
+    // The attendance names the guest as the guest they were.
+    let ended = sim.received("Bo", "meeting.ended");
+    let ended = serde_json::to_value(ended.last().unwrap()).unwrap();
+    let gia = ended["attendance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["member"] == "gia")
+        .cloned()
+        .expect("the guest in the attendance");
+    assert_eq!(gia["role"], "guest", "{ended}");
     sim.check_invariants();
 }
 

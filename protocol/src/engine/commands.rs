@@ -209,11 +209,13 @@ impl Engine {
         let Some(meeting) = self.meeting.take() else {
             return Err(Rejection::invalid_state("no meeting is open"));
         };
+        let next_facilitator = Some(self.next_in_rotation(Some(&meeting.facilitator)));
         self.out.emit(Event::MeetingEnded {
             speaking_ms: meeting.speaking_ms.clone(),
             attendance: attendance.clone(),
             started_at: meeting.started_at,
             ended_at: now,
+            next_facilitator,
         });
         self.keep_attendance(&meeting, attendance, now);
         self.out.meeting_id = None;

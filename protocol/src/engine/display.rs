@@ -195,7 +195,7 @@ pub fn display_frame(event: &EventEnvelope, show_titles: bool) -> Option<String>
         Event::MeetingOpened { meeting } => Event::MeetingOpened {
             meeting: Box::new(for_display_meeting((**meeting).clone())),
         },
-        Event::CaseProposed { case }
+        Event::CaseProposed { case, .. }
         | Event::CaseEdited { case }
         | Event::CaseContinued { case } => {
             return case_frame(event, case, show_titles);

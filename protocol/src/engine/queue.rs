@@ -38,7 +38,7 @@ impl Queue {
             self.cases.len()
         };
         self.cases.insert(position, case.clone());
-        out.emit(Event::CaseProposed { case });
+        out.emit(Event::CaseProposed { case, position });
         Ok(())
     }
 

@@ -158,7 +158,11 @@ impl Engine {
             .map(|(member, presence)| Attendance {
                 member: member.clone(),
                 present_s: presence.total_ms(now) / 1000,
-                role: if member == &meeting.facilitator {
+                // A guest is never facilitator, and shows as the guest they
+                // were even when they presented.
+                role: if self.is_guest(member) {
+                    Role::Guest
+                } else if member == &meeting.facilitator {
                     Role::Facilitator
                 } else if presenters.contains(&member) {
                     Role::Presenter

@@ -46,8 +46,12 @@ impl LogSource {
     /// The facts of `member`'s log: a current member who accepted the
     /// agreement in force, or a refusal.
     pub fn of(engine: &Engine, member: &MemberId, now: Millis) -> Result<LogSource, Rejection> {
-        // The one rule: a current member who accepted the agreement in force.
+        // The one rule: a current member who accepted the agreement in force;
+        // a guest, there for one meeting, keeps no log.
         engine.may_read(member)?;
+        if engine.is_guest(member) {
+            return Err(Rejection::forbidden("a guest keeps no log"));
+        }
         let group = engine.group_view(now);
         let zone = group
             .schedule
