@@ -8,8 +8,8 @@
 #   bench/run.sh sweep TARGET RATES...  # the same load at several rates, for one target
 #   bench/run.sh quiet             # 2 400 groups x 8, one action per member every 10 s
 #   bench/run.sh restart           # start-up after a SIGKILL with ~1 000 000 events logged
-#   bench/run.sh ladder [REPS [RATES...]]  # 1 000 groups x 8 at 0.5-3 actions/s per member: the bare
-#                                  # Rust relay, a Node ws relay and rondo, side by side
+#   bench/run.sh ladder [REPS [RATES...]]  # 1 000 groups x 8 at 0.5-4 actions/s per member: the bare
+#                                  # Rust relay, a Node ws relay, a Bun relay and rondo, side by side
 #   bench/run.sh failover [KILLS]  # kill -9 of a group's owner to the first ack from the new one
 #   bench/run.sh cluster [RATE]    # 1 000 groups x 8 on three nodes on PostgreSQL, then one on SQLite
 #
@@ -48,6 +48,59 @@ stop() { # stop PID: SIGTERM, then wait until it has exited (a server started
   while kill -0 "$1" 2>/dev/null; do sleep 0.1; done
 }
 
+cpu_ticks() { # cpu_ticks PID: sets TICKS to the process's utime + stime (all its
+  # threads), in clock ticks, from /proc as the load generator reads the server's
+  local stat rest
+  read -r stat <"/proc/$1/stat" || { TICKS=; return; }
+  rest=${stat##*) }  # the command name may hold spaces; the fields after it do not
+  read -r -a stat <<<"$rest"
+  TICKS=$((stat[11] + stat[12]))
+}
+
+loadgen_cpu() { # loadgen_cpu PID JSON: passes the load generator's output through
+  # (its own progress lines to stderr, as before) and adds to each step its own
+  # CPU share of core 1 over that step, so that a saturated generator is not read
+  # as a slow server. Its steps start when it says it has connected and end at
+  # each t= line; it lingers 2 s after the last one, so /proc is still there.
+  local pid=$1 json=$2 line before= since now pcts=() hz
+  hz=$(getconf CLK_TCK)
+  while IFS= read -r line; do
+    case $line in
+      "connected in"*)
+        cpu_ticks "$pid"; before=$TICKS; since=$EPOCHREALTIME; printf '%s\n' "$line" >&2 ;;
+      t=*)
+        cpu_ticks "$pid"; now=$EPOCHREALTIME
+        if [ -n "$before" ] && [ -n "$TICKS" ]; then
+          pcts+=("$(python3 -c "print(round(($TICKS - $before) / $hz / ($now - $since) * 100, 1))")")
+          line+=" loadgen=${pcts[-1]}%"
+        else
+          pcts+=(null)
+        fi
+        before=$TICKS; since=$now
+        printf '%s\n' "$line" ;;
+      created*|"connected "*) printf '%s\n' "$line" >&2 ;;
+      *) printf '%s\n' "$line" ;;
+    esac
+  done
+  [ -f "$json" ] || return 0
+  python3 - "$json" "${pcts[@]}" <<'PY'
+import json, sys
+path, pcts = sys.argv[1], [None if p == "null" else float(p) for p in sys.argv[2:]]
+result = json.load(open(path))
+steps = result.get("steps", [])
+for step, pct in zip(steps, pcts):
+    step["loadgen_cpu_pct"] = pct
+# The whole run's share: the steps' shares weighted by their lengths (t_s is cumulative).
+ends = [s.get("t_s", 0) for s in steps]
+weighted = [(s["loadgen_cpu_pct"], end - start) for s, start, end in zip(steps, [0] + ends[:-1], ends)
+            if s.get("loadgen_cpu_pct") is not None]
+total = sum(length for _, length in weighted)
+result["loadgen_cpu_pct"] = round(sum(p * length for p, length in weighted) / total, 1) if total else None
+json.dump(result, open(path, "w"), indent=2)
+print(f"  loadgen cpu {result['loadgen_cpu_pct']}% of core 1 (steps: {', '.join(str(p) for p in pcts)})")
+PY
+}
+
 wait_port() { for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return; sleep 0.1; done; }
 
 run() { # run TARGET GROUPS RATE DURATION NAME [extra loadgen args]
@@ -60,12 +113,22 @@ run() { # run TARGET GROUPS RATE DURATION NAME [extra loadgen args]
   elif [ "$target" = node ]; then
     "${SERVER_CORE[@]}" node bench/node-relay/relay.mjs 127.0.0.1 "$port" >"$dir/out" 2>&1 & pid=$!
     set -- --relay "$@"
+  elif [ "$target" = bun ]; then
+    # The binary itself (not a wrapper), so the pid is the server's.
+    "${SERVER_CORE[@]}" bench/bun-relay/node_modules/.bin/bun bench/bun-relay/relay.mjs 127.0.0.1 "$port" >"$dir/out" 2>&1 & pid=$!
+    set -- --relay "$@"
   else
     pid=$(serve "$dir" $port)
   fi
   wait_port $port
+  # Through a fifo, so that the load generator's pid is known to the reader.
+  local lg
+  mkfifo "$dir/loadgen"
+  rm -f "$OUT/$name.json"
   "${LOAD_CORE[@]}" "$BIN/rondo-loadgen" --addr "127.0.0.1:$port" --groups "$groups" --rate "$rate" --duration-s "$duration" \
-    --step-s "$STEP_S" --source-addrs 4 --pid "$pid" --json "$OUT/$name.json" "$@" | tail -3
+    --step-s "$STEP_S" --source-addrs 4 --pid "$pid" --json "$OUT/$name.json" "$@" >"$dir/loadgen" 2>&1 & lg=$!
+  loadgen_cpu "$lg" "$OUT/$name.json" <"$dir/loadgen" | tail -4
+  wait "$lg"
   stop "$pid"
   rm -rf "$dir"
 }
@@ -83,15 +146,17 @@ case "${1:-}" in
   quiet) run rondo 2400 0.1 60 quiet --connect-rate 3000 ;;
   ladder)
     (cd bench/node-relay && npm ci --silent --no-audit --no-fund)
+    (cd bench/bun-relay && npm ci --silent --no-audit --no-fund)
     reps=${2:-2}
     # Rates to run (default: the whole ladder); more repetitions of a few
     # rates replace and add to those files, and the table takes every file.
     rates=("${@:3}")
-    [ ${#rates[@]} -gt 0 ] || rates=(0.5 1 1.5 2 2.5 3)
+    # Up to 4 actions/s per member: the relays' capacity lies between 2.5 and 4.
+    [ ${#rates[@]} -gt 0 ] || rates=(0.5 1 1.5 2 2.5 3 3.5 4)
     export STEP_S=8
     for rate in "${rates[@]}"; do
       for rep in $(seq "$reps"); do
-        for target in relay node rondo; do run "$target" 1000 "$rate" 16 "ladder-$target-$rate-$rep"; done
+        for target in relay node bun rondo; do run "$target" 1000 "$rate" 16 "ladder-$target-$rate-$rep"; done
       done
     done
     python3 bench/ladder.py "$OUT" ;;
