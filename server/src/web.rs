@@ -137,3 +137,28 @@ pub fn router() -> Router<Arc<App>> {
         )
     })
 }
+
+#[cfg(test)]
+mod shell_tests {
+    use super::FILES;
+
+    /// The offline shell is the whole page: a module the service worker
+    /// does not keep would fail the page's imports once offline.
+    #[test]
+    fn the_service_worker_keeps_every_file_of_the_page() {
+        let worker = FILES
+            .iter()
+            .find(|(path, _)| *path == "sw.js")
+            .expect("the service worker")
+            .1;
+        for (path, _) in FILES {
+            let needed = [".js", ".css", ".ftl"].iter().any(|e| path.ends_with(e));
+            if needed && *path != "sw.js" {
+                assert!(
+                    worker.contains(&format!("'/{path}'")),
+                    "sw.js does not keep {path}"
+                );
+            }
+        }
+    }
+}
