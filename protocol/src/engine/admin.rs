@@ -123,6 +123,17 @@ impl Engine {
                 "a group has at most {MEMBERS_MAX} members"
             )));
         }
+        self.admit(member_id, name, false)
+    }
+
+    /// Takes a member (or a guest) in: `member.added`. Their name must tell
+    /// them apart from everyone else's, and their id be new.
+    pub(super) fn admit(
+        &mut self,
+        member_id: MemberId,
+        name: Name,
+        guest: bool,
+    ) -> Result<(), Rejection> {
         if name.is_blank() {
             return Err(Rejection::bad_request("name must not be empty"));
         }
@@ -146,7 +157,7 @@ impl Engine {
             present: false,
             absent_since: None,
             view_since: self.out.seq + 1,
-            guest: false,
+            guest,
         });
         self.out.emit(Event::MemberAdded {
             member: MemberView {
@@ -156,7 +167,7 @@ impl Engine {
                 agreement_accepted: false,
                 agreement_version: None,
                 accepted_at: None,
-                guest: false,
+                guest,
             },
         });
         Ok(())

@@ -5,13 +5,12 @@
 //! meeting is open — and leaves the group when that meeting ends, so their
 //! link stops working with it.
 
-use super::state::Member;
 use super::{Engine, Output};
 use crate::event::{Addressed, Audience, Event};
 use crate::ids::MemberId;
 use crate::reply::Rejection;
 use crate::text::Name;
-use crate::view::{MemberView, Welcome};
+use crate::view::Welcome;
 
 /// Most guests a group has at once; they do not count among its members.
 pub const GUESTS_MAX: usize = 2;
@@ -128,43 +127,7 @@ impl Engine {
                 "a group has at most {GUESTS_MAX} guests at once"
             )));
         }
-        if name.is_blank() {
-            return Err(Rejection::bad_request("name must not be empty"));
-        }
-        if self
-            .members
-            .iter()
-            .any(|m| super::same_name(&m.name, &name))
-        {
-            return Err(Rejection::bad_request(
-                "name is another member's name too; tell them apart",
-            ));
-        }
-        if self.is_member(&member_id) {
-            return Err(Rejection::conflict("that member id is taken"));
-        }
-        self.members.push(Member {
-            id: member_id.clone(),
-            name: name.clone(),
-            accepted_version: None,
-            accepted_at: None,
-            present: false,
-            absent_since: None,
-            view_since: self.out.seq + 1,
-            guest: true,
-        });
-        self.out.emit(Event::MemberAdded {
-            member: MemberView {
-                member_id,
-                name,
-                present: false,
-                agreement_accepted: false,
-                agreement_version: None,
-                accepted_at: None,
-                guest: true,
-            },
-        });
-        Ok(())
+        self.admit(member_id, name, true)
     }
 
     /// At a meeting's end its guests leave the group.
