@@ -133,7 +133,7 @@ pub(super) async fn admin(app: &App, group_id: &GroupId, admin: Admin) -> ApiRes
 }
 
 /// A change committed with a new member's link (the hash of its token).
-pub(super) async fn admin_with_link(
+async fn admin_with_link(
     app: &App,
     group_id: &GroupId,
     admin: Admin,
@@ -156,16 +156,27 @@ pub(super) async fn add_member(
     JsonBody(request): JsonBody<NewMember>,
 ) -> ApiResult<Response> {
     let group_id = convener(&app, &headers, &group_id).await?;
+    let name = request.name;
+    admit(&app, &headers, &group_id, |member_id| Admin::AddMember {
+        member_id,
+        name,
+    })
+    .await
+}
+
+/// Takes someone new into the group (`add` makes the change from their new
+/// id) and answers with their id, token and link. The person and their link
+/// are one write: nobody is ever in the group without a working link.
+pub(super) async fn admit(
+    app: &App,
+    headers: &HeaderMap,
+    group_id: &GroupId,
+    add: impl FnOnce(MemberId) -> Admin,
+) -> ApiResult<Response> {
     let member = MemberId::new(uuid::Uuid::new_v4().simple().to_string()).expect("short");
-    let add = Admin::AddMember {
-        member_id: member.clone(),
-        name: request.name,
-    };
-    // The member and their link are one write: a member never exists
-    // without a working link.
     let token = new_token();
-    admin_with_link(&app, &group_id, add, Some(token_hash(&token))).await?;
-    let body = json!({"member_id": member, "token": token, "link": link(&headers, &token)});
+    admin_with_link(app, group_id, add(member.clone()), Some(token_hash(&token))).await?;
+    let body = json!({"member_id": member, "token": token, "link": link(headers, &token)});
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 

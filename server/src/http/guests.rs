@@ -2,20 +2,17 @@
 //! of the open meeting. Who may invite a guest may also show the meeting on
 //! a room display (`display.rs`), so the check lives here for both.
 
-use super::convener::admin_with_link;
-use super::{ask, bearer, group, group_id, link, unauthorized, ApiError, ApiResult, JsonBody};
+use super::convener::admit;
+use super::{ask, bearer, group, group_id, unauthorized, ApiError, ApiResult, JsonBody};
 use crate::app::App;
-use crate::app::{new_token, token_hash};
 use crate::group::GroupMsg;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::http::HeaderMap;
+use axum::response::Response;
 use rondo_protocol::api::NewMember;
 use rondo_protocol::engine::Admin;
-use rondo_protocol::ids::{GroupId, MemberId};
+use rondo_protocol::ids::GroupId;
 use rondo_protocol::reply::Rejection;
-use serde_json::json;
 use std::sync::Arc;
 
 /// The group a path names, where the bearer token is its convener's or that
@@ -57,14 +54,10 @@ pub(super) async fn invite(
     JsonBody(request): JsonBody<NewMember>,
 ) -> ApiResult<Response> {
     let group_id = convener_or_facilitator(&app, &headers, &group_id).await?;
-    let guest = MemberId::new(uuid::Uuid::new_v4().simple().to_string()).expect("short");
-    let add = Admin::AddGuest {
-        member_id: guest.clone(),
-        name: request.name,
-    };
-    // The guest and their link are one write, as for a member.
-    let token = new_token();
-    admin_with_link(&app, &group_id, add, Some(token_hash(&token))).await?;
-    let body = json!({"member_id": guest, "token": token, "link": link(&headers, &token)});
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+    let name = request.name;
+    admit(&app, &headers, &group_id, |member_id| Admin::AddGuest {
+        member_id,
+        name,
+    })
+    .await
 }
