@@ -655,3 +655,33 @@ async fn pipe(
         }
     }
 }
+
+/// Runs a Python script with `args`, `input` on its standard input, and reads
+/// the JSON it prints: how the tests ask independent parsers (icalendar and
+/// others from PyPI, which `tests/run` installs) what they make of a file.
+/// `what` says what the script checks, for the failure's message.
+pub fn python_json(script: &str, args: &[&str], input: &str, what: &str) -> Value {
+    use std::io::Write;
+    let mut child = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3");
+    child
+        .stdin
+        .take()
+        .expect("a pipe")
+        .write_all(input.as_bytes())
+        .expect("the script reads its input");
+    let output = child.wait_with_output().expect("python3 ends");
+    assert!(
+        output.status.success(),
+        "{what}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("the script prints JSON")
+}

@@ -4,9 +4,7 @@
 
 use rondo_tests::{create_group, http, Member, Server};
 use serde_json::{json, Value};
-use std::io::Write;
 use std::net::SocketAddr;
-use std::process::{Command, Stdio};
 
 const BRIEF_CANARY: &str = "BRIEF-CANARY-night-shift";
 const NOTE_CANARY: &str = "NOTE-CANARY-private";
@@ -274,26 +272,7 @@ for e in calendar.walk("VEVENT"):
                    "alarms": alarms})
 print(json.dumps(events))
 "#;
-    let mut child = Command::new("python3")
-        .args(["-c", script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(ics.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "Python's icalendar read the feed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
+    rondo_tests::python_json(script, &[], ics, "Python's icalendar read the feed")
 }
 
 async fn feed(addr: SocketAddr, token: &str) -> String {

@@ -7,9 +7,7 @@
 use rondo_protocol::command::Date;
 use rondo_tests::{create_group, http, Member, Server};
 use serde_json::{json, Value};
-use std::io::Write;
 use std::net::SocketAddr;
-use std::process::{Command, Stdio};
 
 struct Convener<'a> {
     addr: SocketAddr,
@@ -360,26 +358,12 @@ for e in recurring_ical_events.of(calendar, skip_bad_series=False).between(start
 zones = [str(c.get("TZID")) for c in calendar.walk("VTIMEZONE")]
 print(json.dumps({"events": events, "zones": zones, "refresh": calendar["REFRESH-INTERVAL"].to_ical().decode()}))
 "#;
-    let mut child = Command::new("python3")
-        .args(["-c", script, from, to])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(ics.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "Python's ical and icalendar (tests/run installs them) read the calendar: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
+    rondo_tests::python_json(
+        script,
+        &[from, to],
+        ics,
+        "Python's ical and icalendar (tests/run installs them) read the calendar",
+    )
 }
 
 #[tokio::test]
