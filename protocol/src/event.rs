@@ -85,6 +85,20 @@ pub enum Event {
     /// The group's language changed.
     #[serde(rename = "group.updated")]
     GroupUpdated { language: Language },
+    /// How many months the group keeps what its meetings said (`null`: all).
+    #[serde(rename = "retention.updated")]
+    RetentionUpdated { retention_months: Option<u16> },
+    /// What meetings that ended before `before` said has been deleted: their
+    /// record, notes, cases and reflections; their attendance is kept.
+    #[serde(rename = "content.expired")]
+    ContentExpired {
+        before: Millis,
+        meetings: Vec<MeetingId>,
+    },
+    /// A removed member was erased: they are "former member" from now on,
+    /// and their notes and reflections are deleted.
+    #[serde(rename = "member.erased")]
+    MemberErased { member: MemberId },
     #[serde(rename = "schedule.updated")]
     ScheduleUpdated {
         schedule: Option<Schedule>,
@@ -270,6 +284,13 @@ impl Event {
         Event::is_public_kind(self.kind())
     }
 
+    /// Whether events of this wire `type` end what may be replayed: the
+    /// events before them may quote what they deleted, so a resume from
+    /// before one is answered with a fresh welcome.
+    pub fn starts_afresh_kind(kind: &str) -> bool {
+        matches!(kind, "content.expired" | "member.erased")
+    }
+
     /// Whether events of this wire `type` are public, for events read back
     /// as stored JSON.
     pub fn is_public_kind(kind: &str) -> bool {
@@ -283,6 +304,9 @@ impl Event {
             Event::AgreementAccepted { .. } => "agreement.accepted",
             Event::AgreementUpdated { .. } => "agreement.updated",
             Event::GroupUpdated { .. } => "group.updated",
+            Event::RetentionUpdated { .. } => "retention.updated",
+            Event::ContentExpired { .. } => "content.expired",
+            Event::MemberErased { .. } => "member.erased",
             Event::ScheduleUpdated { .. } => "schedule.updated",
             Event::MemberAdded { .. } => "member.added",
             Event::MemberRemoved { .. } => "member.removed",

@@ -13,6 +13,7 @@ pub mod group;
 pub mod i18n;
 pub mod ids;
 pub mod reply;
+pub mod retention;
 pub mod schedule;
 #[cfg(feature = "schema")]
 pub mod schema;

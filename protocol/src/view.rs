@@ -132,6 +132,8 @@ pub struct ConvenerView {
     pub group_id: GroupId,
     pub name: Name,
     pub language: Language,
+    /// Months what meetings said is kept; `null`: all of it.
+    pub retention_months: Option<u16>,
     pub members: Vec<MemberView>,
     pub agreement: AgreementView,
     /// Every version published, oldest first.

@@ -21,6 +21,11 @@ pub enum Admin {
     RemoveMember {
         member: MemberId,
     },
+    /// Erases a removed member: their notes and reflections are deleted and
+    /// they are named "former member" from then on (`retention.rs`).
+    EraseMember {
+        member: MemberId,
+    },
     /// A guest for the open (or next) meeting.
     AddGuest {
         member_id: MemberId,
@@ -48,6 +53,10 @@ pub enum Admin {
     SetLanguage {
         language: Language,
     },
+    /// Months to keep what meetings said (`None`: keep it all).
+    SetRetention {
+        months: Option<u16>,
+    },
     /// A new schedule (or none), with its next meetings as the server
     /// expanded them when the change was made.
     SetSchedule {
@@ -61,6 +70,7 @@ impl Engine {
         match admin {
             Admin::AddMember { member_id, name } => self.add_member(member_id, name),
             Admin::RemoveMember { member } => self.remove_member(&member),
+            Admin::EraseMember { member } => self.erase_member(member),
             Admin::AddGuest { member_id, name } => self.add_guest(member_id, name),
             Admin::SetDisplay { display } => {
                 self.set_display(display);
@@ -97,6 +107,7 @@ impl Engine {
                 }
                 Ok(())
             }
+            Admin::SetRetention { months } => self.set_retention(months),
             Admin::SetSchedule {
                 mut schedule,
                 next_meetings,

@@ -204,6 +204,9 @@ pub fn display_frame(event: &EventEnvelope, show_titles: bool) -> Option<String>
         | Event::MemberRemoved { .. }
         | Event::MemberPresence { .. }
         | Event::GroupUpdated { .. }
+        | Event::RetentionUpdated { .. }
+        | Event::ContentExpired { .. }
+        | Event::MemberErased { .. }
         | Event::MeetingStarted { .. }
         | Event::MeetingPaused { .. }
         | Event::MeetingResumed { .. }

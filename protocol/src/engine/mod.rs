@@ -19,6 +19,7 @@ mod notes;
 mod queue;
 mod record;
 mod replies;
+mod retention;
 mod run;
 mod snapshot;
 pub mod state;
@@ -45,7 +46,7 @@ use record::Record;
 use replies::RecentAnswers;
 use serde::{Deserialize, Serialize};
 use state::{GroupConfig, Meeting, Member};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Something that happens to a group.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,6 +120,17 @@ pub struct Engine {
     /// The language of the group's exports and calendar texts.
     #[serde(default)]
     pub(crate) language: crate::schedule::Language,
+    /// Months the group keeps what its meetings said; `None`: all of it.
+    #[serde(default)]
+    pub(crate) retention_months: Option<u16>,
+    /// The first month whose meetings' content is still kept: earlier ones
+    /// have expired (`retention.rs`).
+    #[serde(default)]
+    pub(crate) kept_from: u32,
+    /// Removed members who were erased: named "former member", their
+    /// notes and reflections deleted. At most one per member ever added.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub(crate) erased: BTreeSet<MemberId>,
     /// When the group meets, if it has said so.
     #[serde(default)]
     pub(crate) schedule: Option<crate::schedule::Schedule>,
@@ -214,6 +226,9 @@ impl Engine {
             agreements: VecDeque::new(),
             acceptances: VecDeque::new(),
             language: config.language,
+            retention_months: None,
+            kept_from: 0,
+            erased: BTreeSet::new(),
             schedule: None,
             settings: config.settings,
             ids_issued: 0,

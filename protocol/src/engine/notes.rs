@@ -40,6 +40,13 @@ impl Notes {
         &self.notes
     }
 
+    /// Deletes the notes a member wrote and those written to them as
+    /// presenter (erasure of a former member).
+    pub(crate) fn erase(&mut self, member: &MemberId) {
+        self.notes
+            .retain(|n| &n.author != member && n.presenter.as_ref() != Some(member));
+    }
+
     /// The notes a member may read: their own, and those written to them as presenter.
     pub fn visible_to<'a>(&'a self, member: &'a MemberId) -> impl Iterator<Item = Note> + 'a {
         self.notes

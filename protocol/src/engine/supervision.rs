@@ -296,6 +296,12 @@ impl Engine {
             )));
         }
         let now = self.out.now;
+        let ended_at = self.ended(meeting_id)?.ended_at;
+        if self.expired(ended_at) {
+            return Err(Rejection::invalid_state(
+                "that meeting is past the group's retention: nothing more is kept of it",
+            ));
+        }
         let meeting = self.ended(meeting_id)?;
         if meeting.attendance_of(member).is_none() {
             return Err(Rejection::forbidden(

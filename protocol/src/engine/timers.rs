@@ -24,7 +24,8 @@ enum Timer {
 impl Engine {
     /// When the engine wants to be woken next, if ever.
     pub fn next_deadline(&self) -> Option<Millis> {
-        self.due_timer().map(|(at, _)| at)
+        let timer = self.due_timer().map(|(at, _)| at);
+        timer.into_iter().chain(self.next_expiry()).min()
     }
 
     /// Fires every deadline due by now, earliest first.
@@ -32,9 +33,10 @@ impl Engine {
         for _ in 0..FIRINGS_PER_INPUT_MAX {
             match self.due_timer() {
                 Some((at, timer)) if at <= self.out.now => self.fire(timer),
-                _ => return,
+                _ => break,
             }
         }
+        self.expire_due();
     }
 
     fn due_timer(&self) -> Option<(Millis, Timer)> {

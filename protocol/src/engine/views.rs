@@ -67,6 +67,7 @@ impl Engine {
             group_id: group.group_id,
             name: group.name,
             language: group.language,
+            retention_months: self.retention_months,
             members: group.members,
             agreement: group.agreement,
             agreements: self.agreement_history(),
@@ -259,11 +260,7 @@ impl Engine {
             opened_at: meeting.opened_at,
             ended_at: meeting.ended_at,
             facilitator: self.display_name(meeting.facilitator),
-            members: self
-                .members
-                .iter()
-                .map(|m| (m.id.clone(), m.name.clone()))
-                .collect(),
+            members: self.export_names(),
             cases: meeting.presented.to_vec(),
             items: meeting.record.to_vec(),
             speaking_ms: meeting.speaking_ms.clone(),
@@ -287,19 +284,16 @@ impl Engine {
             opened_at: meeting.opened_at,
             member: self.display_name(member),
             notes: meeting.notes.visible_to(member).collect(),
-            members: self
-                .members
-                .iter()
-                .map(|m| (m.id.clone(), m.name.clone()))
-                .collect(),
+            members: self.export_names(),
             cases: meeting.presented.to_vec(),
         })
     }
 
-    /// A member's name, or their id once they have left the group.
+    /// A member's name; once they have left the group, their id (or
+    /// "former member", once erased).
     fn display_name(&self, member: &MemberId) -> String {
         self.member(member)
-            .map_or_else(|| member.to_string(), |m| m.name.to_string())
+            .map_or_else(|| self.former_name(member), |m| m.name.to_string())
     }
 
     /// Every meeting id this group still holds, newest last.

@@ -14,7 +14,7 @@ mod replay;
 
 use crate::command::CommandEnvelope;
 use crate::engine::{Admin, Engine, Input, Output};
-use crate::event::Audience;
+use crate::event::{Audience, Event};
 use crate::ids::{MeetingId, MemberId};
 use crate::reply::{Rejection, Reply};
 use crate::schedule::{Occurrence, Schedule};
@@ -250,7 +250,8 @@ impl<F: Frame, T> GroupCore<F, T> {
                     audience: addressed.audience,
                     frame: F::from(json),
                 });
-                self.replay.push(sent.clone());
+                let afresh = Event::starts_afresh_kind(addressed.event.event.kind());
+                self.replay.push(sent.clone(), afresh);
                 sent
             })
             .collect();

@@ -22,6 +22,9 @@ impl<F: super::Frame> Replay<F> {
         let mut recent = VecDeque::with_capacity(events.len());
         let mut unreadable = 0;
         for stored in events {
+            if starts_afresh(&stored.json) {
+                recent.clear();
+            }
             let Some(sent) = Sent::from_record(stored) else {
                 unreadable += 1;
                 // Later events would replay past the hole: start after it.
@@ -33,7 +36,13 @@ impl<F: super::Frame> Replay<F> {
         (Replay { recent }, unreadable)
     }
 
-    pub fn push(&mut self, sent: Arc<Sent<F>>) {
+    /// Keeps an event; one that deleted expired content (`afresh`) drops
+    /// the events before it, which may quote that content: a resume from
+    /// before it is answered with a fresh welcome.
+    pub fn push(&mut self, sent: Arc<Sent<F>>, afresh: bool) {
+        if afresh {
+            self.recent.clear();
+        }
         self.recent.push_back(sent);
         if self.recent.len() > REPLAY_WINDOW {
             self.recent.pop_front();
@@ -60,20 +69,31 @@ impl<F: super::Frame> Replay<F> {
     }
 }
 
+/// A stored event's wire `type`.
+fn kind_of(json: &str) -> Option<&str> {
+    #[derive(serde::Deserialize)]
+    struct Kind<'a> {
+        #[serde(rename = "type", borrow)]
+        kind: &'a str,
+    }
+    serde_json::from_str::<Kind>(json).ok().map(|k| k.kind)
+}
+
+/// Whether a stored event is one after which earlier events may not be
+/// replayed ([`Event::starts_afresh_kind`]).
+fn starts_afresh(json: &str) -> bool {
+    kind_of(json).is_some_and(Event::starts_afresh_kind)
+}
+
 impl<F: super::Frame> Sent<F> {
     /// An event as stored: its audience (`None`: everyone) and its JSON,
     /// whose `type` says whether it is public.
     pub(super) fn from_record(stored: StoredEvent) -> Option<Sent<F>> {
-        #[derive(serde::Deserialize)]
-        struct Kind<'a> {
-            #[serde(rename = "type", borrow)]
-            kind: &'a str,
-        }
         let audience = match &stored.audience {
             None => Audience::Everyone,
             Some(json) => Audience::Only(serde_json::from_str(json).ok()?),
         };
-        let public = Event::is_public_kind(serde_json::from_str::<Kind>(&stored.json).ok()?.kind);
+        let public = Event::is_public_kind(kind_of(&stored.json)?);
         Some(Sent {
             seq: stored.seq,
             audience,
