@@ -71,6 +71,7 @@ export function startConsole(token) {
     $('group-name').textContent = `— ${view.name}`;
     $('console-title').textContent = t('console-title-group', { group: view.name });
     $('console-language').value = view.language;
+    $('console-retention').value = view.retention_months ?? '';
     renderMembers(view);
     renderAgreement(view);
     renderSchedule(view);
@@ -94,6 +95,9 @@ export function startConsole(token) {
         labelled(t('console-remove'), m.name, async () => {
           if (!confirm(t('console-remove-confirm', { name: m.name }))) return;
           await act(() => api('DELETE', `/members/${m.member_id}`), t('console-removed', { name: m.name }))();
+          // Erasure is offered once, while the console still knows who it is.
+          if (!confirm(t('console-erase-confirm', { name: m.name }))) return;
+          await act(() => api('POST', `/members/${m.member_id}/erase`), t('console-erased'))();
         }, 'small danger'),
       );
       row.append(el('th', m.name), el('td', t(m.present ? 'console-here' : 'roster-away')), el('td', accepted), actions);
@@ -160,6 +164,10 @@ export function startConsole(token) {
 
   $('console-language').replaceChildren(...LANGUAGES.map((code) => { const o = el('option', t(`language-${code}`)); o.value = code; o.lang = code; return o; }));
   $('console-language').addEventListener('change', act(() => api('PUT', '/language', { language: $('console-language').value }), t('console-language-done')));
+  $('console-retention-form').addEventListener('submit', act(() => {
+    const months = $('console-retention').value.trim();
+    return api('PUT', '/retention', { retention_months: months ? Number(months) : null });
+  }, t('console-retention-done')));
   $('console-add-form').addEventListener('submit', act(async () => {
     const name = $('console-add-name').value.trim();
     if (!name) throw new Error(t('console-add-needs-name'));

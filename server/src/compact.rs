@@ -8,7 +8,7 @@
 //! old one and vacuums the file, so what was said and is no longer needed —
 //! deleted notes among it — leaves the disk. No key is needed.
 
-use crate::store::{create_log, row_needed, StoreError};
+use crate::store::{add_months, create_log, row_needed, StoreError};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::path::Path;
 
@@ -52,6 +52,7 @@ pub fn compact(path: &Path) -> Result<Compacted, CompactError> {
         tx.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
     };
     let rows_before = count(&tx, "log")?;
+    add_months(&tx)?;
     tx.execute_batch(&create_log("log_kept"))?;
     let heads: Vec<(i64, i64)> = tx
         .prepare("SELECT g, last FROM heads")?
@@ -66,8 +67,8 @@ pub fn compact(path: &Path) -> Result<Compacted, CompactError> {
         let mut new_snapshot_row = 0;
         for id in kept.into_iter().rev() {
             tx.prepare_cached(
-                "INSERT INTO log_kept (g, prev, first_seq, seq, audiences, inputs, events)
-                 SELECT g, ?2, first_seq, seq, audiences, inputs, events FROM log WHERE id = ?1",
+                "INSERT INTO log_kept (g, prev, first_seq, seq, audiences, inputs, events, month)
+                 SELECT g, ?2, first_seq, seq, audiences, inputs, events, month FROM log WHERE id = ?1",
             )?
             .execute(params![id, prev])?;
             prev = Some(tx.last_insert_rowid());

@@ -78,6 +78,11 @@ pub struct Config {
     /// The key file, created with mode 0600 on first start (default: the database path + `.key`).
     #[arg(long, env = "RONDO_KEY_FILE")]
     pub key_file: Option<PathBuf>,
+    /// The file of each group's month keys, apart from the database so
+    /// that a backup of it cannot outlive a group's retention (default:
+    /// the database path + `.datakeys`).
+    #[arg(long, env = "RONDO_DATA_KEYS")]
+    pub data_keys: Option<PathBuf>,
     /// When set, creating a group needs `Authorization: Bearer <this>`.
     #[arg(long, env = "RONDO_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
@@ -123,10 +128,21 @@ pub struct Config {
 
 impl Config {
     pub fn key_file(&self) -> PathBuf {
-        self.key_file.clone().unwrap_or_else(|| {
-            let mut path = self.db.clone().into_os_string();
-            path.push(".key");
-            path.into()
-        })
+        self.key_file
+            .clone()
+            .unwrap_or_else(|| self.beside_db(".key"))
+    }
+
+    pub fn data_keys_file(&self) -> PathBuf {
+        self.data_keys
+            .clone()
+            .unwrap_or_else(|| self.beside_db(".datakeys"))
+    }
+
+    /// The database's path with `suffix` appended.
+    fn beside_db(&self, suffix: &str) -> PathBuf {
+        let mut path = self.db.clone().into_os_string();
+        path.push(suffix);
+        path.into()
     }
 }

@@ -42,9 +42,19 @@ impl DataKey {
         if bytes.len() != KEY_LEN {
             return Err(KeyError::Malformed);
         }
-        Ok(DataKey {
-            cipher: XChaCha20Poly1305::new_from_slice(&bytes).map_err(|_| KeyError::Malformed)?,
-        })
+        DataKey::from_bytes(&bytes)
+    }
+
+    /// A fresh random key, and its bytes (to be kept sealed by another key).
+    pub fn random() -> (DataKey, [u8; KEY_LEN]) {
+        let mut bytes = [0u8; KEY_LEN];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        (DataKey::from_bytes(&bytes).expect("32 bytes"), bytes)
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<DataKey, KeyError> {
+        let cipher = XChaCha20Poly1305::new_from_slice(bytes).map_err(|_| KeyError::Malformed)?;
+        Ok(DataKey { cipher })
     }
 
     /// Reads the key file, or creates it (mode 0600) with a fresh random key.

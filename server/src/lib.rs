@@ -111,7 +111,7 @@ async fn open_store(
     let flush_metrics = metrics.clone();
     let on_commit = move |elapsed| flush_metrics.store_flush.observe(elapsed);
     let Some(url) = &config.store else {
-        let store = SqliteStore::open(&config.db, key, on_commit)
+        let store = SqliteStore::open(&config.db, &config.data_keys_file(), key, on_commit)
             .map_err(|e| format!("refusing to start: {e} ({})", config.db.display()))?;
         return Ok(Arc::new(store));
     };

@@ -193,6 +193,15 @@ pub async fn http(
     (response.status, response.body)
 }
 
+/// A member's log of supervision as JSON (`query`: `?from=…&to=…&g=…`),
+/// which must be answered `200`.
+pub async fn member_log(addr: SocketAddr, token: &str, query: &str) -> Value {
+    let path = format!("/api/log.json{query}");
+    let (status, body) = http(addr, "GET", &path, Some(token), None).await;
+    assert_eq!(status, 200, "{path}: {body}");
+    serde_json::from_str(&body).expect("the log is JSON")
+}
+
 /// An HTTP response: its status, its header lines, its body.
 pub struct HttpResponse {
     pub status: u16,

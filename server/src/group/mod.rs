@@ -178,6 +178,14 @@ pub struct GroupTask {
     metrics: Arc<Metrics>,
     clock: Clock,
     inputs_since_snapshot: usize,
+    /// The first month of data keys the store was last told this group
+    /// needs (`Engine::kept_from`): when the engine's moves on, the next
+    /// flush carries a snapshot, and the store destroys the keys before it.
+    keys_kept_from: u32,
+    /// How many former members the engine had erased at the last snapshot:
+    /// an erasure is followed by a snapshot, so the state read at start-up
+    /// no longer holds their notes.
+    erased_at_snapshot: usize,
     snapshot_max_bytes: usize,
     /// Text added by commands since the snapshot was last measured: the
     /// budget is checked as inputs arrive, not only at snapshots.
@@ -206,12 +214,15 @@ impl GroupTask {
         shared: Shared,
     ) -> GroupTask {
         let group_id = engine.group_id().clone();
+        let erased_at_snapshot = engine.erased_count();
         let (core, unreadable) = GroupCore::new(engine, recent, crate::schedule::upcoming);
         for _ in 0..unreadable {
             shared.metrics.unreadable_audience();
         }
         GroupTask {
             inputs_since_snapshot: snapshot_offset(group_id.as_str()),
+            keys_kept_from: 0,
+            erased_at_snapshot,
             group_id,
             core,
             outboxes: HashMap::new(),
@@ -495,9 +506,20 @@ impl GroupTask {
         );
         if !inputs.is_empty() || !batch.tokens.is_empty() {
             self.inputs_since_snapshot += inputs.len();
-            let snapshot = (self.inputs_since_snapshot >= SNAPSHOT_EVERY).then(|| {
+            let kept_from = self.core.engine().kept_from();
+            let expired = kept_from > self.keys_kept_from && !inputs.is_empty();
+            let erased = self.core.engine().erased_count() != self.erased_at_snapshot;
+            let due = self.inputs_since_snapshot >= SNAPSHOT_EVERY;
+            let snapshot = (due || expired || erased).then(|| {
                 self.inputs_since_snapshot = 0;
+                self.erased_at_snapshot = self.core.engine().erased_count();
                 (self.core.engine().seq(), self.core.engine().snapshot())
+            });
+            // Every snapshot of a group with expired months asks again, so
+            // a key whose destruction failed goes with the next one.
+            let keys_kept_from = (snapshot.is_some() && kept_from > 0).then(|| {
+                self.keys_kept_from = kept_from;
+                kept_from
             });
             if let Some((_, json)) = &snapshot {
                 self.measure(json.len());
@@ -508,6 +530,7 @@ impl GroupTask {
                 events,
                 snapshot,
                 next_deadline: self.core.engine().next_deadline(),
+                keys_kept_from,
                 tokens: batch.tokens,
             };
             match self.store.write(write).await {

@@ -185,12 +185,48 @@ pub(super) async fn remove_member(
     Path((group_id, member)): Path<(String, String)>,
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
-    let group_id = convener(&app, &headers, &group_id).await?;
-    let member = member_id(&member)?;
     // The engine may refuse (the two-member minimum); when it agrees, the
     // member's token goes in the same write as their removal.
-    let remove = Admin::RemoveMember { member };
-    admin(&app, &group_id, remove).await?;
+    about_member(&app, &headers, &group_id, &member, |member| {
+        Admin::RemoveMember { member }
+    })
+    .await
+}
+
+/// `POST /api/groups/{id}/members/{member_id}/erase`: a removed member's
+/// notes and reflections are deleted and their name becomes "former member".
+pub(super) async fn erase_member(
+    State(app): State<Arc<App>>,
+    Path((group_id, member)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    about_member(&app, &headers, &group_id, &member, |member| {
+        Admin::EraseMember { member }
+    })
+    .await
+}
+
+/// A convener's change about one member, answered `204` once durable.
+async fn about_member(
+    app: &App,
+    headers: &HeaderMap,
+    group_id: &str,
+    member: &str,
+    change: impl FnOnce(MemberId) -> Admin,
+) -> ApiResult<StatusCode> {
+    convener_change(app, headers, group_id, member_id(member).map(change)).await
+}
+
+/// A convener's change to their group, answered `204` once durable. The
+/// convener is checked first: a stranger learns nothing from the change.
+async fn convener_change(
+    app: &App,
+    headers: &HeaderMap,
+    group_id: &str,
+    change: ApiResult<Admin>,
+) -> ApiResult<StatusCode> {
+    let group_id = convener(app, headers, group_id).await?;
+    admin(app, &group_id, change?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -284,10 +320,30 @@ pub(super) async fn set_language(
     headers: HeaderMap,
     JsonBody(request): JsonBody<LanguageChange>,
 ) -> ApiResult<StatusCode> {
-    let group_id = convener(&app, &headers, &group_id).await?;
     let change = Admin::SetLanguage {
         language: request.language,
     };
-    admin(&app, &group_id, change).await?;
-    Ok(StatusCode::NO_CONTENT)
+    convener_change(&app, &headers, &group_id, Ok(change)).await
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RetentionChange {
+    /// Months to keep what meetings said; `null` keeps it all. Required:
+    /// a body without it is refused, not read as "keep everything".
+    #[serde(deserialize_with = "<Option<u16> as serde::Deserialize>::deserialize")]
+    retention_months: Option<u16>,
+}
+
+/// `PUT /api/groups/{id}/retention`: the engine checks the bounds.
+pub(super) async fn set_retention(
+    State(app): State<Arc<App>>,
+    Path(group_id): Path<String>,
+    headers: HeaderMap,
+    JsonBody(request): JsonBody<RetentionChange>,
+) -> ApiResult<StatusCode> {
+    let change = Admin::SetRetention {
+        months: request.retention_months,
+    };
+    convener_change(&app, &headers, &group_id, Ok(change)).await
 }

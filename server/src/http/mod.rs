@@ -33,6 +33,10 @@ pub fn router(app: Arc<App>) -> Router {
             delete(convener::remove_member),
         )
         .route(
+            "/api/groups/{group_id}/members/{member_id}/erase",
+            post(convener::erase_member),
+        )
+        .route(
             "/api/groups/{group_id}/members/{member_id}/token",
             post(convener::reissue_token),
         )
@@ -49,6 +53,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route(
             "/api/groups/{group_id}/language",
             put(convener::set_language),
+        )
+        .route(
+            "/api/groups/{group_id}/retention",
+            put(convener::set_retention),
         )
         .route(
             "/api/groups/{group_id}/schedule",

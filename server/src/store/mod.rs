@@ -11,6 +11,7 @@
 //! group's newest row), however many groups it carries; a table keyed by
 //! group would rewrite a page of its own for every group in every commit.
 
+mod keys;
 mod load;
 #[cfg(test)]
 pub mod memory;
@@ -19,8 +20,8 @@ mod schema;
 mod seal;
 mod writer;
 
+pub(crate) use schema::{add_months, create_log, row_needed};
 use schema::{check_key, open, SCHEMA};
-pub(crate) use schema::{create_log, row_needed};
 
 use crate::crypto::DataKey;
 use rondo_protocol::ids::{GroupId, MemberId};
@@ -43,6 +44,8 @@ pub enum StoreError {
     Undecryptable(String),
     #[error("the data key does not match this database")]
     WrongKey,
+    #[error("group {0}'s stored state was sealed with a data key destroyed when its retention passed: this copy is older than the group's retention")]
+    Shredded(String),
     #[error("a stored {0} decrypted but is not valid")]
     Unreadable(String),
     #[error("group {group_id} cannot be rebuilt: {reason}")]
@@ -94,6 +97,10 @@ pub enum Write {
         /// The engine's next deadline (ms since the epoch): with several
         /// nodes, a node that outlives this group's owner fires it.
         next_deadline: Option<u64>,
+        /// With a retention: the first month whose data keys this group
+        /// still needs. Keys of earlier months are destroyed once this
+        /// flush (which then carries a snapshot) is durable.
+        keys_kept_from: Option<u32>,
         /// Members' links given or taken in this flush, committed with the
         /// input that made the change: a member removed in the engine never
         /// keeps a working token, and a retry finds them as they were.
@@ -157,6 +164,8 @@ type Pending = (Write, oneshot::Sender<Result<(), Arc<StoreError>>>);
 /// The SQLite store.
 pub struct SqliteStore {
     path: PathBuf,
+    /// The file of each group's month keys (`keys.rs`).
+    keys_path: PathBuf,
     writer: mpsc::SyncSender<Pending>,
     reader: Mutex<Connection>,
     key: DataKey,
@@ -169,21 +178,26 @@ pub struct SqliteStore {
 const WRITER_CACHE_KIB: i64 = 2 * 1024;
 
 impl SqliteStore {
-    /// Opens (or creates) the database, checking the data key against it.
+    /// Opens (or creates) the database and its file of month keys,
+    /// checking the operator's key against the database.
     pub fn open(
         path: &Path,
+        keys_path: &Path,
         key: DataKey,
         on_commit: impl Fn(Duration) + Send + 'static,
     ) -> Result<SqliteStore, StoreError> {
         let conn = open(path)?;
         conn.execute_batch(SCHEMA)?;
         conn.execute_batch(&create_log("log"))?;
+        add_months(&conn)?;
         conn.execute_batch(&format!("PRAGMA cache_size=-{WRITER_CACHE_KIB};"))?;
         check_key(&conn, &key)?;
         let reader = open(path)?;
-        let writer = writer::spawn(conn, key.clone(), on_commit)?;
+        let month_keys = keys::MonthKeys::new(keys::open_keys(keys_path)?, key.clone());
+        let writer = writer::spawn(conn, key.clone(), month_keys, on_commit)?;
         Ok(SqliteStore {
             path: path.to_owned(),
+            keys_path: keys_path.to_owned(),
             writer,
             reader: Mutex::new(reader),
             key,
@@ -287,6 +301,10 @@ mod tests {
         store.write(write).await.unwrap().unwrap();
     }
 
+    fn keys_path(path: &Path) -> PathBuf {
+        path.with_extension("datakeys")
+    }
+
     fn id(group_id: &str) -> GroupId {
         GroupId::new(group_id).unwrap()
     }
@@ -314,7 +332,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.db");
         {
-            let store = SqliteStore::open(&path, key("ab"), |_| {}).unwrap();
+            let store = SqliteStore::open(&path, &keys_path(&path), key("ab"), |_| {}).unwrap();
             created(
                 &store,
                 "g",
@@ -344,6 +362,7 @@ mod tests {
                     ],
                     snapshot: None,
                     next_deadline: None,
+                    keys_kept_from: None,
                     tokens: Vec::new(),
                 },
             )
@@ -352,13 +371,13 @@ mod tests {
             assert_eq!(owner.member_id.unwrap().as_str(), "m");
             assert!(store.token_owner(&[8; 32]).unwrap().is_none());
         }
-        let store = SqliteStore::open(&path, key("ab"), |_| {}).unwrap();
+        let store = SqliteStore::open(&path, &keys_path(&path), key("ab"), |_| {}).unwrap();
         let groups = store.load_groups().unwrap();
         assert_eq!(groups[0].inputs.len(), 1);
         assert_eq!(groups[0].recent_events[1].json, "CANARY");
         drop(store);
         assert!(matches!(
-            SqliteStore::open(&path, key("cd"), |_| {}),
+            SqliteStore::open(&path, &keys_path(&path), key("cd"), |_| {}),
             Err(StoreError::WrongKey)
         ));
         // Nothing is stored in plaintext.
@@ -377,7 +396,7 @@ mod tests {
     async fn start_up_reads_the_inputs_since_the_snapshot_and_the_newest_events() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.db");
-        let store = SqliteStore::open(&path, key("ab"), |_| {}).unwrap();
+        let store = SqliteStore::open(&path, &keys_path(&path), key("ab"), |_| {}).unwrap();
         for group_id in ["a", "b"] {
             created(&store, group_id, vec![]).await;
         }
@@ -407,13 +426,14 @@ mod tests {
                     events,
                     snapshot,
                     next_deadline: None,
+                    keys_kept_from: None,
                     tokens: Vec::new(),
                 };
                 written(&store, write).await;
             }
         }
         drop(store);
-        let store = SqliteStore::open(&path, key("ab"), |_| {}).unwrap();
+        let store = SqliteStore::open(&path, &keys_path(&path), key("ab"), |_| {}).unwrap();
         let groups = store.load_groups().unwrap();
         let a = groups.iter().find(|g| g.group_id.as_str() == "a").unwrap();
         let input_seqs: Vec<u64> = a.inputs.iter().map(|i| i.seq).collect();
@@ -437,7 +457,7 @@ mod tests {
     async fn swapped_ciphertexts_fail_to_open() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.db");
-        let store = SqliteStore::open(&path, key("ab"), |_| {}).unwrap();
+        let store = SqliteStore::open(&path, &keys_path(&path), key("ab"), |_| {}).unwrap();
         created(&store, "g", vec![]).await;
         // Two flushes: two rows.
         for seq in 1..=2 {
@@ -446,12 +466,19 @@ mod tests {
                 audience: None,
                 json: format!("e{seq}"),
             }];
+            // Every flush with events logs the input that made them.
+            let inputs = vec![StoredInput {
+                seq,
+                at: 5,
+                json: format!("\"i{seq}\""),
+            }];
             let write = Write::Append {
                 group_id: id("g"),
-                inputs: vec![],
+                inputs,
                 events,
                 snapshot: None,
                 next_deadline: None,
+                keys_kept_from: None,
                 tokens: Vec::new(),
             };
             written(&store, write).await;
@@ -465,6 +492,61 @@ mod tests {
         assert!(matches!(
             store.load_groups(),
             Err(StoreError::Undecryptable(_))
+        ));
+    }
+
+    /// A flush at `at` of one input and one event, maybe with a snapshot.
+    fn flush_at(seq: u64, at: u64, snapshot: bool, keys_kept_from: Option<u32>) -> Write {
+        Write::Append {
+            group_id: id("g"),
+            inputs: vec![StoredInput {
+                seq,
+                at,
+                json: format!("\"i{seq}\""),
+            }],
+            events: vec![StoredEvent {
+                seq,
+                audience: None,
+                json: format!("{{\"type\":\"x\",\"n\":\"CANARY{seq}\"}}"),
+            }],
+            snapshot: snapshot.then(|| (seq, format!("snapshot {seq}"))),
+            next_deadline: None,
+            keys_kept_from,
+            tokens: Vec::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn rows_of_a_month_whose_key_is_destroyed_no_longer_open() {
+        use rondo_protocol::retention::month_start;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        let keys = keys_path(&path);
+        let store = SqliteStore::open(&path, &keys, key("ab"), |_| {}).unwrap();
+        created(&store, "g", vec![]).await;
+        let (january, march) = (month_start(684) + 1, month_start(686) + 1);
+        written(&store, flush_at(1, january, true, None)).await;
+        written(&store, flush_at(2, january, false, None)).await;
+        // A copy as of January, as a backup would be.
+        let copy = dir.path().join("copy.db");
+        crate::backup::backup(&path, &copy).unwrap();
+        // March's sweep: a snapshot, and the keys before February destroyed.
+        written(&store, flush_at(3, march, true, Some(685))).await;
+        written(&store, flush_at(4, march, false, None)).await;
+        drop(store);
+
+        let store = SqliteStore::open(&path, &keys, key("ab"), |_| {}).unwrap();
+        let group = &store.load_groups().unwrap()[0];
+        assert_eq!(group.snapshot.as_ref().unwrap().1, "snapshot 3");
+        assert_eq!(group.inputs.len(), 1, "the input after the snapshot");
+        let replayed: Vec<u64> = group.recent_events.iter().map(|e| e.seq).collect();
+        assert_eq!(replayed, [3, 4], "January's events are no longer read");
+        drop(store);
+        // The January copy, with the keys there are now, does not open.
+        let copy_store = SqliteStore::open(&copy, &keys, key("ab"), |_| {}).unwrap();
+        assert!(matches!(
+            copy_store.load_groups(),
+            Err(StoreError::Shredded(g)) if g == "g"
         ));
     }
 }

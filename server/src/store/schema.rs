@@ -38,9 +38,26 @@ CREATE TABLE IF NOT EXISTS feeds (
 CREATE INDEX IF NOT EXISTS feeds_by_member ON feeds (group_id, member_id);
 CREATE TABLE IF NOT EXISTS heads (g INTEGER PRIMARY KEY, last INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS snapshots (
-    g INTEGER PRIMARY KEY, seq INTEGER NOT NULL, row INTEGER NOT NULL, payload BLOB NOT NULL
+    g INTEGER PRIMARY KEY, seq INTEGER NOT NULL, row INTEGER NOT NULL, payload BLOB NOT NULL,
+    month INTEGER
 );
 ";
+
+/// Databases made before data keys had no `month` (the data key's month;
+/// `NULL`: sealed with the operator's key) in `log` and `snapshots`.
+pub(crate) fn add_months(conn: &Connection) -> Result<(), StoreError> {
+    for table in ["log", "snapshots"] {
+        let has_month: bool = conn.query_row(
+            &format!("SELECT count(*) FROM pragma_table_info('{table}') WHERE name = 'month'"),
+            [],
+            |r| r.get(0),
+        )?;
+        if !has_month {
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN month INTEGER;"))?;
+        }
+    }
+    Ok(())
+}
 
 /// The log table, under `name` (compaction writes a second one).
 pub(crate) fn create_log(name: &str) -> String {
@@ -50,7 +67,8 @@ pub(crate) fn create_log(name: &str) -> String {
             g INTEGER NOT NULL,
             prev INTEGER,
             first_seq INTEGER NOT NULL, seq INTEGER NOT NULL,
-            audiences TEXT NOT NULL, inputs BLOB NOT NULL, events BLOB NOT NULL
+            audiences TEXT NOT NULL, inputs BLOB NOT NULL, events BLOB NOT NULL,
+            month INTEGER
         );"
     )
 }

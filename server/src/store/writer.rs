@@ -1,9 +1,11 @@
 //! The writer thread: group commit, one log row per group flush, and the
 //! WAL's checkpoints between commits.
 
+use super::keys::MonthKeys;
 use super::seal::{associated, seal_flush};
 use super::{Pending, StoreError, Write};
 use crate::crypto::DataKey;
+use rondo_protocol::retention::month_of;
 use rusqlite::{params, Connection};
 use std::collections::HashMap;
 use std::sync::{mpsc, Arc};
@@ -38,15 +40,27 @@ const QUEUE_LEN_MAX: usize = 4096;
 pub(super) fn spawn(
     conn: Connection,
     key: DataKey,
+    month_keys: MonthKeys,
     on_commit: impl Fn(Duration) + Send + 'static,
 ) -> Result<mpsc::SyncSender<Pending>, StoreError> {
     let group_keys = load_group_keys(&conn)?;
     let (writer, queue) = mpsc::sync_channel::<Pending>(QUEUE_LEN_MAX);
+    let keys = Keys {
+        master: key,
+        months: month_keys,
+    };
     std::thread::Builder::new()
         .name("rondo-store".into())
-        .spawn(move || write_loop(conn, key, group_keys, queue, on_commit))
+        .spawn(move || write_loop(conn, keys, group_keys, queue, on_commit))
         .expect("spawning the store thread");
     Ok(writer)
+}
+
+/// The writer's keys: the operator's, for group configurations, and each
+/// group's month keys, for its rows and snapshots.
+struct Keys {
+    master: DataKey,
+    months: MonthKeys,
 }
 
 /// Where the writer appends a group's rows.
@@ -78,7 +92,7 @@ fn load_group_keys(conn: &Connection) -> Result<HashMap<String, GroupKey>, Store
 
 fn write_loop(
     mut conn: Connection,
-    key: DataKey,
+    mut keys: Keys,
     mut group_keys: HashMap<String, GroupKey>,
     queue: mpsc::Receiver<Pending>,
     on_commit: impl Fn(Duration),
@@ -112,7 +126,7 @@ fn write_loop(
         let started = Instant::now();
         let result = commit(
             &mut conn,
-            &key,
+            &mut keys,
             &mut group_keys,
             batch.iter().map(|(w, _)| w),
         );
@@ -128,7 +142,7 @@ fn write_loop(
 
 fn commit<'a>(
     conn: &mut Connection,
-    key: &DataKey,
+    keys: &mut Keys,
     group_keys: &mut HashMap<String, GroupKey>,
     writes: impl Iterator<Item = &'a Write>,
 ) -> Result<(), StoreError> {
@@ -136,6 +150,8 @@ fn commit<'a>(
     // Keys as this transaction changes them; the writer's map learns them
     // only once it commits.
     let mut changed: HashMap<&str, GroupKey> = HashMap::new();
+    // Month keys to destroy once the snapshots replacing their rows are durable.
+    let mut expired: Vec<(&str, u32)> = Vec::new();
     for write in writes {
         match write {
             Write::CreateGroup {
@@ -144,7 +160,7 @@ fn commit<'a>(
                 tokens,
             } => {
                 let group_id = group_id.as_str();
-                let sealed = key.seal(
+                let sealed = keys.master.seal(
                     config_json.as_bytes(),
                     &associated("groups", group_id, "config"),
                 );
@@ -171,6 +187,7 @@ fn commit<'a>(
                 events,
                 snapshot,
                 tokens,
+                keys_kept_from,
                 ..
             } => {
                 let group_id = group_id.as_str();
@@ -178,16 +195,23 @@ fn commit<'a>(
                     let member_id = Some(change.member_id.as_str());
                     set_token(&tx, group_id, member_id, change.token_hash.as_ref())?;
                 }
+                // Rows are sealed with the key of the month of their inputs;
+                // a flush of links alone writes no row.
+                let Some(month) = inputs.last().map(|input| month_of(input.at)) else {
+                    continue;
+                };
+                let key = keys.months.for_month(group_id, month)?;
+                expired.extend(keys_kept_from.map(|kept| (group_id, kept)));
                 let mut at = changed
                     .get(group_id)
                     .or_else(|| group_keys.get(group_id))
                     .copied()
                     .ok_or_else(|| StoreError::UnknownGroup(group_id.to_owned()))?;
                 // One row for the flush, however busy the group was.
-                if let Some(flush) = seal_flush(key, group_id, inputs, events) {
+                if let Some(flush) = seal_flush(&key, group_id, inputs, events) {
                     tx.prepare_cached(
-                        "INSERT INTO log (g, prev, first_seq, seq, audiences, inputs, events)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                        "INSERT INTO log (g, prev, first_seq, seq, audiences, inputs, events, month)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                     )?
                     .execute(params![
                         at.g,
@@ -197,6 +221,7 @@ fn commit<'a>(
                         flush.audiences,
                         flush.inputs,
                         flush.events,
+                        month,
                     ])?;
                     at.head = Some(tx.last_insert_rowid());
                     tx.prepare_cached("INSERT OR REPLACE INTO heads (g, last) VALUES (?1, ?2)")?
@@ -208,8 +233,15 @@ fn commit<'a>(
                     // The snapshot includes every row up to this flush's.
                     let row = at.head.unwrap_or(0);
                     tx.execute(
-                        "INSERT OR REPLACE INTO snapshots (g, seq, row, payload) VALUES (?1, ?2, ?3, ?4)",
-                        params![at.g, *seq as i64, row, key.seal(json.as_bytes(), &ad)],
+                        "INSERT OR REPLACE INTO snapshots (g, seq, row, payload, month)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![
+                            at.g,
+                            *seq as i64,
+                            row,
+                            key.seal(json.as_bytes(), &ad),
+                            month
+                        ],
                     )?;
                 }
             }
@@ -241,6 +273,13 @@ fn commit<'a>(
     tx.commit()?;
     for (group_id, at) in changed {
         group_keys.insert(group_id.to_owned(), at);
+    }
+    // The flush is durable either way; a key left behind is destroyed with
+    // the group's next snapshot.
+    for (group_id, kept_from) in expired {
+        if let Err(e) = keys.months.destroy_before(group_id, kept_from) {
+            tracing::warn!(%group_id, error = %e, "destroying expired data keys failed");
+        }
     }
     Ok(())
 }
