@@ -158,7 +158,9 @@ impl App {
         if let Some(handle) = self.group(group_id) {
             return Located::Here(handle);
         }
-        match cluster.claim(group_id).await {
+        // Boxed: every connection's task holds what it awaits here, and a
+        // claim's queries to PostgreSQL are large and seldom needed.
+        match Box::pin(cluster.claim(group_id)).await {
             Ok(Claim::Claimed(stored)) => match self.start_group(stored) {
                 Ok(handle) => {
                     self.metrics.group_claimed();

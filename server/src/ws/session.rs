@@ -85,8 +85,10 @@ async fn live(app: &Arc<App>, reader: &mut Reader, writer: &mut Writer, ticket: 
         Located::Here(group) => group,
         Located::There(owner) => {
             let client = ticket.ip();
-            return super::relay::relay(app, &owner, &group_id, hello_text, reader, writer, client)
-                .await;
+            // Boxed: only a relayed member's task should hold its state.
+            let relay =
+                super::relay::relay(app, &owner, &group_id, hello_text, reader, writer, client);
+            return Box::pin(relay).await;
         }
         Located::Nowhere => {
             return End::Close(close::UNAUTHORIZED, "unknown group".into(), "unknown group");
