@@ -6,7 +6,6 @@
 //! delivered from an ordered list — so "durable before sent" and "events
 //! before reply" hold by construction.
 
-mod displays;
 mod recovery;
 #[cfg(test)]
 mod tests;
@@ -17,7 +16,6 @@ use crate::clock::Clock;
 use crate::close;
 use crate::metrics::Metrics;
 use crate::store::{Store, TokenChange, Write, REPLAY_WINDOW};
-use displays::Displays;
 use recovery::{snapshot_offset, SNAPSHOT_EVERY};
 use rondo_protocol::command::CommandEnvelope;
 use rondo_protocol::engine::{Admin, Engine, Input};
@@ -169,11 +167,9 @@ pub struct GroupTask {
     group_id: GroupId,
     /// Who receives what: the engine, the connections, the replay window.
     core: GroupCore<Utf8Bytes, Instant>,
-    /// The connections' outboxes; the core says what goes into them.
+    /// The connections' outboxes, members' and room displays'; the core
+    /// says what goes into them.
     outboxes: HashMap<ConnId, Outbox>,
-    /// The room displays' connections: not members, sent only what the
-    /// core lets a display see.
-    displays: Displays,
     store: Arc<dyn Store>,
     metrics: Arc<Metrics>,
     clock: Clock,
@@ -194,6 +190,8 @@ fn close_frame(reason: CloseReason) -> Outbound {
         CloseReason::Removed => (close::NOT_A_MEMBER, "removed from the group"),
         CloseReason::LinkReplaced => (close::UNAUTHORIZED, "a new link was issued"),
         CloseReason::GuestMeetingEnded => (close::UNAUTHORIZED, "the guest's meeting ended"),
+        CloseReason::UnknownDisplay => (close::UNAUTHORIZED, "unauthorized"),
+        CloseReason::DisplayRetired => (close::UNAUTHORIZED, "the room display was retired"),
     };
     Outbound::Close(code, Cow::Borrowed(why))
 }
@@ -215,7 +213,6 @@ impl GroupTask {
             group_id,
             core,
             outboxes: HashMap::new(),
-            displays: Displays::default(),
             store: shared.store,
             metrics: shared.metrics,
             clock: shared.clock,
@@ -342,37 +339,18 @@ impl GroupTask {
                 outbox,
                 resume_from,
             } => {
-                self.outboxes.insert(conn, outbox);
-                if self.core.join(now, conn, member, link, resume_from) {
-                    self.metrics.connection_opened();
-                }
+                self.open(conn, outbox);
+                self.core.join(now, conn, member, link, resume_from);
             }
             GroupMsg::JoinDisplay {
                 conn,
                 token_hash,
                 outbox,
             } => {
-                if self.core.join_display(now, conn, &hex::encode(token_hash)) {
-                    self.displays.join(conn, outbox, self.core.engine().seq());
-                } else {
-                    // A retired display's token included: refused as unknown.
-                    let refusal = Reply::error(
-                        None,
-                        Rejection::new(
-                            rondo_protocol::reply::ErrorCode::Unauthorized,
-                            "unknown token",
-                        ),
-                    );
-                    let json = serde_json::to_string(&refusal).expect("replies serialize");
-                    let _ = outbox.try_send(Outbound::Text(json.into()));
-                    let _ = outbox.try_send(Outbound::Close(
-                        close::UNAUTHORIZED,
-                        Cow::Borrowed("unauthorized"),
-                    ));
-                }
+                self.open(conn, outbox);
+                self.core.join_display(now, conn, &hex::encode(token_hash));
             }
             GroupMsg::Leave { conn } => {
-                self.displays.leave(conn);
                 if self.outboxes.remove(&conn).is_some() {
                     self.metrics.connection_closed();
                 }
@@ -468,9 +446,15 @@ impl GroupTask {
             (snapshot_bytes > self.snapshot_max_bytes).then(tokio::time::Instant::now);
     }
 
+    /// Keeps a connection's outbox until the core closes it or it leaves
+    /// (counted from here, so a refused connection's close balances).
+    fn open(&mut self, conn: ConnId, outbox: Outbox) {
+        self.outboxes.insert(conn, outbox);
+        self.metrics.connection_opened();
+    }
+
     /// Closes every connection with "moved": the group stops on this node.
     fn stand_down(&mut self, reason: &'static str) {
-        self.displays.close_all(close::MOVED, reason);
         for conn in self.core.close_all() {
             if let Some(outbox) = self.outboxes.remove(&conn) {
                 let _ = outbox.try_send(Outbound::Close(close::MOVED, Cow::Borrowed(reason)));
@@ -558,15 +542,6 @@ impl GroupTask {
                         let _ = outbox.try_send(close_frame(reason));
                         self.metrics.connection_closed();
                     }
-                }
-                Out::Display { seq, frame } => self.displays.fan_out(seq, &frame),
-                Out::DisplayWelcome { conn, frame, .. } => {
-                    self.displays
-                        .queue(conn, Outbound::Text(frame), OUTBOX_CAPACITY);
-                }
-                Out::CloseDisplays => {
-                    self.displays
-                        .close_all(close::UNAUTHORIZED, "the room display was retired");
                 }
             }
         }
