@@ -355,7 +355,10 @@ impl Plan {
             Document::NotesMarkdown,
         ][rng.gen_range(0..3)];
         let allowed = engine.is_member(member) && engine.has_accepted(member);
-        match self.core.export(member, meeting, document) {
+        match self
+            .core
+            .export(member, meeting, document, &rondo_protocol::export::Utc)
+        {
             Ok(text) => {
                 assert!(allowed, "seed {}: {member} got a document", self.seed);
                 if let Some(text) = text {

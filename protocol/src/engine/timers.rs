@@ -137,6 +137,7 @@ impl Engine {
             facilitator: member,
             reason,
         });
+        self.emit_record_rights();
     }
 }
 

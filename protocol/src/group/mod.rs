@@ -551,12 +551,13 @@ impl<F: Frame, T> GroupCore<F, T> {
 
     /// A document for `member`, by the one rule: only a current member who
     /// has accepted the agreement in force; `Ok(None)` for a meeting the
-    /// group does not hold.
+    /// group does not hold. Its times are printed in `zone`, the group's.
     pub fn export(
         &self,
         member: &MemberId,
         meeting: &MeetingId,
         document: Document,
+        zone: &dyn crate::export::Zone,
     ) -> Result<Option<String>, Rejection> {
         self.engine.may_read(member)?;
         // A guest's documents are those of their one meeting.
@@ -564,7 +565,10 @@ impl<F: Frame, T> GroupCore<F, T> {
             return Ok(None);
         }
         Ok(match document {
-            Document::RecordMarkdown => self.engine.record_export(meeting).map(|r| r.to_markdown()),
+            Document::RecordMarkdown => self
+                .engine
+                .record_export(meeting)
+                .map(|r| r.to_markdown(zone)),
             Document::RecordJson => self
                 .engine
                 .record_export(meeting)
@@ -572,7 +576,7 @@ impl<F: Frame, T> GroupCore<F, T> {
             Document::NotesMarkdown => self
                 .engine
                 .notes_export(meeting, member)
-                .map(|n| n.to_markdown()),
+                .map(|n| n.to_markdown(zone)),
         })
     }
 }

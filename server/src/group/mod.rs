@@ -408,7 +408,9 @@ impl GroupTask {
                 document,
                 reply,
             } => {
-                let answer = self.core.export(&member, &meeting, document);
+                let zone = crate::schedule::group_zone(self.core.engine().schedule());
+                let zone = crate::schedule::ExportZone(zone);
+                let answer = self.core.export(&member, &meeting, document, &zone);
                 batch.answers.push(Box::new(move || {
                     let _ = reply.send(answer);
                 }));

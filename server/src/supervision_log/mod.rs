@@ -53,11 +53,7 @@ impl LogSource {
             return Err(Rejection::forbidden("a guest keeps no log"));
         }
         let group = engine.group_view(now);
-        let zone = group
-            .schedule
-            .as_ref()
-            .and_then(|s| s.recurrence.time_zone.parse::<Tz>().ok())
-            .unwrap_or(Tz::UTC);
+        let zone = crate::schedule::group_zone(group.schedule.as_ref());
         let names: BTreeMap<MemberId, Name> = group
             .members
             .iter()
