@@ -13,6 +13,7 @@ use std::fmt::Write;
 
 /// A meeting's record, as exported to its members.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RecordExport {
     pub group: Name,
     /// The group's language: the Markdown's headings and dates.

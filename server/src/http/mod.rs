@@ -8,6 +8,7 @@ pub use convener::DEFAULT_AGREEMENT;
 mod display;
 mod exports;
 mod guests;
+pub mod openapi;
 pub mod operator;
 mod supervision;
 
@@ -79,6 +80,7 @@ pub fn router(app: Arc<App>) -> Router {
             "/api/groups/{group_id}/credit_rule",
             put(supervision::set_credit_rule),
         )
+        .route("/api/openapi.json", get(openapi::openapi))
         .route("/healthz", get(health))
         .route("/metrics", get(metrics))
         .route("/ws", get(crate::ws::upgrade))
@@ -267,6 +269,16 @@ async fn member(app: &App, headers: &HeaderMap) -> ApiResult<(GroupId, MemberId)
     Ok((owner.group_id, member))
 }
 
+/// `GET /healthz`: whether this node serves (for the balancer).
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operator",
+    responses(
+        (status = 200, description = "Serving: `ok`.", content_type = "text/plain", body = String),
+        (status = 503, description = "Stopping, or the store cannot be reached.", content_type = "text/plain", body = String),
+    ),
+)]
 async fn health(State(app): State<Arc<App>>) -> Response {
     if app.draining.load(std::sync::atomic::Ordering::Relaxed) {
         return (StatusCode::SERVICE_UNAVAILABLE, "stopping").into_response();
@@ -278,6 +290,16 @@ async fn health(State(app): State<Arc<App>>) -> Response {
     }
 }
 
+/// `GET /metrics`: Prometheus's text format; the documented proxies keep it
+/// from the internet.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operator",
+    responses(
+        (status = 200, description = "The metrics, in Prometheus's text format 0.0.4.", content_type = "text/plain", body = String),
+    ),
+)]
 async fn metrics(State(app): State<Arc<App>>) -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
