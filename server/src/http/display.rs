@@ -5,14 +5,13 @@
 
 use super::guests::convener_or_facilitator;
 use super::openapi::{Authenticated, Change, WithBody};
-use super::{app_url, ApiError, ApiResult};
+use super::{app_url, ApiResult, OptionalJsonBody};
 use crate::app::{new_token, token_hash, App};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use rondo_protocol::api::NewDisplay;
 use rondo_protocol::engine::{Admin, DisplayState};
-use rondo_protocol::reply::Rejection;
 use std::sync::Arc;
 
 /// A room display's link.
@@ -40,16 +39,9 @@ pub(super) async fn show(
     State(app): State<Arc<App>>,
     Path(group_id): Path<String>,
     headers: HeaderMap,
-    body: axum::body::Bytes,
+    OptionalJsonBody(request): OptionalJsonBody<NewDisplay>,
 ) -> ApiResult<Json<DisplayLink>> {
     let group_id = convener_or_facilitator(&app, &headers, &group_id).await?;
-    // The body is optional: none asks for a display without titles.
-    let request: NewDisplay = if body.iter().all(u8::is_ascii_whitespace) {
-        NewDisplay::default()
-    } else {
-        rondo_protocol::command::from_json(&body)
-            .map_err(|e| ApiError::from(Rejection::bad_request(e)))?
-    };
     let token = format!("{}.{group_id}", new_token());
     let display = DisplayState {
         token_hash: hex::encode(token_hash(&token)),

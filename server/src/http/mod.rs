@@ -185,20 +185,44 @@ pub const BODY_MAX_BYTES: usize = 256 * 1024;
 /// parsed like a frame: `bad_request` naming the field, never the value.
 pub(crate) struct JsonBody<T>(T);
 
+/// A JSON body that may be left out: none (or only white space) is
+/// `T::default()`; one that is sent is read as [`JsonBody`] reads it.
+pub(crate) struct OptionalJsonBody<T>(T);
+
+/// The request's body, up to [`BODY_MAX_BYTES`].
+async fn body_bytes(request: axum::extract::Request) -> ApiResult<axum::body::Bytes> {
+    axum::body::to_bytes(request.into_body(), BODY_MAX_BYTES)
+        .await
+        .map_err(|_| {
+            ApiError::from(Rejection::too_large(format!(
+                "request bodies are at most {BODY_MAX_BYTES} bytes"
+            )))
+        })
+}
+
+fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
+    rondo_protocol::command::from_json(bytes).map_err(|e| ApiError::from(Rejection::bad_request(e)))
+}
+
 impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: axum::extract::Request, _: &S) -> ApiResult<Self> {
-        let bytes = axum::body::to_bytes(request.into_body(), BODY_MAX_BYTES)
-            .await
-            .map_err(|_| {
-                ApiError::from(Rejection::too_large(format!(
-                    "request bodies are at most {BODY_MAX_BYTES} bytes"
-                )))
-            })?;
-        rondo_protocol::command::from_json(&bytes)
-            .map(JsonBody)
-            .map_err(|e| ApiError::from(Rejection::bad_request(e)))
+        parse_body(&body_bytes(request).await?).map(JsonBody)
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + Default, S: Send + Sync> axum::extract::FromRequest<S>
+    for OptionalJsonBody<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, _: &S) -> ApiResult<Self> {
+        let bytes = body_bytes(request).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalJsonBody(T::default()));
+        }
+        parse_body(&bytes).map(OptionalJsonBody)
     }
 }
 
