@@ -51,7 +51,8 @@ pub enum Outbound {
     Close(u16, Cow<'static, str>),
 }
 
-pub type Outbox = mpsc::Sender<Outbound>;
+mod outbox;
+pub use outbox::{outbox, Outbox, OutboxReader};
 
 /// What a group's task is asked to do.
 pub enum GroupMsg {
@@ -556,8 +557,7 @@ impl GroupTask {
         let Some(target) = self.outboxes.get(&conn) else {
             return;
         };
-        let waiting = OUTBOX_CAPACITY - target.capacity();
-        if waiting < behind_max && target.try_send(frame).is_ok() {
+        if target.waiting() < behind_max && target.try_send(frame).is_ok() {
             return;
         }
         self.outboxes.remove(&conn);

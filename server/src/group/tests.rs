@@ -21,7 +21,7 @@ struct Harness {
 struct Client {
     conn: ConnId,
     member: MemberId,
-    outbound: mpsc::Receiver<Outbound>,
+    outbound: OutboxReader,
 }
 
 fn member(name: &str) -> MemberId {
@@ -84,7 +84,7 @@ async fn start_with_budget(names: &[&str], snapshot_max_bytes: usize) -> Harness
 impl Harness {
     /// Queues a join without waiting for the task to handle it.
     async fn join(&mut self, name: &str) -> Client {
-        let (outbox, outbound) = mpsc::channel(OUTBOX_CAPACITY);
+        let (outbox, outbound) = outbox(OUTBOX_CAPACITY);
         let conn = self.next_conn;
         self.next_conn += 1;
         let join = GroupMsg::Join {
@@ -152,7 +152,7 @@ impl Client {
     /// Every frame waiting, as JSON; a close as `{"close": code}`.
     fn frames(&mut self) -> Vec<Value> {
         let mut frames = Vec::new();
-        while let Ok(frame) = self.outbound.try_recv() {
+        while let Some(frame) = self.outbound.try_recv() {
             frames.push(match frame {
                 Outbound::Text(text) => serde_json::from_str(text.as_str()).unwrap(),
                 Outbound::Close(code, _) => serde_json::json!({ "close": code }),

@@ -7,7 +7,7 @@ use super::display::{self, Caller};
 use super::socket::{self, Fault, Incoming, Reader, Writer, Ws};
 use crate::app::{App, Located};
 use crate::close;
-use crate::group::{GroupMsg, Outbound, OUTBOX_CAPACITY};
+use crate::group::{outbox, GroupMsg, Outbound, OutboxReader, OUTBOX_CAPACITY};
 use crate::listen::Ticket;
 use crate::rate::TokenBucket;
 use rondo_protocol::command::{parse_frame, ClientFrame};
@@ -104,7 +104,7 @@ async fn live(app: &Arc<App>, reader: &mut Reader, writer: &mut Writer, ticket: 
     // leave it at every wake-up, thousands of times a second per core.
     let span =
         tracing::info_span!("connection", conn, group_id = %group_id, member_id = caller.log_id());
-    let (outbox, outbound) = mpsc::channel(OUTBOX_CAPACITY);
+    let (outbox, outbound) = outbox(OUTBOX_CAPACITY);
     let join = match &caller {
         Caller::Member(member, link) => GroupMsg::Join {
             conn,
@@ -197,7 +197,7 @@ async fn serve(
     caller: &Caller,
     reader: &mut Reader,
     writer: &mut Writer,
-    mut outbound: mpsc::Receiver<Outbound>,
+    mut outbound: OutboxReader,
 ) -> End {
     // Made once: a `changed()` made afresh at every turn of the loop would
     // register with (and leave) the watch's waiters each time.
@@ -223,15 +223,15 @@ async fn serve(
                     let mut close_after = None;
                     while batch_bytes < WRITE_BATCH_BYTES_MAX {
                         match outbound.try_recv() {
-                            Ok(Outbound::Text(text)) => {
+                            Some(Outbound::Text(text)) => {
                                 batch_bytes += text.len();
                                 frames.push(Message::Text(text));
                             }
-                            Ok(Outbound::Close(code, reason)) => {
+                            Some(Outbound::Close(code, reason)) => {
                                 close_after = Some((code, reason));
                                 break;
                             }
-                            Err(_) => break,
+                            None => break,
                         }
                     }
                     if !writer.send_all(frames).await {
