@@ -30,13 +30,15 @@ const DRAIN_QUIET: Duration = Duration::from_millis(200);
 
 pub type Ws = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
 
+/// Bytes the library reads from the socket at a time: commands are short.
+const READ_BUFFER_BYTES: usize = 512;
 /// Bytes gathered before the library writes to the socket.
-const WRITE_BUFFER_BYTES: usize = 1024;
+const WRITE_BUFFER_BYTES: usize = 512;
 /// Text messages longer than this go out in fragments of this size
 /// (RFC 6455 §5.4): the library's write buffer keeps the capacity of the
 /// most it ever held (up to this buffer's size plus one frame), so one
 /// welcome sent whole would make every idle member hold its size for good.
-const FRAGMENT_BYTES: usize = 512;
+const FRAGMENT_BYTES: usize = 256;
 
 /// The websocket settings of every socket: small buffers (frames are
 /// small, and every idle member holds them), and messages and frames
@@ -44,7 +46,7 @@ const FRAGMENT_BYTES: usize = 512;
 /// one at its header instead of buffering it.
 pub fn config(frame_max_bytes: usize) -> WebSocketConfig {
     WebSocketConfig::default()
-        .read_buffer_size(1024)
+        .read_buffer_size(READ_BUFFER_BYTES)
         .write_buffer_size(WRITE_BUFFER_BYTES)
         .max_message_size(Some(frame_max_bytes))
         .max_frame_size(Some(frame_max_bytes))
