@@ -80,9 +80,7 @@ pub enum GroupMsg {
     Command {
         conn: ConnId,
         member: MemberId,
-        /// Boxed: a group's inbox allocates its slots in blocks, and the
-        /// largest variant sets the size of every slot.
-        envelope: Box<CommandEnvelope>,
+        envelope: CommandEnvelope,
         received: Instant,
     },
     /// A convener's change. `link`: the hash of a new member's token,
@@ -130,7 +128,33 @@ pub enum GroupMsg {
 /// A handle to a group's task.
 #[derive(Clone)]
 pub struct GroupHandle {
-    pub inbox: mpsc::Sender<GroupMsg>,
+    /// Boxed messages: the inbox allocates its slots in blocks of 32 when
+    /// it is made, each as large as a message, and most groups are idle.
+    inbox: mpsc::Sender<Box<GroupMsg>>,
+}
+
+/// The group's task has ended.
+#[derive(Debug)]
+pub struct GroupGone;
+
+impl GroupHandle {
+    /// Hands the group a message, waiting while its inbox is full.
+    pub async fn send(&self, message: GroupMsg) -> Result<(), GroupGone> {
+        self.inbox
+            .send(Box::new(message))
+            .await
+            .map_err(|_| GroupGone)
+    }
+
+    /// Whether the group's task has ended.
+    pub fn is_closed(&self) -> bool {
+        self.inbox.is_closed()
+    }
+
+    /// Waits until the group's task has ended.
+    pub async fn closed(&self) {
+        self.inbox.closed().await;
+    }
 }
 
 /// An answer to one of the HTTP API's asks, given once the batch that
@@ -249,7 +273,7 @@ impl GroupTask {
         GroupHandle { inbox }
     }
 
-    async fn run(mut self, messages: &mut mpsc::Receiver<GroupMsg>) {
+    async fn run(&mut self, messages: &mut mpsc::Receiver<Box<GroupMsg>>) {
         // One timer for the group, reset to the engine's next deadline.
         let timer = tokio::time::sleep(std::time::Duration::ZERO);
         tokio::pin!(timer);
@@ -261,10 +285,10 @@ impl GroupTask {
             let batch = tokio::select! {
                 first = messages.recv() => match first {
                     Some(first) => {
-                        let mut batch = vec![first];
+                        let mut batch = vec![*first];
                         while batch.len() < INPUTS_PER_FLUSH_MAX {
                             match messages.try_recv() {
-                                Ok(next) => batch.push(next),
+                                Ok(next) => batch.push(*next),
                                 Err(_) => break,
                             }
                         }
@@ -331,7 +355,7 @@ impl GroupTask {
                     self.core.reply(conn, &reply, received);
                     return;
                 }
-                self.core.command(now, conn, member, *envelope, received);
+                self.core.command(now, conn, member, envelope, received);
             }
             GroupMsg::Join {
                 conn,

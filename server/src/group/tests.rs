@@ -12,7 +12,7 @@ use std::time::Duration;
 const GROUP: &str = "g-test";
 
 struct Harness {
-    inbox: mpsc::Sender<GroupMsg>,
+    inbox: GroupHandle,
     store: Arc<MemoryStore>,
     next_conn: ConnId,
 }
@@ -75,7 +75,7 @@ async fn start_with_budget(names: &[&str], snapshot_max_bytes: usize) -> Harness
     };
     let task = GroupTask::new(engine, Vec::new(), shared);
     Harness {
-        inbox: task.spawn().inbox,
+        inbox: task.spawn(),
         store,
         next_conn: 1,
     }
@@ -114,7 +114,7 @@ impl Harness {
         let command = GroupMsg::Command {
             conn: client.conn,
             member: client.member.clone(),
-            envelope: Box::new(envelope),
+            envelope,
             received: Instant::now(),
         };
         self.inbox.send(command).await.unwrap();

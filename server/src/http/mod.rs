@@ -249,11 +249,7 @@ async fn ask<T>(
 ) -> ApiResult<T> {
     let (reply, answer) = oneshot::channel();
     let stopped = || ApiError::from(Rejection::new(ErrorCode::Internal, "the group stopped"));
-    group
-        .inbox
-        .send(message(reply))
-        .await
-        .map_err(|_| stopped())?;
+    group.send(message(reply)).await.map_err(|_| stopped())?;
     answer.await.map_err(|_| stopped())
 }
 

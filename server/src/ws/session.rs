@@ -7,7 +7,7 @@ use super::display::{self, Caller};
 use super::socket::{self, Fault, Incoming, Reader, Writer, Ws};
 use crate::app::{App, Located};
 use crate::close;
-use crate::group::{outbox, GroupMsg, Outbound, OutboxReader, OUTBOX_CAPACITY};
+use crate::group::{outbox, GroupHandle, GroupMsg, Outbound, OutboxReader, OUTBOX_CAPACITY};
 use crate::listen::Ticket;
 use crate::rate::TokenBucket;
 use rondo_protocol::command::{parse_frame, ClientFrame};
@@ -16,7 +16,6 @@ use rondo_protocol::reply::{ErrorCode, Rejection};
 use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -98,6 +97,9 @@ async fn live(app: &Arc<App>, reader: &mut Reader, writer: &mut Writer, ticket: 
             return End::Close(close::MOVED, reason.into(), "group unavailable");
         }
     };
+    // Only a relay says the hello again; a member served here would hold
+    // it (and its token) for as long as they stay.
+    drop(hello_text);
     let conn = app.next_conn_id();
     // The span names the connection in its log lines. It is given to them,
     // not entered around the connection's future: that would enter and
@@ -119,13 +121,13 @@ async fn live(app: &Arc<App>, reader: &mut Reader, writer: &mut Writer, ticket: 
             outbox,
         },
     };
-    if group.inbox.send(join).await.is_err() {
+    if group.send(join).await.is_err() {
         return End::Close(close::GOING_AWAY, "group stopped".into(), "group stopped");
     }
     tracing::info!(parent: &span, "joined");
-    let end = serve(app, &group.inbox, conn, &caller, reader, writer, outbound).await;
+    let end = serve(app, &group, conn, &caller, reader, writer, outbound).await;
     tracing::info!(parent: &span, reason = why(&end), "closed");
-    let _ = group.inbox.send(GroupMsg::Leave { conn }).await;
+    let _ = group.send(GroupMsg::Leave { conn }).await;
     end
 }
 
@@ -192,7 +194,7 @@ async fn hello(
 /// The connection's life after `welcome`; returns how it ends.
 async fn serve(
     app: &App,
-    inbox: &mpsc::Sender<GroupMsg>,
+    group: &GroupHandle,
     conn: u64,
     caller: &Caller,
     reader: &mut Reader,
@@ -291,8 +293,8 @@ async fn serve(
                                 continue;
                             }
                         };
-                        let command = GroupMsg::Command { conn, member: member.clone(), envelope: Box::new(envelope), received: Instant::now() };
-                        if inbox.send(command).await.is_err() {
+                        let command = GroupMsg::Command { conn, member: member.clone(), envelope, received: Instant::now() };
+                        if group.send(command).await.is_err() {
                             return End::Close(close::GOING_AWAY, "group stopped".into(), "group stopped");
                         }
                     }
