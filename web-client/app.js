@@ -16,7 +16,7 @@ import { noteEditor, saveNote, noteSaved, renderNotes, renderNoteEditor, forgetM
 import { renderRecord, recordReplied, wireRecord } from './record.js';
 import { renderSummary, wireSummary } from './summary.js';
 import { renderNext, renderPast, wireLobby } from './lobby.js';
-import { renderGap, renderLogSettings, renderCreditRule, wireSupervision } from './supervision.js';
+import { renderGap, renderLog, renderLogSettings, renderCreditRule, wireSupervision } from './supervision.js';
 import { tick } from './clock.js';
 import { wireLimits } from './limits.js';
 import { noteTurnEvent, renderTurnBar, setConnectionState, wireTurnBar } from './turnbar.js';
@@ -130,6 +130,7 @@ function render() {
   renderNext();
   renderGap();
   renderLogSettings();
+  renderLog();
   renderCreditRule();
   renderPast();
   renderSummary();
@@ -300,18 +301,35 @@ function wire() {
   wireSupervision();
   wireNotifications($('alert-on'));
   wireUnsaved();
-  // Printing is for a member's page: the record, the summaries.
+  // Printing is for a member's page: the record and the summaries, or the
+  // member's log alone.
   $('print-page').hidden = false;
-  $('print-page').addEventListener('click', printInGroupLanguage);
+  $('print-page').addEventListener('click', () => printInGroupLanguage('page'));
+  $('log-print').addEventListener('click', () => printInGroupLanguage('log'));
 }
 
-/// The record prints in the group's language (the paper file's), whatever
-/// language this member reads the page in.
-async function printInGroupLanguage() {
-  const own = language;
+// The member's own language while the page is laid out for paper.
+let languageBeforePrint = null;
+
+/// What is printed (`page` or `log`, which the print styles follow) prints
+/// in the group's language, the paper file's, whatever language this member
+/// reads the page in. The page goes back on `afterprint`, not when print()
+/// returns: Safari on a phone returns at once, before the paper is laid out.
+async function printInGroupLanguage(part) {
+  if (languageBeforePrint === null) {
+    languageBeforePrint = language;
+    window.addEventListener('afterprint', afterPrint, { once: true });
+  }
+  document.body.dataset.print = part;
   await useLanguage(model.group.language);
   render();
   window.print();
+}
+
+async function afterPrint() {
+  delete document.body.dataset.print;
+  const own = languageBeforePrint;
+  languageBeforePrint = null;
   await useLanguage(own);
   render();
 }

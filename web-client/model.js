@@ -52,17 +52,18 @@ function shift(holder, ms) {
 }
 
 const reducers = {
+  // Whether a member has accepted the version in force is the server's to say.
   'agreement.accepted': (m, e) => {
     const x = member(m, e.member);
     if (!x) return;
     x.agreement_version = e.version;
     x.accepted_at = e.at;
-    x.agreement_accepted = e.version >= m.group.agreement.in_force;
+    x.agreement_accepted = e.agreement_accepted;
   },
-  // A new version is in force at once, or from the end of the open meeting.
+  // A new version, or one come into force at a meeting's end.
   'agreement.updated': (m, e) => {
     m.group.agreement = e.agreement;
-    m.group.members.forEach((x) => { x.agreement_accepted = (x.agreement_version || 0) >= e.agreement.in_force; });
+    m.group.members.forEach((x) => { x.agreement_accepted = e.accepted.includes(x.member_id); });
   },
   'group.updated': (m, e) => { m.group.language = e.language; },
   // Cut off by the meeting's end: back at the head of the queue (rule 13).
@@ -90,7 +91,6 @@ const reducers = {
     m.summary = summarize(m, m.meeting.record, m.meeting.presented, e.speaking_ms, {
       kind: 'meeting', meetingId: m.meeting.meeting_id, openedAt: m.meeting.opened_at, endedAt: e.at,
     });
-    m.openActions = m.openActions.concat(m.meeting.record.filter((i) => i.kind === 'action' && !i.done));
     m.pastMeetings.unshift({
       meeting_id: m.meeting.meeting_id, opened_at: m.meeting.opened_at, ended_at: e.at, facilitator: m.meeting.facilitator,
       started_at: e.started_at, attendance: e.attendance || [], countersigned: null,
@@ -173,9 +173,17 @@ const reducers = {
     if (i >= 0) m.meeting.record[i] = e.item;
   },
   'record.done': (m, e) => {
-    if (m.meeting) m.meeting.record.forEach((x) => { if (x.item_id === e.item_id) x.done = true; });
+    const done = (x) => { if (x.item_id === e.item_id) Object.assign(x, { done: true, may_mark_done: [] }); };
+    if (m.meeting) m.meeting.record.forEach(done);
     m.openActions = m.openActions.filter((x) => x.item_id !== e.item_id);
   },
+  // Who may edit or mark an item done is the server's to say.
+  'record.rights': (m, e) => {
+    const items = (m.meeting ? m.meeting.record : []).concat(m.openActions);
+    items.forEach((x) => { if (e.items[x.item_id]) Object.assign(x, e.items[x.item_id]); });
+  },
+  // The actions still open after a meeting, as the server carries them on.
+  'actions.carried': (m, e) => { m.openActions = e.actions; },
   'contribution.received': (m, e) => { const c = m.meeting.case; if (c && !c.submitted.includes(e.member)) c.submitted.push(e.member); },
   'contributions.revealed': (m, e) => { const c = m.meeting.case; if (c) c.revealed.push({ phase_index: e.phase_index, to: e.to, contributions: e.contributions }); },
   'perspective.assigned': (m, e) => {

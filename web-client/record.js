@@ -1,7 +1,7 @@
 // The record beside the meeting: adding, editing, marking actions done.
 
 import { $, el, button, fillSelect, replace } from './dom.js';
-import { model, connection, isFacilitator } from './session.js';
+import { model, connection } from './session.js';
 import { nameOf } from './model.js';
 import { t } from './i18n.js';
 
@@ -27,9 +27,8 @@ function recordItem(x, inMeeting) {
   if (x.done) details.push(t('record-item-done'));
   item.append(el('span', x.text), el('span', ` (${details.join('; ')})`, 'muted'));
   const me = model.me.member_id;
-  const mayMark = x.author === me || x.owner === me || isFacilitator();
-  if (inMeeting && (x.author === me || isFacilitator())) item.append(button(t('record-edit'), () => editItem(x), 'small secondary'));
-  if (x.kind === 'action' && !x.done && mayMark) item.append(button(t('record-mark-done'), () => connection.send('record.done', { item_id: x.item_id }), 'small'));
+  if (x.may_edit.includes(me)) item.append(button(t('record-edit'), () => editItem(x), 'small secondary'));
+  if (x.may_mark_done.includes(me)) item.append(button(t('record-mark-done'), () => connection.send('record.done', { item_id: x.item_id }), 'small'));
   if (!inMeeting) item.dataset.earlier = 'true';
   return item;
 }

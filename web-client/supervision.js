@@ -130,20 +130,34 @@ function period() {
   return `from=${encodeURIComponent($('log-from').value)}&to=${encodeURIComponent($('log-to').value)}`;
 }
 
+// The log last shown: redrawn with the page, so it follows a change of
+// language (and prints in the group's).
+let shownLog = null;
+
 async function showLog() {
   const response = await fetch(`/api/log.json?${period()}&g=${encodeURIComponent(model.group.group_id)}`, { headers: { Authorization: `Bearer ${connection.token}` } });
   const result = await response.json();
-  if (!response.ok) { $('log-status').textContent = t('log-unavailable'); return; }
-  $('log-status').textContent = t('log-summary', { count: result.meetings.length, minutes: minutes(result.total_credited_s) });
-  const rows = result.meetings.map((m) => {
+  if (!response.ok) { shownLog = null; $('log-results').hidden = true; $('log-status').textContent = t('log-unavailable'); return; }
+  shownLog = result;
+  renderLog();
+}
+
+/// The shown log: its meetings, months and, on paper, whose and which period it is.
+export function renderLog() {
+  const log = shownLog;
+  if (!log) return;
+  const date = (iso) => day(`${iso}T12:00:00Z`);
+  $('log-printed-for').textContent = t('log-printed-for', { name: log.member.name, group: log.group.name, from: date(log.from), to: date(log.to), zone: log.time_zone });
+  $('log-status').textContent = t('log-summary', { count: log.meetings.length, minutes: minutes(log.total_credited_s) });
+  const rows = log.meetings.map((m) => {
     const row = el('tr');
     const signed = m.countersigned ? `${m.countersigned.by_name}, ${day(m.countersigned.at)}` : t('log-no');
-    for (const cell of [m.date, `${m.start}–${m.end}`, String(minutes(m.present_s)), String(minutes(m.credited_s)), roleText(m.role),
+    for (const cell of [date(m.date), `${m.start}–${m.end}`, String(minutes(m.present_s)), String(minutes(m.credited_s)), roleText(m.role),
       m.confirmed_at ? day(m.confirmed_at) : t('log-no'), signed]) row.append(el('td', cell));
     return row;
   });
   replace($('log-meetings'), rows);
-  replace($('log-months'), result.months.map((m) => {
+  replace($('log-months'), log.months.map((m) => {
     const met = m.meets_target === null ? '' : m.meets_target ? t('log-target-met') : t('log-target-missed');
     const item = el('li', `${m.month}: ${t('attendance-minutes', { minutes: minutes(m.credited_s) })} ${met}`.trim());
     if (m.meets_target === false) item.className = 'below-target';

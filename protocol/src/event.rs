@@ -7,7 +7,8 @@ use crate::supervision::{Attendance, MemberSettings, Reflection};
 use crate::template::{Phase, RevealTo};
 use crate::text::{Brief, Label, Name};
 use crate::view::{
-    AgreementView, CaseView, Contribution, MeetingSnapshot, MemberView, Note, PhaseView, RecordItem,
+    AgreementView, CaseView, Contribution, ItemRights, MeetingSnapshot, MemberView, Note,
+    PhaseView, RecordEntry,
 };
 use crate::Millis;
 use serde::{Deserialize, Serialize};
@@ -79,9 +80,22 @@ pub enum Event {
     #[serde(rename = "case.continued")]
     CaseContinued { case: CaseView },
     #[serde(rename = "agreement.accepted")]
-    AgreementAccepted { member: MemberId, version: u32 },
+    AgreementAccepted {
+        member: MemberId,
+        version: u32,
+        /// Whether the member has now accepted the version in force (a
+        /// version published during a meeting is in force from its end).
+        #[serde(default)]
+        agreement_accepted: bool,
+    },
+    /// A new version, or a version coming into force at a meeting's end.
     #[serde(rename = "agreement.updated")]
-    AgreementUpdated { agreement: AgreementView },
+    AgreementUpdated {
+        agreement: AgreementView,
+        /// The members who have accepted the version in force now.
+        #[serde(default)]
+        accepted: Vec<MemberId>,
+    },
     /// The group's language changed.
     #[serde(rename = "group.updated")]
     GroupUpdated { language: Language },
@@ -206,9 +220,16 @@ pub enum Event {
     #[serde(rename = "note.deleted")]
     NoteDeleted { note_id: NoteId },
     #[serde(rename = "record.added")]
-    RecordAdded { item: RecordItem },
+    RecordAdded { item: RecordEntry },
     #[serde(rename = "record.edited")]
-    RecordEdited { item: RecordItem },
+    RecordEdited { item: RecordEntry },
+    /// Who may change these record items changed (the facilitator did).
+    #[serde(rename = "record.rights")]
+    RecordRights { items: BTreeMap<ItemId, ItemRights> },
+    /// The actions not yet done, carried on at a meeting's end: the whole
+    /// list as it now stands, in place of the one before.
+    #[serde(rename = "actions.carried")]
+    ActionsCarried { actions: Vec<RecordEntry> },
     #[serde(rename = "record.done")]
     RecordDone { item_id: ItemId, by: MemberId },
     /// Someone handed in a written contribution (who, not what).
@@ -335,6 +356,8 @@ impl Event {
             Event::NoteDeleted { .. } => "note.deleted",
             Event::RecordAdded { .. } => "record.added",
             Event::RecordEdited { .. } => "record.edited",
+            Event::RecordRights { .. } => "record.rights",
+            Event::ActionsCarried { .. } => "actions.carried",
             Event::RecordDone { .. } => "record.done",
             Event::ContributionReceived { .. } => "contribution.received",
             Event::ContributionsRevealed { .. } => "contributions.revealed",

@@ -13,6 +13,7 @@ use std::fmt::Write;
 
 /// A meeting's record, as exported to its members.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RecordExport {
     pub group: Name,
     /// The group's language: the Markdown's headings and dates.
@@ -78,12 +79,37 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// An instant in UTC, in the language's usual numeric form:
-/// `2025-11-22 08:26 UTC`, `22.11.2025 08:26 UTC`, `22-11-2025 08:26 UTC`.
-pub fn utc_in(language: Language, at: Millis) -> String {
-    let iso = utc(at);
-    let (date, rest) = iso.split_at(10);
-    format!("{}{rest}", date_in(language, date))
+/// The group's time zone, as the documents print their times. This crate
+/// keeps no time-zone database: the caller, which has one, says the zone's
+/// offset from UTC at each instant printed.
+pub trait Zone {
+    /// The zone's name, printed after each time (`Europe/Amsterdam`).
+    fn name(&self) -> &str;
+    /// How far the zone's clocks are ahead of UTC at `at`, in seconds.
+    fn offset_s(&self, at: Millis) -> i32;
+}
+
+/// UTC itself, for a group without a time zone.
+pub struct Utc;
+
+impl Zone for Utc {
+    fn name(&self) -> &str {
+        "UTC"
+    }
+
+    fn offset_s(&self, _: Millis) -> i32 {
+        0
+    }
+}
+
+/// An instant as the zone's clocks show it, in the language's usual numeric
+/// form: `2025-11-22 09:26 Europe/Amsterdam`, `22.11.2025 09:26 …`,
+/// `22-11-2025 09:26 …`.
+pub fn local_in(language: Language, at: Millis, zone: &dyn Zone) -> String {
+    let local = at.saturating_add_signed(i64::from(zone.offset_s(at)) * 1000);
+    let iso = utc(local);
+    let (date, time) = (&iso[..10], &iso[10..16]);
+    format!("{}{time} {}", date_in(language, date), zone.name())
 }
 
 /// A `YYYY-MM-DD` date in the language's usual numeric form.
@@ -119,16 +145,17 @@ fn minutes(ms: u64) -> String {
 }
 
 impl RecordExport {
-    pub fn to_markdown(&self) -> String {
+    /// The record as Markdown, its times in `zone`.
+    pub fn to_markdown(&self, zone: &dyn Zone) -> String {
         let mut md = String::new();
         let name = |id: &MemberId| name_in(&self.members, id);
         let t = |id: &str, args: &[(&str, &str)]| text(self.language, id, args);
         let group = escape(&self.group);
         let _ = writeln!(md, "# {}\n", t("record-title", &[("group", &group)]));
-        let opened = utc_in(self.language, self.opened_at);
+        let opened = local_in(self.language, self.opened_at, zone);
         let _ = writeln!(md, "- {}", t("record-opened", &[("at", &opened)]));
         if let Some(ended) = self.ended_at {
-            let ended = utc_in(self.language, ended);
+            let ended = local_in(self.language, ended, zone);
             let _ = writeln!(md, "- {}", t("record-ended", &[("at", &ended)]));
         }
         let facilitator = escape(&self.facilitator);
@@ -202,7 +229,8 @@ impl RecordExport {
 }
 
 impl NotesExport {
-    pub fn to_markdown(&self) -> String {
+    /// The notes as Markdown, the meeting's time in `zone`.
+    pub fn to_markdown(&self, zone: &dyn Zone) -> String {
         let mut md = String::new();
         let name = |id: &MemberId| name_in(&self.members, id);
         let t = |id: &str, args: &[(&str, &str)]| text(self.language, id, args);
@@ -212,7 +240,7 @@ impl NotesExport {
             "# {}\n",
             t("notes-title", &[("group", &group), ("member", &member)])
         );
-        let opened = utc_in(self.language, self.opened_at);
+        let opened = local_in(self.language, self.opened_at, zone);
         let _ = writeln!(md, "{}\n", t("notes-meeting", &[("at", &opened)]));
         let case_title = |note: &Note| {
             note.case_id
@@ -250,6 +278,38 @@ mod tests {
     fn formats_utc_dates() {
         assert_eq!(utc(0), "1970-01-01 00:00 UTC");
         assert_eq!(utc(1_763_800_000_000), "2025-11-22 08:26 UTC");
+    }
+
+    /// Central European time, by the rule of 2026: summer time from
+    /// 29 March 01:00 UTC.
+    struct Cet;
+
+    impl Zone for Cet {
+        fn name(&self) -> &str {
+            "Europe/Amsterdam"
+        }
+
+        fn offset_s(&self, at: Millis) -> i32 {
+            if at >= 1_774_746_000_000 {
+                7200
+            } else {
+                3600
+            }
+        }
+    }
+
+    #[test]
+    fn prints_the_zones_time_and_name_either_side_of_a_change() {
+        let before = 1_774_746_000_000 - 60_000;
+        assert_eq!(
+            local_in(Language::De, before, &Cet),
+            "29.03.2026 01:59 Europe/Amsterdam"
+        );
+        assert_eq!(
+            local_in(Language::En, before + 60_000, &Cet),
+            "2026-03-29 03:00 Europe/Amsterdam"
+        );
+        assert_eq!(local_in(Language::Nl, 0, &Utc), "01-01-1970 00:00 UTC");
     }
 
     #[test]

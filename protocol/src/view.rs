@@ -288,6 +288,31 @@ pub struct RoundSnapshot {
     pub order: Vec<MemberId>,
 }
 
+/// Who may change a record item now, as the engine's rules decide it (the
+/// same rules `record.edit` and `record.done` check): clients offer the
+/// controls these allow rather than work the rules out.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ItemRights {
+    /// Who may edit it: its author and the facilitator, while its meeting is open.
+    #[serde(default)]
+    pub may_edit: Vec<MemberId>,
+    /// Who may mark it done: an action's author, its owner and the open
+    /// meeting's facilitator; nobody once it is done.
+    #[serde(default)]
+    pub may_mark_done: Vec<MemberId>,
+}
+
+/// A record item as it leaves the engine: the item and who may change it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RecordEntry {
+    #[serde(flatten)]
+    pub item: RecordItem,
+    #[serde(flatten)]
+    pub rights: ItemRights,
+}
+
 /// An item of the record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -337,7 +362,7 @@ pub struct MeetingSnapshot {
     pub case: Option<CaseSnapshot>,
     pub round: Option<RoundSnapshot>,
     pub hands: Vec<MemberId>,
-    pub record: Vec<RecordItem>,
+    pub record: Vec<RecordEntry>,
     /// How long each member has held the floor in this meeting.
     pub speaking_ms: BTreeMap<MemberId, u64>,
     /// Cases presented so far in this meeting.
@@ -365,7 +390,7 @@ pub struct Welcome {
     pub queue: Vec<CaseView>,
     pub meeting: Option<MeetingSnapshot>,
     pub resumed: bool,
-    pub open_actions: Vec<RecordItem>,
+    pub open_actions: Vec<RecordEntry>,
     pub notes: Vec<Note>,
     /// Ended meetings whose records can still be downloaded, newest first.
     #[serde(default)]

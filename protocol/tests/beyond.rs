@@ -205,6 +205,7 @@ fn a_guest_takes_part_in_one_meeting_and_leaves_with_its_end() {
         .welcome(&member("Bo"), sim.now, false)
         .unwrap()
         .open_actions[0]
+        .item
         .item_id
         .to_string();
     sim.ok(

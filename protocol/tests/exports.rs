@@ -27,12 +27,16 @@ fn exports(language: Language) -> (String, String) {
     sim.ok("Ana", r#"{"type":"case.end"}"#);
     sim.ok("Ana", r#"{"type":"meeting.end"}"#);
     let meeting = sim.engine.meeting_ids().last().unwrap().clone();
-    let record = sim.engine.record_export(&meeting).unwrap().to_markdown();
+    let record = sim
+        .engine
+        .record_export(&meeting)
+        .unwrap()
+        .to_markdown(&rondo_protocol::export::Utc);
     let notes = sim
         .engine
         .notes_export(&meeting, &sim::member("Bo"))
         .unwrap()
-        .to_markdown();
+        .to_markdown(&rondo_protocol::export::Utc);
     (record, notes)
 }
 

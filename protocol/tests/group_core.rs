@@ -1,9 +1,11 @@
 //! Seeded random plans over the group core — the paths around the engine:
 //! joins, leaves, drops, resumes from any seq, reconnect races, members
-//! added, removed and given new links, new agreement versions, exports —
-//! with canaries in titles, notes, record items and contributions, checked
-//! after every step: no frame reached a connection that may not receive it,
-//! and every connection's stream is in order.
+//! added, removed and given new links, new agreement versions, exports,
+//! room displays joining, leaving, dropped, replaced and retired — with
+//! canaries in titles, notes, record items and contributions, checked after
+//! every step: no frame reached a connection that may not receive it, a
+//! display saw nothing confidential and went dark with its token, and every
+//! connection's stream is in order.
 //!
 //! A failure prints its seed; `RONDO_SEED=<seed> cargo test -p rondo-protocol
 //! --test group_core` replays it alone.
@@ -14,7 +16,7 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use rondo_protocol::command::{parse_frame, ClientFrame};
 use rondo_protocol::engine::{Admin, DisplayState, Engine, Input};
-use rondo_protocol::group::{ConnId, Document, GroupCore, Out};
+use rondo_protocol::group::{CloseReason, ConnId, Document, GroupCore, Out};
 use rondo_protocol::ids::{MeetingId, MemberId};
 use rondo_protocol::text::{AgreementText, Name};
 use serde_json::Value;
@@ -25,9 +27,30 @@ const STEPS_PER_PLAN: usize = 500;
 
 type Core = GroupCore<String, ()>;
 
+/// Canaries in everything confidential the plans write.
+const CONFIDENTIAL: [&str; 6] = [
+    "TITLE-",
+    "QUESTION-",
+    "REC-",
+    "CONTRIB-",
+    "TOPRES-",
+    "PRIV-",
+];
+
+/// Who a connection is, as the test's driver knows it.
+enum Peer {
+    Member(MemberId),
+    /// A room display, with the token hash it joined with and whether that
+    /// display shows case titles.
+    Display {
+        token_hash: String,
+        show_titles: bool,
+    },
+}
+
 /// A connection as the test's driver knows it.
 struct Conn {
-    member: MemberId,
+    peer: Peer,
     open: bool,
     /// The seq of the last frame it received, to check the order.
     seen: u64,
@@ -47,6 +70,9 @@ struct Plan {
     /// The seq at which each member added during the plan came in: they are
     /// sent nothing from before it.
     added_at: HashMap<MemberId, u64>,
+    /// Frames the room displays received, and displays closed as retired.
+    display_frames: usize,
+    displays_retired: usize,
     seed: u64,
 }
 
@@ -56,27 +82,36 @@ fn random_plans_over_the_group_core_keep_the_one_rule() {
         Ok(seed) => vec![seed.parse().expect("RONDO_SEED is a number")],
         Err(_) => (0..PLANS).map(|n| 0x0c0e_0000 + n).collect(),
     };
-    let mut frames = 0;
+    let (mut frames, mut display_frames, mut retired) = (0, 0, 0);
     for seed in seeds {
         match std::panic::catch_unwind(|| run_plan(seed)) {
-            Ok(count) => frames += count,
+            Ok((count, shown, closed)) => {
+                frames += count;
+                display_frames += shown;
+                retired += closed;
+            }
             Err(panic) => {
                 eprintln!("plan failed; replay with RONDO_SEED={seed}");
                 std::panic::resume_unwind(panic);
             }
         }
     }
-    assert!(
-        frames >= 5_000 || std::env::var("RONDO_SEED").is_ok(),
-        "only {frames} frames checked"
-    );
+    if std::env::var("RONDO_SEED").is_err() {
+        assert!(frames >= 5_000, "only {frames} frames checked");
+        assert!(
+            display_frames >= 400 && retired >= 20,
+            "only {display_frames} display frames checked, {retired} displays retired"
+        );
+    }
 }
 
 fn link(n: u8) -> [u8; 32] {
     [n; 32]
 }
 
-fn run_plan(seed: u64) -> usize {
+/// The frames checked, those of them the displays received, and the
+/// displays closed as retired.
+fn run_plan(seed: u64) -> (usize, usize, usize) {
     let mut rng = SmallRng::seed_from_u64(seed);
     let engine = Engine::new(sim::Sim::new(4).config).expect("a group");
     let (core, _) = Core::new(engine, Vec::new(), |_, _| Vec::new());
@@ -89,6 +124,8 @@ fn run_plan(seed: u64) -> usize {
         links_issued: 1,
         added: 0,
         added_at: HashMap::new(),
+        display_frames: 0,
+        displays_retired: 0,
         seed,
     };
     for name in ["ana", "bo", "cy", "di"] {
@@ -99,7 +136,7 @@ fn run_plan(seed: u64) -> usize {
         plan.step(&mut rng, step);
         checked += plan.deliver(&mut rng);
     }
-    checked
+    (checked, plan.display_frames, plan.displays_retired)
 }
 
 impl Plan {
@@ -137,7 +174,7 @@ impl Plan {
                 self.conns.insert(
                     conn,
                     Conn {
-                        member: who.clone(),
+                        peer: Peer::Member(who.clone()),
                         open: true,
                         seen: 0,
                         resume_from,
@@ -161,7 +198,12 @@ impl Plan {
                     return;
                 }
                 let conn = open[rng.gen_range(0..open.len())];
-                let member = self.conns[&conn].member.clone();
+                let Peer::Member(member) = &self.conns[&conn].peer else {
+                    // A display's connection answers its own pings and
+                    // sends the group nothing.
+                    return;
+                };
+                let member = member.clone();
                 let json = self.command(rng, step, &member);
                 let ClientFrame::Command(envelope) = parse_frame(&json).expect("a command") else {
                     panic!("not a command: {json}")
@@ -206,24 +248,59 @@ impl Plan {
             }
             86..=90 => self.export(rng, &who),
             91..=92 => {
+                // A new display, which retires the last.
                 let display = DisplayState {
                     token_hash: format!("{step:064x}"),
-                    show_titles: false,
+                    show_titles: rng.gen_bool(0.3),
                 };
                 let show = Admin::SetDisplay {
                     display: Some(display),
                 };
                 self.core.admin(self.now, show).expect("always allowed");
-                let conn = self.next_conn;
-                self.next_conn += 1;
-                assert!(self
-                    .core
-                    .join_display(self.now, conn, &format!("{step:064x}")));
+            }
+            93..=96 => self.join_display(rng, step),
+            97 => {
+                let retire = Admin::SetDisplay { display: None };
+                self.core.admin(self.now, retire).expect("always allowed");
             }
             _ => {
                 self.core.apply(self.now, Input::Tick);
             }
         }
+    }
+
+    /// A screen opens the display's link — now and then one retired, or
+    /// never given — and is welcomed only with the display's current token.
+    fn join_display(&mut self, rng: &mut SmallRng, step: usize) {
+        let current = self.core.engine().display().cloned();
+        let token_hash = match &current {
+            Some(display) if rng.gen_bool(0.8) => display.token_hash.clone(),
+            _ => format!("{:064x}", rng.gen_range(0..step as u64 + 1)),
+        };
+        let show_titles = current.as_ref().is_some_and(|d| d.show_titles);
+        let conn = self.next_conn;
+        self.next_conn += 1;
+        self.conns.insert(
+            conn,
+            Conn {
+                peer: Peer::Display {
+                    token_hash: token_hash.clone(),
+                    show_titles,
+                },
+                open: true,
+                seen: 0,
+                resume_from: None,
+            },
+        );
+        let welcomed = self.core.join_display(self.now, conn, &token_hash);
+        let current = current.is_some_and(|d| d.token_hash == token_hash);
+        assert_eq!(
+            welcomed,
+            current,
+            "seed {}: a display joined with a token that is {}the group's",
+            self.seed,
+            if current { "" } else { "not " }
+        );
     }
 
     /// A command with canaries in everything confidential it carries.
@@ -278,7 +355,10 @@ impl Plan {
             Document::NotesMarkdown,
         ][rng.gen_range(0..3)];
         let allowed = engine.is_member(member) && engine.has_accepted(member);
-        match self.core.export(member, meeting, document) {
+        match self
+            .core
+            .export(member, meeting, document, &rondo_protocol::export::Utc)
+        {
             Ok(text) => {
                 assert!(allowed, "seed {}: {member} got a document", self.seed);
                 if let Some(text) = text {
@@ -300,27 +380,26 @@ impl Plan {
                 Out::Frame { conn, frame, .. } | Out::Reply { conn, frame, .. } => {
                     self.check(conn, &frame);
                 }
-                Out::Close { conn, .. } => {
+                Out::Close { conn, reason } => {
                     let known = self.conns.get_mut(&conn).expect("a known connection");
                     known.open = false;
+                    if reason == CloseReason::DisplayRetired {
+                        self.displays_retired += 1;
+                    }
                 }
-                // A room display (without titles) sees nothing confidential.
-                Out::Display { frame, .. } | Out::DisplayWelcome { frame, .. } => {
-                    let confidential = [
-                        "TITLE-",
-                        "QUESTION-",
-                        "REC-",
-                        "CONTRIB-",
-                        "TOPRES-",
-                        "PRIV-",
-                    ];
-                    assert!(
-                        confidential.iter().all(|c| !frame.contains(c)),
-                        "seed {}: the display got {frame}",
-                        self.seed
-                    );
-                }
-                Out::CloseDisplays => {}
+            }
+        }
+        // A display whose token is no longer the group's went dark in the
+        // batch that retired it.
+        let current = self.core.engine().display().map(|d| d.token_hash.clone());
+        for (conn, known) in &self.conns {
+            if let (true, Peer::Display { token_hash, .. }) = (known.open, &known.peer) {
+                assert_eq!(
+                    Some(token_hash),
+                    current.as_ref(),
+                    "seed {}: display connection {conn} is open with a retired token",
+                    self.seed
+                );
             }
         }
         if rng.gen_bool(0.03) {
@@ -339,13 +418,20 @@ impl Plan {
 
     fn check(&mut self, conn: ConnId, frame: &str) {
         let seed = self.seed;
-        let engine = self.core.engine();
         let known = self.conns.get_mut(&conn).expect("a known connection");
         assert!(
             known.open,
             "seed {seed}: a frame for a closed connection: {frame}"
         );
-        let member = &known.member;
+        if let Peer::Display { show_titles, .. } = known.peer {
+            self.display_frames += 1;
+            check_display(known, frame, show_titles, seed);
+            return;
+        }
+        let engine = self.core.engine();
+        let Peer::Member(member) = &known.peer else {
+            unreachable!("a display returned above")
+        };
         assert!(
             engine.is_member(member),
             "seed {seed}: a frame for {member}, not a member: {frame}"
@@ -373,21 +459,42 @@ impl Plan {
                 known.seen = seq;
             }
         }
-        let confidential = [
-            "TITLE-",
-            "QUESTION-",
-            "REC-",
-            "CONTRIB-",
-            "TOPRES-",
-            "PRIV-",
-        ];
-        if confidential.iter().any(|c| frame.contains(c)) {
+        if CONFIDENTIAL.iter().any(|c| frame.contains(c)) {
             assert!(
                 engine.has_accepted(member),
                 "seed {seed}: content for {member}, who has not accepted the agreement in force: {frame}"
             );
         }
         check_private(frame, member, seed);
+    }
+}
+
+/// A room display sees nothing confidential (case titles and questions
+/// only when its group chose to show them, PROTOCOL.md), in order from its
+/// welcome.
+fn check_display(known: &mut Conn, frame: &str, show_titles: bool, seed: u64) {
+    for canary in CONFIDENTIAL {
+        let allowed = show_titles && (canary == "TITLE-" || canary == "QUESTION-");
+        assert!(
+            allowed || !frame.contains(canary),
+            "seed {seed}: a display got {canary}: {frame}"
+        );
+    }
+    let json: Value = serde_json::from_str(frame).expect("JSON");
+    let Some(seq) = json["seq"].as_u64() else {
+        // The refusal of an unknown token, which the close follows.
+        assert_eq!(json["type"], "error", "seed {seed}: {frame}");
+        return;
+    };
+    if json["type"] == "welcome" {
+        known.seen = seq;
+    } else {
+        assert!(
+            seq > known.seen,
+            "seed {seed}: a display got seq {seq} after {}",
+            known.seen
+        );
+        known.seen = seq;
     }
 }
 

@@ -9,6 +9,7 @@
 mod sim;
 
 use rondo_protocol::engine::{Admin, Input};
+use rondo_protocol::export::Utc;
 use rondo_protocol::reply::ErrorCode;
 use rondo_protocol::retention::{month_of, month_start};
 use sim::{member, running, Sim};
@@ -128,7 +129,7 @@ fn a_month_past_retention_the_content_is_gone_and_the_evidence_kept() {
     assert_eq!(old_id.as_str(), old);
     assert!(sim.engine.record_export(&old_id).is_none());
     assert!(sim.engine.notes_export(&old_id, &member("Cy")).is_none());
-    let kept = sim.engine.record_export(&recent).unwrap().to_markdown();
+    let kept = sim.engine.record_export(&recent).unwrap().to_markdown(&Utc);
     assert!(kept.contains("kept"), "February's record stays");
 
     // The evidence: attendance of all three, no reflection.
@@ -206,7 +207,11 @@ fn an_erased_member_is_a_former_member_without_notes_or_reflections() {
         Err(ErrorCode::NotFound),
         "never one"
     );
-    let removed = sim.engine.record_export(&meeting).unwrap().to_markdown();
+    let removed = sim
+        .engine
+        .record_export(&meeting)
+        .unwrap()
+        .to_markdown(&Utc);
     assert!(!removed.contains("former member"), "removed is not erased");
     assert!(sim.engine.snapshot().contains(BO_NOTE));
 
@@ -215,7 +220,11 @@ fn an_erased_member_is_a_former_member_without_notes_or_reflections() {
     assert!(!state.contains(BO_NOTE), "Bo's note is deleted");
     assert!(!state.contains(CANARIES[3]), "Bo's reflection is deleted");
     assert!(state.contains(CANARIES[2]), "Cy's note stays");
-    let record = sim.engine.record_export(&meeting).unwrap().to_markdown();
+    let record = sim
+        .engine
+        .record_export(&meeting)
+        .unwrap()
+        .to_markdown(&Utc);
     assert!(record.contains("former member"), "{record}");
     assert!(sim
         .engine

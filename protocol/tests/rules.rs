@@ -234,13 +234,13 @@ fn rule_5_notes_reach_only_their_author_and_presenter() {
         .engine
         .notes_export(&meeting, &member("ana"))
         .unwrap()
-        .to_markdown();
+        .to_markdown(&rondo_protocol::export::Utc);
     assert!(!ana.contains("CANARY"));
     let bo = sim
         .engine
         .notes_export(&meeting, &member("bo"))
         .unwrap()
-        .to_markdown();
+        .to_markdown(&rondo_protocol::export::Utc);
     assert!(bo.contains("CANARY-PRESENTER") && !bo.contains("CANARY-PRIVATE"));
     let record = sim.engine.record_export(&meeting).unwrap();
     assert!(!serde_json::to_string(&record).unwrap().contains("CANARY"));

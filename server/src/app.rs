@@ -126,11 +126,11 @@ impl App {
     /// (its group moved) is forgotten.
     pub fn group(&self, group_id: &GroupId) -> Option<GroupHandle> {
         let handle = self.groups.get(group_id).map(|g| g.clone())?;
-        if handle.inbox.is_closed() {
+        if handle.is_closed() {
             // Only the stopped task's entry, and only its fence: another task
             // may have claimed the group again meanwhile, and its fence is
             // not this one's to drop.
-            let removed = self.groups.remove_if(group_id, |_, h| h.inbox.is_closed());
+            let removed = self.groups.remove_if(group_id, |_, h| h.is_closed());
             if removed.is_some() {
                 if let Some(cluster) = &self.cluster {
                     cluster.forget(group_id);
@@ -158,7 +158,9 @@ impl App {
         if let Some(handle) = self.group(group_id) {
             return Located::Here(handle);
         }
-        match cluster.claim(group_id).await {
+        // Boxed: every connection's task holds what it awaits here, and a
+        // claim's queries to PostgreSQL are large and seldom needed.
+        match Box::pin(cluster.claim(group_id)).await {
             Ok(Claim::Claimed(stored)) => match self.start_group(stored) {
                 Ok(handle) => {
                     self.metrics.group_claimed();
@@ -186,10 +188,10 @@ impl App {
         self.draining.store(true, Ordering::Relaxed);
         let handles: Vec<GroupHandle> = self.groups.iter().map(|g| g.clone()).collect();
         for handle in &handles {
-            let _ = handle.inbox.send(group::GroupMsg::StandDown).await;
+            let _ = handle.send(group::GroupMsg::StandDown).await;
         }
         for handle in handles {
-            handle.inbox.closed().await;
+            handle.closed().await;
         }
         self.groups.clear();
         if let Err(error) = cluster.release().await {

@@ -128,7 +128,7 @@ impl Metrics {
         gauge(
             &mut out,
             "rondo_connections",
-            "Open member connections.",
+            "Open connections of members and room displays.",
             self.connections.load(Relaxed),
         );
         gauge(

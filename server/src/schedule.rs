@@ -2,7 +2,7 @@
 //! meetings in the group's own time zone, so a meeting at 18:00 in
 //! Amsterdam stays at 18:00 there across the daylight-saving changes.
 
-use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone};
+use chrono::{DateTime, LocalResult, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::Tz;
 use rondo_protocol::command::Date;
 use rondo_protocol::schedule::{
@@ -45,6 +45,31 @@ pub fn zone(name: &str) -> Result<Tz, Invalid> {
             "is not an IANA time zone (such as Europe/Amsterdam)",
         )
     })
+}
+
+/// The group's time zone: its schedule's, or UTC without one.
+pub fn group_zone(schedule: Option<&Schedule>) -> Tz {
+    schedule
+        .and_then(|s| s.recurrence.time_zone.parse::<Tz>().ok())
+        .unwrap_or(Tz::UTC)
+}
+
+/// A zone from the time-zone database, for the documents the protocol
+/// crate prints (it keeps no database of its own).
+pub struct ExportZone(pub Tz);
+
+impl rondo_protocol::export::Zone for ExportZone {
+    fn name(&self) -> &str {
+        self.0.name()
+    }
+
+    fn offset_s(&self, at: rondo_protocol::Millis) -> i32 {
+        let utc = DateTime::from_timestamp_millis(at as i64).unwrap_or_default();
+        self.0
+            .offset_from_utc_datetime(&utc.naive_utc())
+            .fix()
+            .local_minus_utc()
+    }
 }
 
 /// The instant of a local time in `zone`; a time the clocks skip or pass
@@ -266,6 +291,47 @@ mod tests {
                     .to_string()
             })
             .collect()
+    }
+
+    /// The record's times, as printed, an hour either side of a change.
+    #[test]
+    fn documents_print_the_groups_time_across_a_daylight_saving_change() {
+        use rondo_protocol::export::local_in;
+        use rondo_protocol::schedule::Language;
+        let print = |zone: &str, at: &str| {
+            let at = DateTime::parse_from_rfc3339(at).unwrap().timestamp_millis() as u64;
+            let group = schedule("FREQ=WEEKLY", "2027-01-05T18:00", zone);
+            local_in(Language::En, at, &ExportZone(group_zone(Some(&group))))
+        };
+        // Amsterdam: summer time from 28 March 2027, 01:00 UTC.
+        assert_eq!(
+            print("Europe/Amsterdam", "2027-03-28T00:30:00Z"),
+            "2027-03-28 01:30 Europe/Amsterdam"
+        );
+        assert_eq!(
+            print("Europe/Amsterdam", "2027-03-28T01:30:00Z"),
+            "2027-03-28 03:30 Europe/Amsterdam"
+        );
+        // New York: summer time from 14 March 2027, 07:00 UTC; winter from 7 November, 06:00 UTC.
+        assert_eq!(
+            print("America/New_York", "2027-03-14T06:30:00Z"),
+            "2027-03-14 01:30 America/New_York"
+        );
+        assert_eq!(
+            print("America/New_York", "2027-03-14T07:30:00Z"),
+            "2027-03-14 03:30 America/New_York"
+        );
+        assert_eq!(
+            print("America/New_York", "2027-11-07T05:30:00Z"),
+            "2027-11-07 01:30 America/New_York"
+        );
+        assert_eq!(
+            print("America/New_York", "2027-11-07T06:30:00Z"),
+            "2027-11-07 01:30 America/New_York"
+        );
+        // Without a schedule the group's times are UTC.
+        let utc = ExportZone(group_zone(None));
+        assert_eq!(local_in(Language::En, 0, &utc), "1970-01-01 00:00 UTC");
     }
 
     #[test]

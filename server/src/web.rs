@@ -109,6 +109,26 @@ const ICONS: &[(&str, &[u8])] = &[
     ),
 ];
 
+/// Each file's path on the server and its content type (the icons' too).
+pub fn files() -> impl Iterator<Item = (String, &'static str)> {
+    let icons = ICONS
+        .iter()
+        .map(|(path, _)| (path.to_string(), "image/png"));
+    let files = FILES
+        .iter()
+        .map(|(path, _)| (route(path), content_type(path)));
+    icons.chain(files)
+}
+
+/// Where a file is served: the page at `/`, the others under their path.
+fn route(path: &str) -> String {
+    if path == "index.html" {
+        "/".to_owned()
+    } else {
+        format!("/{path}")
+    }
+}
+
 pub fn router() -> Router<Arc<App>> {
     let icons = ICONS.iter().fold(Router::new(), |router, &(path, body)| {
         router.route(
@@ -126,13 +146,8 @@ pub fn router() -> Router<Arc<App>> {
         )
     });
     FILES.iter().fold(icons, |router, &(path, body)| {
-        let route = if path == "index.html" {
-            "/".to_owned()
-        } else {
-            format!("/{path}")
-        };
         router.route(
-            &route,
+            &route(path),
             get(move || async move { page(content_type(path), body) }),
         )
     })

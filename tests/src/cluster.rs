@@ -337,10 +337,22 @@ pub async fn connect(
     name: &str,
     resume_from: Option<u64>,
 ) -> Member {
+    connect_with(addr, group, group.token(name), name, resume_from).await
+}
+
+/// As [`connect`], with any token (a room display's too); `who` names the
+/// connection in a failure.
+pub async fn connect_with(
+    addr: SocketAddr,
+    group: &Group,
+    token: &str,
+    who: &str,
+    resume_from: Option<u64>,
+) -> Member {
     let url = format!("ws://{addr}/ws?g={}", group.group_id);
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        match Member::try_connect(&url, group.token(name), resume_from).await {
+        match Member::try_connect(&url, token, resume_from).await {
             Ok(mut member) => {
                 if member.welcome["agreement_required"] == true {
                     member.accept().await;
@@ -348,7 +360,7 @@ pub async fn connect(
                 return member;
             }
             Err(why) => {
-                assert!(Instant::now() < deadline, "{name} never got back in: {why}");
+                assert!(Instant::now() < deadline, "{who} never got back in: {why}");
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
         }

@@ -147,6 +147,23 @@ async fn request_bodies_over_the_limit_are_refused_too_large() {
     assert_eq!(refused.status, 413, "{}", refused.body);
     let error: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
     assert_eq!(error["code"], "too_large");
+    // A body that may be left out is held to the same limit.
+    let group = create_group(server.addr, &["Ana", "Bo"]).await;
+    let path = format!("/api/groups/{}/display", group.group_id);
+    let padded = format!(r#"{{"show_titles":false{}}}"#, " ".repeat(300 * 1024));
+    let refused = http_raw(
+        server.addr,
+        "POST",
+        &path,
+        Some(&group.convener_token),
+        &padded,
+    )
+    .await;
+    assert_eq!(refused.status, 413, "{}", refused.body);
+    let error: serde_json::Value = serde_json::from_str(&refused.body).unwrap();
+    assert_eq!(error["code"], "too_large");
+    let shown = http_raw(server.addr, "POST", &path, Some(&group.convener_token), "").await;
+    assert_eq!(shown.status, 200, "{}", shown.body);
     // A bad body names the field, never the value.
     let bad = r#"{"name":"G","members":[{"name":"A","CANARY":1}],"agreement":{"text":"t","review_on":"CANARY"}}"#;
     let refused = http_raw(server.addr, "POST", "/api/groups", None, bad).await;

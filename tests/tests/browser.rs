@@ -902,6 +902,14 @@ async fn meeting_pages_follow_the_queue_keep_drafts_and_tell_whose_turn_it_is() 
         .unwrap();
     click(ana, "End meeting").await;
     wait_text(ana, "#past-meetings", "facilitated by Ana").await;
+    // Carried on as the server says: still Bo's to mark done, not Cy's.
+    wait_text(bo, "#open-actions", "Bo calls the school").await;
+    wait_text(bo, "#open-actions", "Mark done").await;
+    wait_text(cy, "#open-actions", "Bo calls the school").await;
+    assert!(
+        !text_of(cy, "#open-actions").await.contains("Mark done"),
+        "Cy may not mark Bo's carried action done"
+    );
     click(bo, "Open meeting").await;
     wait_text(ana, "#meeting-status", "Meeting open").await;
     let record_downloads = "window.downloads = []; \

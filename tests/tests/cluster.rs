@@ -4,7 +4,7 @@
 //! without running; under `tests/run` and in CI they must run.
 
 use futures_util::SinkExt;
-use rondo_tests::cluster::{connect, node, node_on, Haproxy, Postgres, LEASE_TTL_MS};
+use rondo_tests::cluster::{connect, connect_with, node, node_on, Haproxy, Postgres, LEASE_TTL_MS};
 use rondo_tests::{create_group, http, Group, Member, Server};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -677,4 +677,123 @@ async fn a_relayed_member_gets_a_welcome_larger_than_a_members_frame() {
     let bo = connect(addrs[relaying], &group, "Bo", None).await;
     assert!(bo.welcome.to_string().len() > 64 * 1024);
     assert_eq!(bo.welcome["queue"].as_array().unwrap().len(), 40);
+}
+
+/// A room display's screen connecting to `addr` as the page does: tried
+/// again while the node answers "moved" (the owner is being replaced).
+async fn connect_display(addr: SocketAddr, group: &Group, token: &str) -> Member {
+    let display = connect_with(addr, group, token, "the display", None).await;
+    assert_eq!(display.welcome["display"], true, "{}", display.welcome);
+    display
+}
+
+/// Every frame a room display received on one connection, in order by seq.
+fn display_stream(display: &Member) -> Vec<Value> {
+    let mut all = vec![display.welcome.clone()];
+    all.extend(display.events.iter().cloned());
+    let seqs: Vec<u64> = all.iter().filter_map(|f| f["seq"].as_u64()).collect();
+    assert!(
+        seqs.windows(2).all(|p| p[1] > p[0]),
+        "a display's frames out of order: {seqs:?}"
+    );
+    all
+}
+
+#[tokio::test]
+async fn a_relayed_room_display_follows_the_meeting_across_a_kill_9_of_the_owner() {
+    const CANARIES: [&str; 5] = [
+        "TITLE-CANARY",
+        "QUESTION-CANARY",
+        "BRIEF-CANARY",
+        "NOTE-CANARY",
+        "RECORD-CANARY",
+    ];
+    let Some(mut cluster) = Cluster::start() else {
+        eprintln!("cluster test skipped: PostgreSQL or HAProxy is not installed");
+        return;
+    };
+    let (group, mut m) = a_meeting_in_a_round(&cluster).await;
+    m[2].ok(
+        json!({"type": "case.propose", "title": "TITLE-CANARY", "question": "QUESTION-CANARY",
+                   "minutes": 20, "brief": "BRIEF-CANARY"}),
+    )
+    .await;
+    let case = m[2].until("case.proposed").await["case"]["case_id"].clone();
+    m[2].ok(json!({"type": "case.share", "case_id": case}))
+        .await;
+    m[1].ok(json!({"type": "note.save", "visibility": "private", "text": "NOTE-CANARY"}))
+        .await;
+    m[0].ok(json!({"type": "record.add", "kind": "decision", "text": "RECORD-CANARY"}))
+        .await;
+    // The convener shows it on the node that serves the group (the HTTP API
+    // answers 503 on another).
+    let owner = cluster.owner(&group);
+    let owner_addr = cluster.nodes[owner].as_ref().expect("running").addr;
+    let path = format!("/api/groups/{}/display", group.group_id);
+    let (status, shown) = http(owner_addr, "POST", &path, Some(&group.convener_token), None).await;
+    assert_eq!(status, 200, "{shown}");
+    let shown: Value = serde_json::from_str(&shown).unwrap();
+    let token = shown["link"].as_str().unwrap().split_once("#d=").unwrap().1;
+
+    // The screen reaches a node that does not own the group: relayed.
+    let relaying = (owner + 1) % cluster.nodes.len();
+    let through = cluster.nodes[relaying].as_ref().expect("running").addr;
+    let mut display = connect_display(through, &group, token).await;
+    assert_eq!(cluster.owner(&group), owner, "still owned by the same node");
+    assert_eq!(display.welcome["meeting"]["status"], "running");
+    let before_turn = display.until("turn.started").await;
+
+    let killed = Instant::now();
+    cluster.nodes[owner].take().expect("running").kill();
+    // The relay ends with the owner; whatever the screen got before it is kept.
+    while let Some(frame) = display.frame().await {
+        if frame.get("seq").is_some() {
+            display.events.push(frame);
+        }
+    }
+    let mut streams = vec![display_stream(&display)];
+    let last_seen = before_turn["seq"].as_u64().unwrap();
+
+    // The screen comes back by itself, as the page does, to the node it was
+    // shown on; then the members, through the balancer.
+    let mut display = connect_display(through, &group, token).await;
+    let back_after = killed.elapsed();
+    let new_owner = cluster.owner(&group);
+    assert_ne!(new_owner, owner, "another node owns the group");
+    eprintln!(
+        "kill -9 to the display's new welcome: {} ms, through node {relaying}; the group is owned by node {new_owner}",
+        back_after.as_millis()
+    );
+    let mut seen: Vec<Seen> = NAMES.iter().map(|_| Seen::default()).collect();
+    let mut back = Vec::new();
+    for (i, old) in m.into_iter().enumerate() {
+        back.push(reconnect(&cluster, &group, old, NAMES[i], &mut seen[i]).await);
+    }
+    assert!(
+        display.welcome["seq"].as_u64().unwrap() >= last_seen,
+        "the screen's new welcome is not behind what it showed"
+    );
+    assert_eq!(display.welcome["meeting"]["status"], "running");
+    // It follows the meeting on the new owner: a turn ends there, by the
+    // clock or by the member, and the next begins.
+    let ended = display.until("turn.ended").await;
+    assert!(ended["seq"].as_u64().unwrap() > last_seen, "{ended}");
+    let started = display.until("turn.started").await;
+    assert!(started["member"].is_string(), "{started}");
+    back[0]
+        .ok(json!({"type": "record.add", "kind": "decision", "text": "RECORD-CANARY after"}))
+        .await;
+    back[0].ok(json!({"type": "phase.next"})).await;
+    display.until("phase.ended").await;
+    streams.push(display_stream(&display));
+
+    for frame in streams.iter().flatten() {
+        let text = frame.to_string();
+        for canary in CANARIES {
+            assert!(
+                !text.contains(canary),
+                "{canary} reached the display: {text}"
+            );
+        }
+    }
 }

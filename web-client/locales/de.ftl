@@ -599,6 +599,8 @@ log-no = nein
 log-target-met = Ziel erreicht
 log-target-missed = unter dem Ziel
 log-unavailable = Der Nachweis konnte nicht angezeigt werden; bitte den Zeitraum prüfen.
+log-print = Meinen Nachweis drucken
+log-printed-for = Nachweis der Kollegialen Beratung von { $name }, { $group }: { $from } bis { $to } (Zeiten in { $zone })
 log-summary = { $count ->
     [one] Ein Treffen, { $minutes } Minuten angerechnet.
    *[other] { $count } Treffen, { $minutes } Minuten angerechnet.

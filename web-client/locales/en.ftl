@@ -599,6 +599,8 @@ log-no = no
 log-target-met = target met
 log-target-missed = below target
 log-unavailable = The log could not be shown; check the period.
+log-print = Print my log
+log-printed-for = Supervision log of { $name }, { $group }: { $from } to { $to } (times in { $zone })
 log-summary = { $count ->
     [one] One meeting, { $minutes } minutes credited.
    *[other] { $count } meetings, { $minutes } minutes credited.

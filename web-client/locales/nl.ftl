@@ -598,6 +598,8 @@ log-no = nee
 log-target-met = doel gehaald
 log-target-missed = onder het doel
 log-unavailable = Het logboek kon niet worden getoond; controleer de periode.
+log-print = Mijn logboek afdrukken
+log-printed-for = Intervisielogboek van { $name }, { $group }: { $from } tot en met { $to } (tijden in { $zone })
 log-summary = { $count ->
     [one] Eén bijeenkomst, { $minutes } minuten toegekend.
    *[other] { $count } bijeenkomsten, { $minutes } minuten toegekend.

@@ -67,9 +67,11 @@ impl Engine {
         while self.acceptances.len() > ACCEPTANCES_MAX {
             self.acceptances.pop_front();
         }
+        let agreement_accepted = self.has_accepted(member);
         self.out.emit(Event::AgreementAccepted {
             member: member.clone(),
             version,
+            agreement_accepted,
         });
         Ok(())
     }
@@ -94,13 +96,32 @@ impl Engine {
             self.in_force = Some(self.agreement.version);
         }
         self.remember_version();
-        let agreement = self.agreement_view(self.out.now);
-        self.out.emit(Event::AgreementUpdated { agreement });
+        self.emit_agreement_updated();
     }
 
-    /// At a meeting's end, a version published during it comes into force.
+    /// At a meeting's end, a version published during it comes into force:
+    /// said with `agreement.updated`, since who has accepted changes.
     pub(crate) fn enforce_latest_agreement(&mut self) {
+        if self.in_force() == self.agreement.version {
+            return;
+        }
         self.in_force = Some(self.agreement.version);
+        self.emit_agreement_updated();
+    }
+
+    /// The agreement as it now stands, and who has accepted the version in force.
+    fn emit_agreement_updated(&mut self) {
+        let agreement = self.agreement_view(self.out.now);
+        let accepted = self
+            .members
+            .iter()
+            .filter(|m| self.has_accepted(&m.id))
+            .map(|m| m.id.clone())
+            .collect();
+        self.out.emit(Event::AgreementUpdated {
+            agreement,
+            accepted,
+        });
     }
 
     fn remember_version(&mut self) {

@@ -142,6 +142,7 @@ impl Engine {
             facilitator,
             reason: FacilitatorReason::Opened,
         });
+        self.emit_record_rights();
         Ok(())
     }
 
@@ -223,6 +224,10 @@ impl Engine {
         self.last_facilitator = Some(meeting.facilitator.clone());
         self.record.archive(meeting, self.out.now);
         self.dismiss_guests();
+        // After the guests left: the carried actions are the members' alone,
+        // and the one rule keeps them from anyone who has not accepted.
+        let actions = self.carried_entries();
+        self.out.emit(Event::ActionsCarried { actions });
         Ok(())
     }
 
@@ -732,7 +737,9 @@ impl Engine {
             done: false,
             tags,
         };
-        open(&mut self.meeting)?.record.push(item.clone());
+        let meeting = open(&mut self.meeting)?;
+        meeting.record.push(item.clone());
+        let item = super::record::entry(&item, Some(meeting));
         self.out.emit(Event::RecordAdded { item });
         Ok(())
     }
@@ -744,7 +751,7 @@ impl Engine {
             .iter()
             .find(|i| i.item_id == c.item_id)
             .ok_or_else(|| Rejection::not_found("no such record item in this meeting"))?;
-        if &item.author != member && &meeting.facilitator != member {
+        if !super::record::editors(item, Some(meeting)).contains(member) {
             return Err(Rejection::forbidden(
                 "only its author or the facilitator may edit an item",
             ));
@@ -771,10 +778,15 @@ impl Engine {
             tags.dedup();
             item.tags = tags;
         }
-        let record = &mut open(&mut self.meeting)?.record;
-        if let Some(slot) = record.iter_mut().find(|i| i.item_id == item.item_id) {
+        let meeting = open(&mut self.meeting)?;
+        if let Some(slot) = meeting
+            .record
+            .iter_mut()
+            .find(|i| i.item_id == item.item_id)
+        {
             *slot = item.clone();
         }
+        let item = super::record::entry(&item, Some(meeting));
         self.out.emit(Event::RecordEdited { item });
         Ok(())
     }

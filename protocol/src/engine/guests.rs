@@ -7,7 +7,7 @@
 
 use super::{Engine, Output};
 use crate::event::{Addressed, Audience, Event};
-use crate::ids::MemberId;
+use crate::ids::{ItemId, MemberId};
 use crate::reply::Rejection;
 use crate::text::Name;
 use crate::view::Welcome;
@@ -77,7 +77,7 @@ impl Engine {
     }
 
     /// Whether a guest may receive an event: nothing about the queue
-    /// between meetings, and no action of an earlier meeting marked done.
+    /// between meetings, and nothing of the actions of earlier meetings.
     fn guest_may_see(&self, addressed: &Addressed) -> bool {
         let between_meetings = addressed.event.meeting_id.is_none();
         match &addressed.event.event {
@@ -87,12 +87,17 @@ impl Engine {
             | Event::CaseShared { .. }
             | Event::CaseContinued { .. }
             | Event::QueueReordered { .. } => !between_meetings,
-            Event::RecordDone { item_id, .. } => self
-                .meeting
-                .as_ref()
-                .is_some_and(|m| m.record.iter().any(|i| &i.item_id == item_id)),
+            Event::RecordDone { item_id, .. } => self.in_open_record(item_id),
+            Event::RecordRights { items } => items.keys().all(|id| self.in_open_record(id)),
+            Event::ActionsCarried { .. } => false,
             _ => true,
         }
+    }
+
+    fn in_open_record(&self, item_id: &ItemId) -> bool {
+        self.meeting
+            .as_ref()
+            .is_some_and(|m| m.record.iter().any(|i| &i.item_id == item_id))
     }
 
     /// A guest's welcome: only what belongs to the open meeting.

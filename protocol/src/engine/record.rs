@@ -3,11 +3,12 @@
 
 use super::emitter::Emitter;
 use super::state::{ArchivedMeeting, Meeting, ARCHIVE_LEN_MAX, CARRIED_ACTIONS_MAX};
+use super::Engine;
 use crate::command::ItemKind;
 use crate::event::Event;
 use crate::ids::{ItemId, MemberId};
 use crate::reply::Rejection;
-use crate::view::RecordItem;
+use crate::view::{ItemRights, RecordEntry, RecordItem};
 use crate::Millis;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
@@ -68,10 +69,7 @@ impl Record {
         if item.kind != ItemKind::Action {
             return Err(Rejection::invalid_state("only actions are marked done"));
         }
-        let allowed = &item.author == member
-            || item.owner.as_ref() == Some(member)
-            || facilitator == Some(member);
-        if !allowed {
+        if !markers(item, facilitator).contains(member) {
             return Err(Rejection::forbidden(
                 "only the owner, the author or the facilitator may mark this done",
             ));
@@ -91,4 +89,81 @@ impl Record {
         });
         Ok(())
     }
+}
+
+impl Engine {
+    /// The actions carried from ended meetings, with who may change them now.
+    pub(crate) fn carried_entries(&self) -> Vec<RecordEntry> {
+        let open = self.meeting.as_ref();
+        self.record
+            .carried_actions
+            .iter()
+            .map(|item| entry(item, open))
+            .collect()
+    }
+
+    /// After the facilitator changed: who may now change the open meeting's
+    /// record, and the carried actions, each in an event of its own (a guest
+    /// is sent only the first: the carried actions are not theirs to see).
+    pub(crate) fn emit_record_rights(&mut self) {
+        let open = self.meeting.as_ref();
+        let record = open.map(|m| m.record.as_slice()).unwrap_or_default();
+        for items in [record, self.record.carried_actions.as_slice()] {
+            if items.is_empty() {
+                continue;
+            }
+            let items = items
+                .iter()
+                .map(|item| (item.item_id.clone(), rights(item, open)))
+                .collect();
+            self.out.emit(Event::RecordRights { items });
+        }
+    }
+}
+
+/// Who may edit an item of the open meeting's record: its author and the
+/// facilitator. An item of an ended meeting is not edited.
+pub(crate) fn editors(item: &RecordItem, open: Option<&Meeting>) -> Vec<MemberId> {
+    match open.filter(|m| m.id == item.meeting_id) {
+        Some(meeting) => distinct([Some(&item.author), Some(&meeting.facilitator)]),
+        None => Vec::new(),
+    }
+}
+
+/// Who may mark an action done: its author, its owner and the open
+/// meeting's facilitator (done or not, so a second mark is acknowledged).
+pub(crate) fn markers(item: &RecordItem, facilitator: Option<&MemberId>) -> Vec<MemberId> {
+    if item.kind != ItemKind::Action {
+        return Vec::new();
+    }
+    distinct([Some(&item.author), item.owner.as_ref(), facilitator])
+}
+
+/// An item with who may change it while `open` is the open meeting.
+pub(crate) fn entry(item: &RecordItem, open: Option<&Meeting>) -> RecordEntry {
+    RecordEntry {
+        item: item.clone(),
+        rights: rights(item, open),
+    }
+}
+
+pub(crate) fn rights(item: &RecordItem, open: Option<&Meeting>) -> ItemRights {
+    ItemRights {
+        may_edit: editors(item, open),
+        may_mark_done: if item.done {
+            Vec::new()
+        } else {
+            markers(item, open.map(|m| &m.facilitator))
+        },
+    }
+}
+
+fn distinct<const N: usize>(members: [Option<&MemberId>; N]) -> Vec<MemberId> {
+    let mut list: Vec<MemberId> = Vec::new();
+    for member in members.into_iter().flatten() {
+        if !list.contains(member) {
+            list.push(member.clone());
+        }
+    }
+    list
 }

@@ -139,6 +139,7 @@ impl Engine {
             facilitator: member,
             reason,
         });
+        self.emit_record_rights();
     }
 }
 

@@ -29,7 +29,7 @@ impl Engine {
             queue: self.queue_seen_by(member),
             meeting: self.meeting_snapshot(Some(member)),
             resumed,
-            open_actions: self.record.carried_actions.clone(),
+            open_actions: self.carried_entries(),
             notes: self
                 .meeting
                 .iter()
@@ -161,7 +161,11 @@ impl Engine {
             case: None,
             round: None,
             hands: meeting.hands.clone(),
-            record: meeting.record.clone(),
+            record: meeting
+                .record
+                .iter()
+                .map(|item| super::record::entry(item, Some(meeting)))
+                .collect(),
             speaking_ms: meeting.speaking_ms.clone(),
             presented: meeting.presented.clone(),
         };
@@ -287,6 +291,11 @@ impl Engine {
             members: self.export_names(),
             cases: meeting.presented.to_vec(),
         })
+    }
+
+    /// When the group meets, if it has a schedule (and so a time zone).
+    pub fn schedule(&self) -> Option<&crate::schedule::Schedule> {
+        self.schedule.as_ref()
     }
 
     /// A member's name; once they have left the group, their id (or

@@ -1,15 +1,25 @@
-//! A group's connections as the core sees them: whose they are and which
-//! seq their welcome covers. The driver holds the sockets; this is the one
-//! place that registers, drops and closes connections, and so the one
-//! producer of presence inputs.
+//! A group's connections as the core sees them: whose they are — a
+//! member's, or a room display's — and which seq their welcome covers. The
+//! driver holds the sockets; this is the one place that registers, drops
+//! and closes connections, and so the one producer of presence inputs (a
+//! display has no presence: it is not a member).
 
 use super::ConnId;
 use crate::engine::{Engine, Input, Reach};
 use crate::ids::MemberId;
 use std::collections::HashMap;
 
+/// Who is on the other end of a connection.
+#[derive(Clone, PartialEq, Eq)]
+enum Peer {
+    Member(MemberId),
+    /// The group's room display: sent only what the display allow-list
+    /// lets through, never a member's frame.
+    Display,
+}
+
 struct Conn {
-    member: MemberId,
+    peer: Peer,
     /// The seq the connection's welcome covers; `None` until the welcome is
     /// planned. Events up to it are in the welcome and are not sent again.
     welcomed_at: Option<u64>,
@@ -26,7 +36,9 @@ pub(super) struct Conns {
 
 impl Conns {
     fn connected(&self, member: &MemberId) -> bool {
-        self.conns.values().any(|c| &c.member == member)
+        self.conns
+            .values()
+            .any(|c| matches!(&c.peer, Peer::Member(m) if m == member))
     }
 
     /// Registers a member's new connection; the presence input to apply when
@@ -36,7 +48,7 @@ impl Conns {
         self.conns.insert(
             conn,
             Conn {
-                member: member.clone(),
+                peer: Peer::Member(member.clone()),
                 welcomed_at: None,
             },
         );
@@ -44,6 +56,17 @@ impl Conns {
             member,
             present: true,
         })
+    }
+
+    /// Registers a room display whose welcome covers the events up to `seq`.
+    pub fn join_display(&mut self, conn: ConnId, seq: u64) {
+        self.conns.insert(
+            conn,
+            Conn {
+                peer: Peer::Display,
+                welcomed_at: Some(seq),
+            },
+        );
     }
 
     /// The connection's welcome covers the events up to `seq`.
@@ -56,9 +79,11 @@ impl Conns {
     /// A connection ended; the presence input to apply when it was the
     /// member's last.
     pub fn leave(&mut self, conn: ConnId) -> Option<Input> {
-        let gone = self.conns.remove(&conn)?;
-        (!self.connected(&gone.member)).then_some(Input::Presence {
-            member: gone.member,
+        let Peer::Member(member) = self.conns.remove(&conn)?.peer else {
+            return None;
+        };
+        (!self.connected(&member)).then_some(Input::Presence {
+            member,
             present: false,
         })
     }
@@ -77,6 +102,16 @@ impl Conns {
         (closing, presence)
     }
 
+    /// Takes every room display's connection out (the display was retired
+    /// or replaced): their ids, to close.
+    pub fn close_displays(&mut self) -> Vec<ConnId> {
+        let closing = self.displays();
+        for id in &closing {
+            self.conns.remove(id);
+        }
+        closing
+    }
+
     /// Takes every connection out, for the group to stop on this node. No
     /// presence changes: the group goes on elsewhere.
     pub fn close_all(&mut self) -> Vec<ConnId> {
@@ -85,8 +120,8 @@ impl Conns {
 
     /// The driver could not queue a frame for the connection: it is gone.
     pub fn dropped(&mut self, conn: ConnId) {
-        if let Some(gone) = self.conns.remove(&conn) {
-            self.dropped.push(gone.member);
+        if let Some(Peer::Member(member)) = self.conns.remove(&conn).map(|c| c.peer) {
+            self.dropped.push(member);
         }
     }
 
@@ -108,9 +143,17 @@ impl Conns {
 
     /// A member's connections.
     pub fn of_member(&self, member: &MemberId) -> Vec<ConnId> {
+        self.of(&Peer::Member(member.clone()))
+    }
+
+    fn displays(&self) -> Vec<ConnId> {
+        self.of(&Peer::Display)
+    }
+
+    fn of(&self, peer: &Peer) -> Vec<ConnId> {
         self.conns
             .iter()
-            .filter(|(_, c)| &c.member == member)
+            .filter(|(_, c)| &c.peer == peer)
             .map(|(id, _)| *id)
             .collect()
     }
@@ -119,14 +162,26 @@ impl Conns {
         self.conns.contains_key(&conn)
     }
 
-    /// The connections an event goes to: welcomed before it, and allowed it
-    /// by the one rule.
+    /// The members' connections an event goes to: welcomed before it, and
+    /// allowed it by the one rule.
     pub fn recipients(&self, seq: u64, reach: Reach<'_>, engine: &Engine) -> Vec<ConnId> {
-        self.conns
-            .iter()
-            .filter(|(_, c)| c.welcomed_at.is_some_and(|at| seq > at))
-            .filter(|(_, c)| engine.may_receive(&c.member, reach))
+        self.welcomed_before(seq)
+            .filter(|(_, c)| matches!(&c.peer, Peer::Member(m) if engine.may_receive(m, reach)))
             .map(|(id, _)| *id)
             .collect()
+    }
+
+    /// The room displays an event's display frame goes to: welcomed before it.
+    pub fn display_recipients(&self, seq: u64) -> Vec<ConnId> {
+        self.welcomed_before(seq)
+            .filter(|(_, c)| c.peer == Peer::Display)
+            .map(|(id, _)| *id)
+            .collect()
+    }
+
+    fn welcomed_before(&self, seq: u64) -> impl Iterator<Item = (&ConnId, &Conn)> {
+        self.conns
+            .iter()
+            .filter(move |(_, c)| c.welcomed_at.is_some_and(|at| seq > at))
     }
 }

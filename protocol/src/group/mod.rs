@@ -1,8 +1,9 @@
 //! The group core: everything between the engine and the sockets that
 //! decides who receives what, sans-I/O like the engine beside it.
 //!
-//! It holds the engine, the group's connections (whose they are, the seq
-//! each welcome covers), the replay window and the plan of one batch. The
+//! It holds the engine, the group's connections (members' and room
+//! displays', the seq each welcome covers), the replay window and the plan
+//! of one batch. The
 //! driver (the server's group task) feeds it messages and the time, makes
 //! [`GroupCore::take_log`] durable, then asks [`GroupCore::deliver`] for the
 //! frames to write — so "durable before sent" and "events before reply"
@@ -79,6 +80,10 @@ pub enum CloseReason {
     LinkReplaced,
     /// A guest's meeting ended, and their link with it.
     GuestMeetingEnded,
+    /// The token is not (or no longer) the group's room display's.
+    UnknownDisplay,
+    /// The room display was retired or replaced: its screens go dark.
+    DisplayRetired,
 }
 
 /// How far behind a connection may be when a frame is queued for it.
@@ -109,20 +114,6 @@ pub enum Out<F, T> {
         conn: ConnId,
         reason: CloseReason,
     },
-    /// An event as the room displays may see it: for every display
-    /// welcomed before `seq`.
-    Display {
-        seq: u64,
-        frame: F,
-    },
-    /// A room display's welcome, covering the events up to `seq`.
-    DisplayWelcome {
-        conn: ConnId,
-        frame: F,
-        seq: u64,
-    },
-    /// The room display was replaced or retired: its screens close.
-    CloseDisplays,
 }
 
 /// A document a member may download.
@@ -153,17 +144,17 @@ enum Planned<F, T> {
         frame: F,
         seq: u64,
     },
+    /// The answer to a connection that was never registered, before it closes.
+    Refusal {
+        conn: ConnId,
+        frame: F,
+    },
     Close {
         conns: Vec<ConnId>,
         reason: CloseReason,
     },
+    /// Events as the room displays may see them, by seq.
     Display(Vec<(u64, F)>),
-    DisplayWelcome {
-        conn: ConnId,
-        frame: F,
-        seq: u64,
-    },
-    CloseDisplays,
 }
 
 /// One group's engine, connections and replay window.
@@ -275,18 +266,31 @@ impl<F: Frame, T> GroupCore<F, T> {
     }
 
     /// A room display's connection, with the hash of the token it gave:
-    /// welcomed if it is the group's display (the hash compared, never the
-    /// token). Whether it was; the driver refuses one that was not.
+    /// registered and welcomed if it is the group's display (the hash
+    /// compared, never the token), else refused as unknown and closed.
+    /// Whether it was registered.
     pub fn join_display(&mut self, now: Millis, conn: ConnId, token_hash: &str) -> bool {
         let Some(display) = self.engine.display().filter(|d| d.token_hash == token_hash) else {
+            // A retired display's token included.
+            let refusal = Reply::error(
+                None,
+                Rejection::new(crate::reply::ErrorCode::Unauthorized, "unknown token"),
+            );
+            self.plan.push(Planned::Refusal {
+                conn,
+                frame: F::from(serde_json::to_string(&refusal).expect("replies serialize")),
+            });
+            self.plan.push(Planned::Close {
+                conns: vec![conn],
+                reason: CloseReason::UnknownDisplay,
+            });
             return false;
         };
         let welcome = self.engine.display_welcome(now, display.show_titles);
-        let seq = self.engine.seq();
-        self.plan.push(Planned::DisplayWelcome {
+        self.conns.join_display(conn, self.engine.seq());
+        self.plan.push(Planned::Welcome {
             conn,
-            frame: F::from(welcome.to_json()),
-            seq,
+            frames: vec![F::from(welcome.to_json())],
         });
         true
     }
@@ -387,8 +391,15 @@ impl<F: Frame, T> GroupCore<F, T> {
         let display_changed = matches!(admin, Admin::SetDisplay { .. });
         let output = self.apply(now, Input::Admin(admin));
         if display_changed && output.admin.as_ref().is_some_and(Result::is_ok) {
-            // A new display retires the last; its screens go dark.
-            self.plan.push(Planned::CloseDisplays);
+            // A new display retires the last; its screens go dark, and
+            // nothing later in this batch reaches them.
+            let conns = self.conns.close_displays();
+            if !conns.is_empty() {
+                self.plan.push(Planned::Close {
+                    conns,
+                    reason: CloseReason::DisplayRetired,
+                });
+            }
         }
         self.rewelcome(now, &output.gate_changed);
         let result = output.admin.unwrap_or(Ok(()));
@@ -515,20 +526,25 @@ impl<F: Frame, T> GroupCore<F, T> {
                         self.conns.welcomed(conn, seq);
                     }
                 }
+                Planned::Refusal { conn, frame } => out.push(Out::Frame {
+                    conn,
+                    frame,
+                    room: Room::Welcome,
+                }),
                 Planned::Close { conns, reason } => {
                     out.extend(conns.into_iter().map(|conn| Out::Close { conn, reason }));
                 }
                 Planned::Display(frames) => {
-                    out.extend(
-                        frames
-                            .into_iter()
-                            .map(|(seq, frame)| Out::Display { seq, frame }),
-                    );
+                    for (seq, frame) in frames {
+                        for conn in self.conns.display_recipients(seq) {
+                            out.push(Out::Frame {
+                                conn,
+                                frame: frame.clone(),
+                                room: Room::Live,
+                            });
+                        }
+                    }
                 }
-                Planned::DisplayWelcome { conn, frame, seq } => {
-                    out.push(Out::DisplayWelcome { conn, frame, seq });
-                }
-                Planned::CloseDisplays => out.push(Out::CloseDisplays),
             }
         }
         out
@@ -536,12 +552,13 @@ impl<F: Frame, T> GroupCore<F, T> {
 
     /// A document for `member`, by the one rule: only a current member who
     /// has accepted the agreement in force; `Ok(None)` for a meeting the
-    /// group does not hold.
+    /// group does not hold. Its times are printed in `zone`, the group's.
     pub fn export(
         &self,
         member: &MemberId,
         meeting: &MeetingId,
         document: Document,
+        zone: &dyn crate::export::Zone,
     ) -> Result<Option<String>, Rejection> {
         self.engine.may_read(member)?;
         // A guest's documents are those of their one meeting.
@@ -549,7 +566,10 @@ impl<F: Frame, T> GroupCore<F, T> {
             return Ok(None);
         }
         Ok(match document {
-            Document::RecordMarkdown => self.engine.record_export(meeting).map(|r| r.to_markdown()),
+            Document::RecordMarkdown => self
+                .engine
+                .record_export(meeting)
+                .map(|r| r.to_markdown(zone)),
             Document::RecordJson => self
                 .engine
                 .record_export(meeting)
@@ -557,7 +577,7 @@ impl<F: Frame, T> GroupCore<F, T> {
             Document::NotesMarkdown => self
                 .engine
                 .notes_export(meeting, member)
-                .map(|n| n.to_markdown()),
+                .map(|n| n.to_markdown(zone)),
         })
     }
 }

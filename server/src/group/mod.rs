@@ -6,7 +6,6 @@
 //! delivered from an ordered list — so "durable before sent" and "events
 //! before reply" hold by construction.
 
-mod displays;
 mod recovery;
 #[cfg(test)]
 mod tests;
@@ -17,7 +16,6 @@ use crate::clock::Clock;
 use crate::close;
 use crate::metrics::Metrics;
 use crate::store::{Store, TokenChange, Write, REPLAY_WINDOW};
-use displays::Displays;
 use recovery::{snapshot_offset, SNAPSHOT_EVERY};
 use rondo_protocol::command::CommandEnvelope;
 use rondo_protocol::engine::{Admin, Engine, Input};
@@ -53,7 +51,8 @@ pub enum Outbound {
     Close(u16, Cow<'static, str>),
 }
 
-pub type Outbox = mpsc::Sender<Outbound>;
+mod outbox;
+pub use outbox::{outbox, Outbox, OutboxReader};
 
 /// What a group's task is asked to do.
 pub enum GroupMsg {
@@ -81,9 +80,7 @@ pub enum GroupMsg {
     Command {
         conn: ConnId,
         member: MemberId,
-        /// Boxed: a group's inbox allocates its slots in blocks, and the
-        /// largest variant sets the size of every slot.
-        envelope: Box<CommandEnvelope>,
+        envelope: CommandEnvelope,
         received: Instant,
     },
     /// A convener's change. `link`: the hash of a new member's token,
@@ -131,7 +128,33 @@ pub enum GroupMsg {
 /// A handle to a group's task.
 #[derive(Clone)]
 pub struct GroupHandle {
-    pub inbox: mpsc::Sender<GroupMsg>,
+    /// Boxed messages: the inbox allocates its slots in blocks of 32 when
+    /// it is made, each as large as a message, and most groups are idle.
+    inbox: mpsc::Sender<Box<GroupMsg>>,
+}
+
+/// The group's task has ended.
+#[derive(Debug)]
+pub struct GroupGone;
+
+impl GroupHandle {
+    /// Hands the group a message, waiting while its inbox is full.
+    pub async fn send(&self, message: GroupMsg) -> Result<(), GroupGone> {
+        self.inbox
+            .send(Box::new(message))
+            .await
+            .map_err(|_| GroupGone)
+    }
+
+    /// Whether the group's task has ended.
+    pub fn is_closed(&self) -> bool {
+        self.inbox.is_closed()
+    }
+
+    /// Waits until the group's task has ended.
+    pub async fn closed(&self) {
+        self.inbox.closed().await;
+    }
 }
 
 /// An answer to one of the HTTP API's asks, given once the batch that
@@ -169,11 +192,9 @@ pub struct GroupTask {
     group_id: GroupId,
     /// Who receives what: the engine, the connections, the replay window.
     core: GroupCore<Utf8Bytes, Instant>,
-    /// The connections' outboxes; the core says what goes into them.
+    /// The connections' outboxes, members' and room displays'; the core
+    /// says what goes into them.
     outboxes: HashMap<ConnId, Outbox>,
-    /// The room displays' connections: not members, sent only what the
-    /// core lets a display see.
-    displays: Displays,
     store: Arc<dyn Store>,
     metrics: Arc<Metrics>,
     clock: Clock,
@@ -202,6 +223,8 @@ fn close_frame(reason: CloseReason) -> Outbound {
         CloseReason::Removed => (close::NOT_A_MEMBER, "removed from the group"),
         CloseReason::LinkReplaced => (close::UNAUTHORIZED, "a new link was issued"),
         CloseReason::GuestMeetingEnded => (close::UNAUTHORIZED, "the guest's meeting ended"),
+        CloseReason::UnknownDisplay => (close::UNAUTHORIZED, "unauthorized"),
+        CloseReason::DisplayRetired => (close::UNAUTHORIZED, "the room display was retired"),
     };
     Outbound::Close(code, Cow::Borrowed(why))
 }
@@ -226,7 +249,6 @@ impl GroupTask {
             group_id,
             core,
             outboxes: HashMap::new(),
-            displays: Displays::default(),
             store: shared.store,
             metrics: shared.metrics,
             clock: shared.clock,
@@ -262,7 +284,7 @@ impl GroupTask {
         GroupHandle { inbox }
     }
 
-    async fn run(mut self, messages: &mut mpsc::Receiver<GroupMsg>) {
+    async fn run(&mut self, messages: &mut mpsc::Receiver<Box<GroupMsg>>) {
         // One timer for the group, reset to the engine's next deadline.
         let timer = tokio::time::sleep(std::time::Duration::ZERO);
         tokio::pin!(timer);
@@ -274,10 +296,10 @@ impl GroupTask {
             let batch = tokio::select! {
                 first = messages.recv() => match first {
                     Some(first) => {
-                        let mut batch = vec![first];
+                        let mut batch = vec![*first];
                         while batch.len() < INPUTS_PER_FLUSH_MAX {
                             match messages.try_recv() {
-                                Ok(next) => batch.push(next),
+                                Ok(next) => batch.push(*next),
                                 Err(_) => break,
                             }
                         }
@@ -344,7 +366,7 @@ impl GroupTask {
                     self.core.reply(conn, &reply, received);
                     return;
                 }
-                self.core.command(now, conn, member, *envelope, received);
+                self.core.command(now, conn, member, envelope, received);
             }
             GroupMsg::Join {
                 conn,
@@ -353,37 +375,18 @@ impl GroupTask {
                 outbox,
                 resume_from,
             } => {
-                self.outboxes.insert(conn, outbox);
-                if self.core.join(now, conn, member, link, resume_from) {
-                    self.metrics.connection_opened();
-                }
+                self.open(conn, outbox);
+                self.core.join(now, conn, member, link, resume_from);
             }
             GroupMsg::JoinDisplay {
                 conn,
                 token_hash,
                 outbox,
             } => {
-                if self.core.join_display(now, conn, &hex::encode(token_hash)) {
-                    self.displays.join(conn, outbox, self.core.engine().seq());
-                } else {
-                    // A retired display's token included: refused as unknown.
-                    let refusal = Reply::error(
-                        None,
-                        Rejection::new(
-                            rondo_protocol::reply::ErrorCode::Unauthorized,
-                            "unknown token",
-                        ),
-                    );
-                    let json = serde_json::to_string(&refusal).expect("replies serialize");
-                    let _ = outbox.try_send(Outbound::Text(json.into()));
-                    let _ = outbox.try_send(Outbound::Close(
-                        close::UNAUTHORIZED,
-                        Cow::Borrowed("unauthorized"),
-                    ));
-                }
+                self.open(conn, outbox);
+                self.core.join_display(now, conn, &hex::encode(token_hash));
             }
             GroupMsg::Leave { conn } => {
-                self.displays.leave(conn);
                 if self.outboxes.remove(&conn).is_some() {
                     self.metrics.connection_closed();
                 }
@@ -441,7 +444,9 @@ impl GroupTask {
                 document,
                 reply,
             } => {
-                let answer = self.core.export(&member, &meeting, document);
+                let zone = crate::schedule::group_zone(self.core.engine().schedule());
+                let zone = crate::schedule::ExportZone(zone);
+                let answer = self.core.export(&member, &meeting, document, &zone);
                 batch.answers.push(Box::new(move || {
                     let _ = reply.send(answer);
                 }));
@@ -479,9 +484,15 @@ impl GroupTask {
             (snapshot_bytes > self.snapshot_max_bytes).then(tokio::time::Instant::now);
     }
 
+    /// Keeps a connection's outbox until the core closes it or it leaves
+    /// (counted from here, so a refused connection's close balances).
+    fn open(&mut self, conn: ConnId, outbox: Outbox) {
+        self.outboxes.insert(conn, outbox);
+        self.metrics.connection_opened();
+    }
+
     /// Closes every connection with "moved": the group stops on this node.
     fn stand_down(&mut self, reason: &'static str) {
-        self.displays.close_all(close::MOVED, reason);
         for conn in self.core.close_all() {
             if let Some(outbox) = self.outboxes.remove(&conn) {
                 let _ = outbox.try_send(Outbound::Close(close::MOVED, Cow::Borrowed(reason)));
@@ -582,15 +593,6 @@ impl GroupTask {
                         self.metrics.connection_closed();
                     }
                 }
-                Out::Display { seq, frame } => self.displays.fan_out(seq, &frame),
-                Out::DisplayWelcome { conn, frame, .. } => {
-                    self.displays
-                        .queue(conn, Outbound::Text(frame), OUTBOX_CAPACITY);
-                }
-                Out::CloseDisplays => {
-                    self.displays
-                        .close_all(close::UNAUTHORIZED, "the room display was retired");
-                }
             }
         }
     }
@@ -602,8 +604,7 @@ impl GroupTask {
         let Some(target) = self.outboxes.get(&conn) else {
             return;
         };
-        let waiting = OUTBOX_CAPACITY - target.capacity();
-        if waiting < behind_max && target.try_send(frame).is_ok() {
+        if target.waiting() < behind_max && target.try_send(frame).is_ok() {
             return;
         }
         self.outboxes.remove(&conn);

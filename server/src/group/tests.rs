@@ -12,7 +12,7 @@ use std::time::Duration;
 const GROUP: &str = "g-test";
 
 struct Harness {
-    inbox: mpsc::Sender<GroupMsg>,
+    inbox: GroupHandle,
     store: Arc<MemoryStore>,
     next_conn: ConnId,
 }
@@ -21,7 +21,7 @@ struct Harness {
 struct Client {
     conn: ConnId,
     member: MemberId,
-    outbound: mpsc::Receiver<Outbound>,
+    outbound: OutboxReader,
 }
 
 fn member(name: &str) -> MemberId {
@@ -75,7 +75,7 @@ async fn start_with_budget(names: &[&str], snapshot_max_bytes: usize) -> Harness
     };
     let task = GroupTask::new(engine, Vec::new(), shared);
     Harness {
-        inbox: task.spawn().inbox,
+        inbox: task.spawn(),
         store,
         next_conn: 1,
     }
@@ -84,7 +84,7 @@ async fn start_with_budget(names: &[&str], snapshot_max_bytes: usize) -> Harness
 impl Harness {
     /// Queues a join without waiting for the task to handle it.
     async fn join(&mut self, name: &str) -> Client {
-        let (outbox, outbound) = mpsc::channel(OUTBOX_CAPACITY);
+        let (outbox, outbound) = outbox(OUTBOX_CAPACITY);
         let conn = self.next_conn;
         self.next_conn += 1;
         let join = GroupMsg::Join {
@@ -114,7 +114,7 @@ impl Harness {
         let command = GroupMsg::Command {
             conn: client.conn,
             member: client.member.clone(),
-            envelope: Box::new(envelope),
+            envelope,
             received: Instant::now(),
         };
         self.inbox.send(command).await.unwrap();
@@ -152,7 +152,7 @@ impl Client {
     /// Every frame waiting, as JSON; a close as `{"close": code}`.
     fn frames(&mut self) -> Vec<Value> {
         let mut frames = Vec::new();
-        while let Ok(frame) = self.outbound.try_recv() {
+        while let Some(frame) = self.outbound.try_recv() {
             frames.push(match frame {
                 Outbound::Text(text) => serde_json::from_str(text.as_str()).unwrap(),
                 Outbound::Close(code, _) => serde_json::json!({ "close": code }),

@@ -2,6 +2,7 @@
 
 use super::convener::{admin, convener};
 use super::exports::document;
+use super::openapi::{Authenticated, Change, Refused, WithBody};
 use super::{app_url, ask, group, member, not_found, ApiError, ApiResult, JsonBody};
 use crate::app::{new_token, token_hash, App};
 use crate::calendar::{self, About};
@@ -18,7 +19,6 @@ use rondo_protocol::ids::GroupId;
 use rondo_protocol::reply::Rejection;
 use rondo_protocol::schedule::{OccurrenceEdit, Recurrence, Schedule};
 use rondo_protocol::view::ConvenerView;
-use serde_json::json;
 use std::sync::Arc;
 
 fn refused(invalid: Invalid) -> ApiError {
@@ -45,6 +45,15 @@ async fn set(app: &App, group_id: &GroupId, schedule: Option<Schedule>) -> ApiRe
 }
 
 /// `PUT /api/groups/{id}/schedule`: a recurrence, or `null` for none.
+#[utoipa::path(
+    put,
+    path = "/api/groups/{group_id}/schedule",
+    tag = "convener",
+    params(("group_id" = String, Path)),
+    request_body(content = ref("#/components/schemas/ScheduleChange")),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Set."), WithBody, Change, Authenticated),
+)]
 pub(super) async fn set_schedule(
     State(app): State<Arc<App>>,
     Path(group_id): Path<String>,
@@ -75,6 +84,15 @@ pub(super) async fn set_schedule(
 
 /// `PUT /api/groups/{id}/schedule/{date}`: one meeting, by its original
 /// local date, cancelled, moved, or back as planned (`{}`).
+#[utoipa::path(
+    put,
+    path = "/api/groups/{group_id}/schedule/{date}",
+    tag = "convener",
+    params(("group_id" = String, Path), ("date" = String, Path, description = "The meeting's planned local date, YYYY-MM-DD.")),
+    request_body(content = ref("#/components/schemas/OccurrenceEdit")),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Changed."), WithBody, Change, Authenticated),
+)]
 pub(super) async fn change_occurrence(
     State(app): State<Arc<App>>,
     Path((group_id, date)): Path<(String, String)>,
@@ -103,6 +121,17 @@ fn ics(body: String, file: &str) -> Response {
 }
 
 /// `GET /api/groups/{id}/schedule.ics`: the series, for a member to import once.
+#[utoipa::path(
+    get,
+    path = "/api/groups/{group_id}/schedule.ics",
+    tag = "member",
+    params(("group_id" = String, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The series as iCalendar.", content_type = "text/calendar", body = String),
+        Authenticated,
+    ),
+)]
 pub(super) async fn series(
     State(app): State<Arc<App>>,
     Path(group_id): Path<String>,
@@ -122,12 +151,28 @@ pub(super) async fn series(
     Ok(ics(body, "rondo-series.ics"))
 }
 
+/// A member's private calendar feed: the URL is the secret.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct FeedLink {
+    url: String,
+}
+
 /// `POST /api/calendar`: a new private feed for the member; their previous
 /// feed stops working.
+#[utoipa::path(
+    post,
+    path = "/api/calendar",
+    tag = "member",
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The feed's URL.", body = ref("#/components/schemas/FeedLink")),
+        Authenticated,
+    ),
+)]
 pub(super) async fn new_feed(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
-) -> ApiResult<(StatusCode, Json<serde_json::Value>)> {
+) -> ApiResult<(StatusCode, Json<FeedLink>)> {
     let (group_id, member_id) = member(&app, &headers).await?;
     let view = overview(&app, &group_id).await?;
     if view
@@ -148,10 +193,20 @@ pub(super) async fn new_feed(
     })
     .await?;
     let url = format!("{}api/calendar/{token}.ics", app_url(&headers));
-    Ok((StatusCode::CREATED, Json(json!({ "url": url }))))
+    Ok((StatusCode::CREATED, Json(FeedLink { url })))
 }
 
 /// `GET /api/calendar/{token}.ics`: the feed itself; the URL is the secret.
+#[utoipa::path(
+    get,
+    path = "/api/calendar/{file}",
+    tag = "member",
+    params(("file" = String, Path, description = "The feed's token, then .ics.")),
+    responses(
+        (status = 200, description = "The member's feed as iCalendar.", content_type = "text/calendar", body = String),
+        (status = 404, response = Refused),
+    ),
+)]
 pub(super) async fn feed(
     State(app): State<Arc<App>>,
     Path(file): Path<String>,

@@ -1,6 +1,7 @@
 //! The convener's routes: creating a group, its members and their links,
 //! and the agreement.
 
+use super::openapi::{Authenticated, Change, Limited, Refused, Unavailable, WithBody};
 use super::{
     ask, bearer, convener_link, group, group_id, link, not_found, unauthorized, ApiError,
     ApiResult, JsonBody,
@@ -19,7 +20,6 @@ use rondo_protocol::ids::{GroupId, MemberId};
 use rondo_protocol::reply::Rejection;
 use rondo_protocol::text::AgreementText;
 use rondo_protocol::view::Agreement;
-use serde_json::json;
 use std::sync::Arc;
 
 /// When a full server suggests trying again.
@@ -35,6 +35,55 @@ Recording: only the agreed record (areas, actions, decisions, disagreements) is 
 notes are private to whoever writes them.
 Review: we review this agreement together once a year.";
 
+/// A new group's secrets, returned once to its convener.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct CreatedGroup {
+    group_id: GroupId,
+    convener_token: String,
+    /// The link that opens the console.
+    convener_link: String,
+    members: Vec<MemberLink>,
+}
+
+/// Someone's way in: their id, token and link (and, in a new group, name).
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct MemberLink {
+    member_id: MemberId,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    token: String,
+    link: String,
+}
+
+impl MemberLink {
+    fn new(headers: &HeaderMap, member_id: MemberId, token: String) -> MemberLink {
+        let link = link(headers, &token);
+        MemberLink {
+            member_id,
+            name: None,
+            token,
+            link,
+        }
+    }
+}
+
+/// `POST /api/groups`: a group with its members; with `--admin-token`, only
+/// the operator may create one.
+#[utoipa::path(
+    post,
+    path = "/api/groups",
+    tag = "convener",
+    request_body(content = ref("#/components/schemas/NewGroup")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 201, description = "The group, its convener's link and its members' links.", body = ref("#/components/schemas/CreatedGroup")),
+        WithBody,
+        (status = 401, response = Refused),
+        (status = 429, response = Limited),
+        (status = 500, response = Refused),
+        (status = 503, response = Unavailable),
+    ),
+)]
 pub(super) async fn create_group(
     State(app): State<Arc<App>>,
     Extension(ticket): Extension<Arc<Ticket>>,
@@ -95,17 +144,20 @@ pub(super) async fn create_group(
     };
     let names = request.members.into_iter().map(|m| m.name).collect();
     let created = app.create_group(config, names).await?;
-    let members: Vec<_> = created
+    let members = created
         .members
-        .iter()
-        .map(|(id, name, token)| json!({"member_id": id, "name": name, "token": token, "link": link(&headers, token)}))
+        .into_iter()
+        .map(|(id, name, token)| MemberLink {
+            name: Some(name),
+            ..MemberLink::new(&headers, id, token)
+        })
         .collect();
-    let body = json!({
-        "group_id": created.group_id,
-        "convener_token": created.convener_token,
-        "convener_link": convener_link(&headers, &created.convener_token),
-        "members": members,
-    });
+    let body = CreatedGroup {
+        group_id: created.group_id,
+        convener_link: convener_link(&headers, &created.convener_token),
+        convener_token: created.convener_token,
+        members,
+    };
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
@@ -149,6 +201,19 @@ fn member_id(raw: &str) -> ApiResult<MemberId> {
     MemberId::new(raw).map_err(|_| not_found("no such member"))
 }
 
+/// `POST /api/groups/{group_id}/members`: a new member and their link.
+#[utoipa::path(
+    post,
+    path = "/api/groups/{group_id}/members",
+    tag = "convener",
+    params(("group_id" = String, Path)),
+    request_body(content = ref("#/components/schemas/NewMember")),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The member's id, token and link.", body = ref("#/components/schemas/MemberLink")),
+        WithBody, Change, Authenticated,
+    ),
+)]
 pub(super) async fn add_member(
     State(app): State<Arc<App>>,
     Path(group_id): Path<String>,
@@ -176,10 +241,20 @@ pub(super) async fn admit(
     let member = MemberId::new(uuid::Uuid::new_v4().simple().to_string()).expect("short");
     let token = new_token();
     admin_with_link(app, group_id, add(member.clone()), Some(token_hash(&token))).await?;
-    let body = json!({"member_id": member, "token": token, "link": link(headers, &token)});
+    let body = MemberLink::new(headers, member, token);
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
+/// `DELETE /api/groups/{group_id}/members/{member_id}`: the member leaves,
+/// their link with them.
+#[utoipa::path(
+    delete,
+    path = "/api/groups/{group_id}/members/{member_id}",
+    tag = "convener",
+    params(("group_id" = String, Path), ("member_id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Removed."), Change, Authenticated),
+)]
 pub(super) async fn remove_member(
     State(app): State<Arc<App>>,
     Path((group_id, member)): Path<(String, String)>,
@@ -195,6 +270,14 @@ pub(super) async fn remove_member(
 
 /// `POST /api/groups/{id}/members/{member_id}/erase`: a removed member's
 /// notes and reflections are deleted and their name becomes "former member".
+#[utoipa::path(
+    post,
+    path = "/api/groups/{group_id}/members/{member_id}/erase",
+    tag = "convener",
+    params(("group_id" = String, Path), ("member_id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Erased (or erased already)."), Change, Authenticated),
+)]
 pub(super) async fn erase_member(
     State(app): State<Arc<App>>,
     Path((group_id, member)): Path<(String, String)>,
@@ -230,11 +313,24 @@ async fn convener_change(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// `POST /api/groups/{group_id}/members/{member_id}/token`: a new link for a
+/// member; the old one stops working.
+#[utoipa::path(
+    post,
+    path = "/api/groups/{group_id}/members/{member_id}/token",
+    tag = "convener",
+    params(("group_id" = String, Path), ("member_id" = String, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The member's new token and link.", body = ref("#/components/schemas/MemberLink")),
+        Change, Authenticated,
+    ),
+)]
 pub(super) async fn reissue_token(
     State(app): State<Arc<App>>,
     Path((group_id, member)): Path<(String, String)>,
     headers: HeaderMap,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<MemberLink>> {
     let group_id = convener(&app, &headers, &group_id).await?;
     let member = member_id(&member)?;
     let group = group(&app, &group_id).await?;
@@ -248,11 +344,20 @@ pub(super) async fn reissue_token(
         done,
     };
     ask(&group, replace).await?.map_err(ApiError::from)?;
-    Ok(Json(
-        json!({"member_id": member, "token": token, "link": link(&headers, &token)}),
-    ))
+    Ok(Json(MemberLink::new(&headers, member, token)))
 }
 
+/// `PUT /api/groups/{group_id}/agreement`: a new version, which every
+/// member accepts before they see content again.
+#[utoipa::path(
+    put,
+    path = "/api/groups/{group_id}/agreement",
+    tag = "convener",
+    params(("group_id" = String, Path)),
+    request_body(content = ref("#/components/schemas/AgreementChange")),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Published."), WithBody, Change, Authenticated),
+)]
 pub(super) async fn update_agreement(
     State(app): State<Arc<App>>,
     Path(group_id): Path<String>,
@@ -274,6 +379,17 @@ pub(super) async fn update_agreement(
 }
 
 /// `GET /api/groups/{id}`: the group as its convener manages it.
+#[utoipa::path(
+    get,
+    path = "/api/groups/{group_id}",
+    tag = "convener",
+    params(("group_id" = String, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The group as its convener manages it.", body = ref("#/components/schemas/ConvenerView")),
+        Authenticated,
+    ),
+)]
 pub(super) async fn overview(
     State(app): State<Arc<App>>,
     Path(group_id): Path<String>,
@@ -288,6 +404,16 @@ pub(super) async fn overview(
 
 /// `GET /api/convener`: the group the convener's token manages, so a
 /// convener link (which carries the token alone) can open the console.
+#[utoipa::path(
+    get,
+    path = "/api/convener",
+    tag = "convener",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The convener's group as they manage it.", body = ref("#/components/schemas/ConvenerView")),
+        Authenticated,
+    ),
+)]
 pub(super) async fn own_group(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -307,13 +433,24 @@ pub(super) async fn own_group(
     ))
 }
 
-#[derive(serde::Deserialize)]
+/// `PUT /api/groups/{id}/language`.
+#[derive(serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct LanguageChange {
     language: rondo_protocol::schedule::Language,
 }
 
-/// `PUT /api/groups/{id}/language`.
+/// `PUT /api/groups/{id}/language`: the language of the group's exports and
+/// calendar texts.
+#[utoipa::path(
+    put,
+    path = "/api/groups/{group_id}/language",
+    tag = "convener",
+    params(("group_id" = String, Path)),
+    request_body(content = ref("#/components/schemas/LanguageChange")),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Changed."), WithBody, Change, Authenticated),
+)]
 pub(super) async fn set_language(
     State(app): State<Arc<App>>,
     Path(group_id): Path<String>,
@@ -326,16 +463,38 @@ pub(super) async fn set_language(
     convener_change(&app, &headers, &group_id, Ok(change)).await
 }
 
-#[derive(serde::Deserialize)]
+/// `PUT /api/groups/{id}/retention`.
+#[derive(serde::Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RetentionChange {
-    /// Months to keep what meetings said; `null` keeps it all. Required:
-    /// a body without it is refused, not read as "keep everything".
+    /// Months to keep what meetings said (1-120); `null` keeps it all.
+    /// Required: a body without it is refused, not read as "keep everything".
     #[serde(deserialize_with = "<Option<u16> as serde::Deserialize>::deserialize")]
+    #[schemars(schema_with = "retention_months_schema", required)]
     retention_months: Option<u16>,
 }
 
-/// `PUT /api/groups/{id}/retention`: the engine checks the bounds.
+/// 1-120 months, or `null`: what `rondo_protocol::retention::check_months` takes.
+fn retention_months_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    use rondo_protocol::retention::RETENTION_MONTHS_MAX;
+    schemars::json_schema!({
+        "type": ["integer", "null"],
+        "minimum": 1,
+        "maximum": RETENTION_MONTHS_MAX,
+    })
+}
+
+/// `PUT /api/groups/{id}/retention`: how many months the group keeps what
+/// its meetings said; the engine checks the bounds.
+#[utoipa::path(
+    put,
+    path = "/api/groups/{group_id}/retention",
+    tag = "convener",
+    params(("group_id" = String, Path)),
+    request_body(content = ref("#/components/schemas/RetentionChange")),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Changed."), WithBody, Change, Authenticated),
+)]
 pub(super) async fn set_retention(
     State(app): State<Arc<App>>,
     Path(group_id): Path<String>,

@@ -4,33 +4,44 @@
 //! carries the group's id so a display's `hello` finds its group.
 
 use super::guests::convener_or_facilitator;
-use super::{app_url, ApiError, ApiResult};
+use super::openapi::{Authenticated, Change, WithBody};
+use super::{app_url, ApiResult, OptionalJsonBody};
 use crate::app::{new_token, token_hash, App};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use rondo_protocol::api::NewDisplay;
 use rondo_protocol::engine::{Admin, DisplayState};
-use rondo_protocol::reply::Rejection;
-use serde_json::json;
 use std::sync::Arc;
+
+/// A room display's link.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct DisplayLink {
+    link: String,
+    show_titles: bool,
+}
 
 /// `POST /api/groups/{id}/display`: a new display link; the last one stops
 /// working and its screens close with 4401.
+#[utoipa::path(
+    post,
+    path = "/api/groups/{group_id}/display",
+    tag = "convener",
+    params(("group_id" = String, Path)),
+    request_body(content = ref("#/components/schemas/NewDisplay"), description = "Optional: none asks for a display without titles."),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The display's link.", body = ref("#/components/schemas/DisplayLink")),
+        WithBody, Change, Authenticated,
+    ),
+)]
 pub(super) async fn show(
     State(app): State<Arc<App>>,
     Path(group_id): Path<String>,
     headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> ApiResult<Json<serde_json::Value>> {
+    OptionalJsonBody(request): OptionalJsonBody<NewDisplay>,
+) -> ApiResult<Json<DisplayLink>> {
     let group_id = convener_or_facilitator(&app, &headers, &group_id).await?;
-    // The body is optional: none asks for a display without titles.
-    let request: NewDisplay = if body.iter().all(u8::is_ascii_whitespace) {
-        NewDisplay::default()
-    } else {
-        rondo_protocol::command::from_json(&body)
-            .map_err(|e| ApiError::from(Rejection::bad_request(e)))?
-    };
     let token = format!("{}.{group_id}", new_token());
     let display = DisplayState {
         token_hash: hex::encode(token_hash(&token)),
@@ -44,13 +55,21 @@ pub(super) async fn show(
         },
     )
     .await?;
-    Ok(Json(json!({
-        "link": format!("{}#d={token}", app_url(&headers)),
-        "show_titles": request.show_titles,
-    })))
+    Ok(Json(DisplayLink {
+        link: format!("{}#d={token}", app_url(&headers)),
+        show_titles: request.show_titles,
+    }))
 }
 
 /// `DELETE /api/groups/{id}/display`: retires the display.
+#[utoipa::path(
+    delete,
+    path = "/api/groups/{group_id}/display",
+    tag = "convener",
+    params(("group_id" = String, Path)),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Retired."), Change, Authenticated),
+)]
 pub(super) async fn retire(
     State(app): State<Arc<App>>,
     Path(group_id): Path<String>,

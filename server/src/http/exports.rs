@@ -1,5 +1,6 @@
 //! Members' downloads: a meeting's record and their own notes.
 
+use super::openapi::Authenticated;
 use super::{ask, bearer, group, not_found, unauthorized, ApiError, ApiResult};
 use crate::app::App;
 use crate::group::GroupMsg;
@@ -66,6 +67,21 @@ pub(super) fn document(content_type: &'static str, body: String) -> Response {
         .into_response()
 }
 
+/// `GET /api/record/{meeting_id}.md` or `.json`: a meeting's record.
+#[utoipa::path(
+    get,
+    path = "/api/record/{file}",
+    tag = "member",
+    params(("file" = String, Path, description = "The meeting's id, then .md or .json.")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The record, as Markdown (.md) or JSON (.json).", content(
+            (String = "text/markdown"),
+            (ref("#/components/schemas/RecordExport") = "application/json"),
+        )),
+        Authenticated,
+    ),
+)]
 pub(super) async fn record(
     State(app): State<Arc<App>>,
     Path(file): Path<String>,
@@ -82,6 +98,18 @@ pub(super) async fn record(
     Ok(document("text/markdown; charset=utf-8", markdown))
 }
 
+/// `GET /api/notes/{meeting_id}.md`: the member's own notes of a meeting.
+#[utoipa::path(
+    get,
+    path = "/api/notes/{file}",
+    tag = "member",
+    params(("file" = String, Path, description = "The meeting's id, then .md.")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The member's notes as Markdown.", content_type = "text/markdown", body = String),
+        Authenticated,
+    ),
+)]
 pub(super) async fn notes(
     State(app): State<Arc<App>>,
     Path(file): Path<String>,

@@ -3,6 +3,7 @@
 //! a room display (`display.rs`), so the check lives here for both.
 
 use super::convener::admit;
+use super::openapi::{Authenticated, Change, WithBody};
 use super::{ask, bearer, group, group_id, unauthorized, ApiError, ApiResult, JsonBody};
 use crate::app::App;
 use crate::group::GroupMsg;
@@ -47,6 +48,18 @@ pub(super) async fn convener_or_facilitator(
 }
 
 /// `POST /api/groups/{id}/guests`: `{name}` → the guest's id, token and link.
+#[utoipa::path(
+    post,
+    path = "/api/groups/{group_id}/guests",
+    tag = "convener",
+    params(("group_id" = String, Path)),
+    request_body(content = ref("#/components/schemas/NewMember")),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The guest's id, token and link.", body = ref("#/components/schemas/MemberLink")),
+        WithBody, Change, Authenticated,
+    ),
+)]
 pub(super) async fn invite(
     State(app): State<Arc<App>>,
     Path(group_id): Path<String>,

@@ -8,6 +8,7 @@ pub use convener::DEFAULT_AGREEMENT;
 mod display;
 mod exports;
 mod guests;
+pub mod openapi;
 pub mod operator;
 mod supervision;
 
@@ -87,6 +88,7 @@ pub fn router(app: Arc<App>) -> Router {
             "/api/groups/{group_id}/credit_rule",
             put(supervision::set_credit_rule),
         )
+        .route("/api/openapi.json", get(openapi::openapi))
         .route("/healthz", get(health))
         .route("/metrics", get(metrics))
         .route("/ws", get(crate::ws::upgrade))
@@ -191,20 +193,44 @@ pub const BODY_MAX_BYTES: usize = 256 * 1024;
 /// parsed like a frame: `bad_request` naming the field, never the value.
 pub(crate) struct JsonBody<T>(T);
 
+/// A JSON body that may be left out: none (or only white space) is
+/// `T::default()`; one that is sent is read as [`JsonBody`] reads it.
+pub(crate) struct OptionalJsonBody<T>(T);
+
+/// The request's body, up to [`BODY_MAX_BYTES`].
+async fn body_bytes(request: axum::extract::Request) -> ApiResult<axum::body::Bytes> {
+    axum::body::to_bytes(request.into_body(), BODY_MAX_BYTES)
+        .await
+        .map_err(|_| {
+            ApiError::from(Rejection::too_large(format!(
+                "request bodies are at most {BODY_MAX_BYTES} bytes"
+            )))
+        })
+}
+
+fn parse_body<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
+    rondo_protocol::command::from_json(bytes).map_err(|e| ApiError::from(Rejection::bad_request(e)))
+}
+
 impl<T: serde::de::DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: axum::extract::Request, _: &S) -> ApiResult<Self> {
-        let bytes = axum::body::to_bytes(request.into_body(), BODY_MAX_BYTES)
-            .await
-            .map_err(|_| {
-                ApiError::from(Rejection::too_large(format!(
-                    "request bodies are at most {BODY_MAX_BYTES} bytes"
-                )))
-            })?;
-        rondo_protocol::command::from_json(&bytes)
-            .map(JsonBody)
-            .map_err(|e| ApiError::from(Rejection::bad_request(e)))
+        parse_body(&body_bytes(request).await?).map(JsonBody)
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + Default, S: Send + Sync> axum::extract::FromRequest<S>
+    for OptionalJsonBody<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: axum::extract::Request, _: &S) -> ApiResult<Self> {
+        let bytes = body_bytes(request).await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalJsonBody(T::default()));
+        }
+        parse_body(&bytes).map(OptionalJsonBody)
     }
 }
 
@@ -231,11 +257,7 @@ async fn ask<T>(
 ) -> ApiResult<T> {
     let (reply, answer) = oneshot::channel();
     let stopped = || ApiError::from(Rejection::new(ErrorCode::Internal, "the group stopped"));
-    group
-        .inbox
-        .send(message(reply))
-        .await
-        .map_err(|_| stopped())?;
+    group.send(message(reply)).await.map_err(|_| stopped())?;
     answer.await.map_err(|_| stopped())
 }
 
@@ -275,6 +297,16 @@ async fn member(app: &App, headers: &HeaderMap) -> ApiResult<(GroupId, MemberId)
     Ok((owner.group_id, member))
 }
 
+/// `GET /healthz`: whether this node serves (for the balancer).
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operator",
+    responses(
+        (status = 200, description = "Serving: `ok`.", content_type = "text/plain", body = String),
+        (status = 503, description = "Stopping, or the store cannot be reached.", content_type = "text/plain", body = String),
+    ),
+)]
 async fn health(State(app): State<Arc<App>>) -> Response {
     if app.draining.load(std::sync::atomic::Ordering::Relaxed) {
         return (StatusCode::SERVICE_UNAVAILABLE, "stopping").into_response();
@@ -286,6 +318,16 @@ async fn health(State(app): State<Arc<App>>) -> Response {
     }
 }
 
+/// `GET /metrics`: Prometheus's text format; the documented proxies keep it
+/// from the internet.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operator",
+    responses(
+        (status = 200, description = "The metrics, in Prometheus's text format 0.0.4.", content_type = "text/plain", body = String),
+    ),
+)]
 async fn metrics(State(app): State<Arc<App>>) -> Response {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],

@@ -3,6 +3,7 @@
 //! answered `429` before its token is even compared, so no answer tells a
 //! right guess from a wrong one once the guesses are spent.
 
+use super::openapi::{Authenticated, Limited};
 use super::{bearer, convener, convener_link, group, unauthorized, ApiError, ApiResult};
 use crate::app::{new_token, token_hash, App};
 use crate::listen::Ticket;
@@ -11,7 +12,6 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::{Extension, Json};
 use rondo_protocol::reply::ErrorCode;
-use serde_json::json;
 use std::net::IpAddr;
 use std::sync::Arc;
 
@@ -50,15 +50,35 @@ pub(super) fn wrong_token(app: &App, ip: IpAddr) -> ApiError {
     }
 }
 
+/// A convener's new way in.
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct ConvenerLink {
+    convener_token: String,
+    /// The link that opens the console.
+    convener_link: String,
+}
+
 /// `POST /api/groups/{group_id}/convener/token`: a new convener link, asked
 /// by the convener (whose old link then stops working) or, for a convener who
 /// lost theirs, by the operator with the admin token.
+#[utoipa::path(
+    post,
+    path = "/api/groups/{group_id}/convener/token",
+    tag = "convener",
+    params(("group_id" = String, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The convener's new token and link.", body = ref("#/components/schemas/ConvenerLink")),
+        (status = 429, response = Limited),
+        Authenticated,
+    ),
+)]
 pub(super) async fn reissue_convener_token(
     State(app): State<Arc<App>>,
     Extension(ticket): Extension<Arc<Ticket>>,
     Path(group_id): Path<String>,
     headers: HeaderMap,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<ConvenerLink>> {
     let group_id = if has_admin_token(&app, &headers, ticket.ip())? {
         let group_id = super::group_id(&group_id)?;
         // Only a group that exists gets a convener.
@@ -80,8 +100,8 @@ pub(super) async fn reissue_convener_token(
         token_hash: Some(token_hash(&token)),
     })
     .await?;
-    Ok(Json(json!({
-        "convener_token": token,
-        "convener_link": convener_link(&headers, &token),
-    })))
+    Ok(Json(ConvenerLink {
+        convener_link: convener_link(&headers, &token),
+        convener_token: token,
+    }))
 }

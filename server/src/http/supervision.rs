@@ -4,6 +4,7 @@
 
 use super::convener::{admin, convener};
 use super::exports::document;
+use super::openapi::{Authenticated, Change, Refused, WithBody};
 use super::{ask, group, member, not_found, ApiError, ApiResult};
 use crate::app::App;
 use crate::group::GroupMsg;
@@ -19,19 +20,35 @@ use serde::Deserialize;
 use std::sync::Arc;
 
 /// `?from=YYYY-MM-DD&to=YYYY-MM-DD`, both optional, and `g`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(super) struct PeriodQuery {
+    /// The first day, `YYYY-MM-DD` (default: a year before `to`).
     from: Option<String>,
+    /// The last day, `YYYY-MM-DD` (default: today).
     to: Option<String>,
     /// The balancer's routing key (`?g=<group id>`): the token decides.
     #[serde(default, rename = "g")]
+    #[param(value_type = Option<String>)]
     _routing: Option<serde::de::IgnoredAny>,
 }
 
 type PeriodGiven = Result<Query<PeriodQuery>, axum::extract::rejection::QueryRejection>;
 
 /// `GET /api/log.json`.
+#[utoipa::path(
+    get,
+    path = "/api/log.json",
+    tag = "member",
+    params(PeriodQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The member's log of supervision.", body = ref("#/components/schemas/MemberLog")),
+        (status = 400, response = Refused),
+        Authenticated,
+    ),
+)]
 pub(super) async fn log_json(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -41,6 +58,18 @@ pub(super) async fn log_json(
 }
 
 /// `GET /api/log.csv`.
+#[utoipa::path(
+    get,
+    path = "/api/log.csv",
+    tag = "member",
+    params(PeriodQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The member's log as CSV (RFC 4180, with a header row).", content_type = "text/csv", body = String),
+        (status = 400, response = Refused),
+        Authenticated,
+    ),
+)]
 pub(super) async fn log_csv(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -50,6 +79,18 @@ pub(super) async fn log_csv(
 }
 
 /// `GET /api/log.pdf`.
+#[utoipa::path(
+    get,
+    path = "/api/log.pdf",
+    tag = "member",
+    params(PeriodQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The member's log as a PDF certificate.", content_type = "application/pdf", body = Vec<u8>),
+        (status = 400, response = Refused),
+        Authenticated,
+    ),
+)]
 pub(super) async fn log_pdf(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -137,13 +178,35 @@ fn attachment(mut response: Response, file: &str) -> Response {
     response
 }
 
+/// A countersignature: the meeting, and who signed when (absent while
+/// nobody has).
+#[derive(serde::Serialize, schemars::JsonSchema)]
+pub(super) struct Countersignature {
+    meeting_id: MeetingId,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at: Option<rondo_protocol::Millis>,
+}
+
 /// `POST /api/meetings/{meeting_id}/countersign`: the convener countersigns
 /// an ended meeting's attendance.
+#[utoipa::path(
+    post,
+    path = "/api/meetings/{meeting_id}/countersign",
+    tag = "convener",
+    params(("meeting_id" = String, Path)),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The countersignature.", body = ref("#/components/schemas/Countersignature")),
+        Change, Authenticated,
+    ),
+)]
 pub(super) async fn countersign(
     State(app): State<Arc<App>>,
     Path(meeting_id): Path<String>,
     headers: HeaderMap,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<Countersignature>> {
     let no_meeting = || not_found("no such meeting");
     let meeting_id = MeetingId::new(meeting_id).map_err(|_| no_meeting())?;
     let group_id = meeting_id.group().ok_or_else(no_meeting)?;
@@ -156,24 +219,33 @@ pub(super) async fn countersign(
     let view = ask(&handle, |reply| GroupMsg::Overview { reply }).await?;
     let countersigned = view
         .past_meetings
-        .into_iter()
+        .iter()
         .find(|m| m.meeting_id == meeting_id)
-        .and_then(|m| m.countersigned);
-    let mut body = serde_json::json!({ "meeting_id": meeting_id });
-    if let Some(signed) = countersigned {
-        body["by"] = signed.by.as_str().into();
-        body["at"] = signed.at.into();
-    }
-    Ok(Json(body))
+        .and_then(|m| m.countersigned.as_ref());
+    Ok(Json(Countersignature {
+        by: countersigned.map(|signed| signed.by.as_str().to_owned()),
+        at: countersigned.map(|signed| signed.at),
+        meeting_id,
+    }))
 }
 
-#[derive(Deserialize)]
+/// `PUT /api/groups/{id}/credit_rule`.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct CreditRuleChange {
     credit_rule: rondo_protocol::settings::CreditRule,
 }
 
 /// `PUT /api/groups/{id}/credit_rule`: how the members' logs credit time.
+#[utoipa::path(
+    put,
+    path = "/api/groups/{group_id}/credit_rule",
+    tag = "convener",
+    params(("group_id" = String, Path)),
+    request_body(content = ref("#/components/schemas/CreditRuleChange")),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Set."), WithBody, Change, Authenticated),
+)]
 pub(super) async fn set_credit_rule(
     State(app): State<Arc<App>>,
     Path(group_id): Path<String>,

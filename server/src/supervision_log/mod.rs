@@ -53,11 +53,7 @@ impl LogSource {
             return Err(Rejection::forbidden("a guest keeps no log"));
         }
         let group = engine.group_view(now);
-        let zone = group
-            .schedule
-            .as_ref()
-            .and_then(|s| s.recurrence.time_zone.parse::<Tz>().ok())
-            .unwrap_or(Tz::UTC);
+        let zone = crate::schedule::group_zone(group.schedule.as_ref());
         let names: BTreeMap<MemberId, Name> = group
             .members
             .iter()
@@ -145,27 +141,29 @@ fn first_of_month(day: NaiveDate) -> NaiveDate {
 }
 
 /// The member whose log it is.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct LogMember {
     pub member_id: MemberId,
     pub name: Name,
 }
 
 /// The group the log is of.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct LogGroup {
     pub group_id: GroupId,
     pub name: Name,
 }
 
 /// `GET /api/log.json`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct MemberLog {
     pub member: LogMember,
     pub group: LogGroup,
     #[serde(serialize_with = "iso_day")]
+    #[schemars(with = "rondo_protocol::command::Date")]
     pub from: NaiveDate,
     #[serde(serialize_with = "iso_day")]
+    #[schemars(with = "rondo_protocol::command::Date")]
     pub to: NaiveDate,
     /// The IANA zone of the dates and times: the schedule's, or UTC.
     pub time_zone: String,
@@ -179,11 +177,12 @@ pub struct MemberLog {
 }
 
 /// One meeting of a member's log.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct LogMeeting {
     pub meeting_id: rondo_protocol::ids::MeetingId,
     /// The day it started, in the group's time zone.
     #[serde(serialize_with = "iso_day")]
+    #[schemars(with = "rondo_protocol::command::Date")]
     pub date: NaiveDate,
     /// Its actual start and end there, `HH:MM`.
     pub start: String,
@@ -204,7 +203,7 @@ pub struct LogMeeting {
 }
 
 /// Who countersigned, by name.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct LogCountersigned {
     /// The member's name; the group's word for its convener when the
     /// convener countersigned.
@@ -213,7 +212,7 @@ pub struct LogCountersigned {
 }
 
 /// A month's total against the target.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct LogMonth {
     /// `YYYY-MM`.
     pub month: String,

@@ -25,6 +25,19 @@ use tokio_tungstenite::WebSocketStream;
 const SUBPROTOCOL: &str = "rondo.v1";
 
 /// `GET /ws`: the Origin is checked before the upgrade.
+/// `GET /ws`: a member's or a display's websocket (asyncapi.json tells its
+/// frames).
+#[utoipa::path(
+    get,
+    path = "/ws",
+    tag = "member",
+    params(("g" = Option<String>, Query, description = "The group's id: the balancer's routing key, never the token.")),
+    responses(
+        (status = 101, description = "Switching to the websocket, subprotocol rondo.v1."),
+        (status = 400, description = "Not a websocket upgrade.", content_type = "text/plain", body = String),
+        (status = 403, description = "The page's origin is not allowed.", content_type = "text/plain", body = String),
+    ),
+)]
 pub async fn upgrade(
     State(app): State<Arc<App>>,
     Extension(ticket): Extension<Arc<Ticket>>,

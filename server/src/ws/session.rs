@@ -7,7 +7,7 @@ use super::display::{self, Caller};
 use super::socket::{self, Fault, Incoming, Reader, Writer, Ws};
 use crate::app::{App, Located};
 use crate::close;
-use crate::group::{GroupMsg, Outbound, OUTBOX_CAPACITY};
+use crate::group::{outbox, GroupHandle, GroupMsg, Outbound, OutboxReader, OUTBOX_CAPACITY};
 use crate::listen::Ticket;
 use crate::rate::TokenBucket;
 use rondo_protocol::command::{parse_frame, ClientFrame};
@@ -16,7 +16,6 @@ use rondo_protocol::reply::{ErrorCode, Rejection};
 use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -85,8 +84,10 @@ async fn live(app: &Arc<App>, reader: &mut Reader, writer: &mut Writer, ticket: 
         Located::Here(group) => group,
         Located::There(owner) => {
             let client = ticket.ip();
-            return super::relay::relay(app, &owner, &group_id, hello_text, reader, writer, client)
-                .await;
+            // Boxed: only a relayed member's task should hold its state.
+            let relay =
+                super::relay::relay(app, &owner, &group_id, hello_text, reader, writer, client);
+            return Box::pin(relay).await;
         }
         Located::Nowhere => {
             return End::Close(close::UNAUTHORIZED, "unknown group".into(), "unknown group");
@@ -96,13 +97,16 @@ async fn live(app: &Arc<App>, reader: &mut Reader, writer: &mut Writer, ticket: 
             return End::Close(close::MOVED, reason.into(), "group unavailable");
         }
     };
+    // Only a relay says the hello again; a member served here would hold
+    // it (and its token) for as long as they stay.
+    drop(hello_text);
     let conn = app.next_conn_id();
     // The span names the connection in its log lines. It is given to them,
     // not entered around the connection's future: that would enter and
     // leave it at every wake-up, thousands of times a second per core.
     let span =
         tracing::info_span!("connection", conn, group_id = %group_id, member_id = caller.log_id());
-    let (outbox, outbound) = mpsc::channel(OUTBOX_CAPACITY);
+    let (outbox, outbound) = outbox(OUTBOX_CAPACITY);
     let join = match &caller {
         Caller::Member(member, link) => GroupMsg::Join {
             conn,
@@ -117,13 +121,13 @@ async fn live(app: &Arc<App>, reader: &mut Reader, writer: &mut Writer, ticket: 
             outbox,
         },
     };
-    if group.inbox.send(join).await.is_err() {
+    if group.send(join).await.is_err() {
         return End::Close(close::GOING_AWAY, "group stopped".into(), "group stopped");
     }
     tracing::info!(parent: &span, "joined");
-    let end = serve(app, &group.inbox, conn, &caller, reader, writer, outbound).await;
+    let end = serve(app, &group, conn, &caller, reader, writer, outbound).await;
     tracing::info!(parent: &span, reason = why(&end), "closed");
-    let _ = group.inbox.send(GroupMsg::Leave { conn }).await;
+    let _ = group.send(GroupMsg::Leave { conn }).await;
     end
 }
 
@@ -190,12 +194,12 @@ async fn hello(
 /// The connection's life after `welcome`; returns how it ends.
 async fn serve(
     app: &App,
-    inbox: &mpsc::Sender<GroupMsg>,
+    group: &GroupHandle,
     conn: u64,
     caller: &Caller,
     reader: &mut Reader,
     writer: &mut Writer,
-    mut outbound: mpsc::Receiver<Outbound>,
+    mut outbound: OutboxReader,
 ) -> End {
     // Made once: a `changed()` made afresh at every turn of the loop would
     // register with (and leave) the watch's waiters each time.
@@ -221,15 +225,15 @@ async fn serve(
                     let mut close_after = None;
                     while batch_bytes < WRITE_BATCH_BYTES_MAX {
                         match outbound.try_recv() {
-                            Ok(Outbound::Text(text)) => {
+                            Some(Outbound::Text(text)) => {
                                 batch_bytes += text.len();
                                 frames.push(Message::Text(text));
                             }
-                            Ok(Outbound::Close(code, reason)) => {
+                            Some(Outbound::Close(code, reason)) => {
                                 close_after = Some((code, reason));
                                 break;
                             }
-                            Err(_) => break,
+                            None => break,
                         }
                     }
                     if !writer.send_all(frames).await {
@@ -289,8 +293,8 @@ async fn serve(
                                 continue;
                             }
                         };
-                        let command = GroupMsg::Command { conn, member: member.clone(), envelope: Box::new(envelope), received: Instant::now() };
-                        if inbox.send(command).await.is_err() {
+                        let command = GroupMsg::Command { conn, member: member.clone(), envelope, received: Instant::now() };
+                        if group.send(command).await.is_err() {
                             return End::Close(close::GOING_AWAY, "group stopped".into(), "group stopped");
                         }
                     }

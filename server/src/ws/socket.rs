@@ -12,8 +12,10 @@ use rondo_protocol::reply::{Rejection, Reply};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
-use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
+use tokio_tungstenite::tungstenite::{Bytes, Message, Utf8Bytes};
 use tokio_tungstenite::WebSocketStream;
 
 /// A write that takes longer belongs to a client that stopped reading.
@@ -28,14 +30,24 @@ const DRAIN_QUIET: Duration = Duration::from_millis(200);
 
 pub type Ws = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
 
+/// Bytes the library reads from the socket at a time: commands are short.
+const READ_BUFFER_BYTES: usize = 512;
+/// Bytes gathered before the library writes to the socket.
+const WRITE_BUFFER_BYTES: usize = 512;
+/// Text messages longer than this go out in fragments of this size
+/// (RFC 6455 §5.4): the library's write buffer keeps the capacity of the
+/// most it ever held (up to this buffer's size plus one frame), so one
+/// welcome sent whole would make every idle member hold its size for good.
+const FRAGMENT_BYTES: usize = 256;
+
 /// The websocket settings of every socket: small buffers (frames are
 /// small, and every idle member holds them), and messages and frames
 /// capped at the frame limit, so the library stops reading an oversized
 /// one at its header instead of buffering it.
 pub fn config(frame_max_bytes: usize) -> WebSocketConfig {
     WebSocketConfig::default()
-        .read_buffer_size(1024)
-        .write_buffer_size(2 * 1024)
+        .read_buffer_size(READ_BUFFER_BYTES)
+        .write_buffer_size(WRITE_BUFFER_BYTES)
         .max_message_size(Some(frame_max_bytes))
         .max_frame_size(Some(frame_max_bytes))
 }
@@ -151,7 +163,7 @@ impl Writer {
     /// the client is gone or stopped reading.
     pub async fn send_all(&mut self, frames: impl IntoIterator<Item = Message>) -> bool {
         let write = async {
-            for frame in frames {
+            for frame in frames.into_iter().flat_map(fragments) {
                 self.sink.feed(frame).await?;
             }
             self.sink.flush().await
@@ -178,6 +190,24 @@ impl Writer {
     ) -> bool {
         self.send(error_frame(re, rejection)).await
     }
+}
+
+/// A message as the frames it is written in: a long text in fragments of
+/// `FRAGMENT_BYTES` (split anywhere: only the whole message must be UTF-8),
+/// anything else as it is.
+fn fragments(message: Message) -> Vec<Message> {
+    let text = match message {
+        Message::Text(text) if text.len() > FRAGMENT_BYTES => Bytes::from(text),
+        other => return vec![other],
+    };
+    let count = text.len().div_ceil(FRAGMENT_BYTES);
+    (0..count)
+        .map(|i| {
+            let part = text.slice(i * FRAGMENT_BYTES..text.len().min((i + 1) * FRAGMENT_BYTES));
+            let opcode = if i == 0 { Data::Text } else { Data::Continue };
+            Message::Frame(Frame::message(part, OpCode::Data(opcode), i + 1 == count))
+        })
+        .collect()
 }
 
 pub fn text(json: String) -> Message {
@@ -233,7 +263,9 @@ pub async fn fail(reader: Reader, mut writer: Writer, fault: Fault, frame_max_by
     let io = ws.get_mut();
     let drained = async {
         let _ = io.shutdown().await;
-        let mut buffer = [0u8; 8 * 1024];
+        // On the heap: an array here would sit in every connection's task,
+        // which holds this future's state whether it fails or not.
+        let mut buffer = vec![0u8; 8 * 1024];
         let mut dropped = 0;
         while dropped < DRAIN_BYTES_MAX {
             match tokio::time::timeout(DRAIN_QUIET, io.read(&mut buffer)).await {

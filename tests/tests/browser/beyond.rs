@@ -1,7 +1,8 @@
 //! Beyond the video call, in a real browser: the room display following a
 //! whole SGS case, a guest's page, briefs unseen until shared, the page
 //! installed as an app (manifest, service worker, the offline shell), a
-//! hidden tab's notification, and the record printed.
+//! hidden tab's notification, the record printed, and the member's log
+//! printed alone in the group's language.
 
 use super::*;
 use rondo_tests::Member;
@@ -303,13 +304,7 @@ async fn the_page_installs_notifies_a_hidden_tab_prints_cleanly_and_opens_offlin
         .print(fantoccini::wd::PrintConfiguration::default())
         .await
         .unwrap();
-    let pdf_path = dir.path().join("printed.pdf");
-    std::fs::write(&pdf_path, &pdf).unwrap();
-    let text = Command::new("pdftotext")
-        .args([pdf_path.to_str().unwrap(), "-"])
-        .output()
-        .expect("pdftotext (poppler-utils)");
-    let text = String::from_utf8_lossy(&text.stdout).to_string();
+    let text = printed_text(&pdf, dir.path(), "printed-record");
     assert!(text.contains("We meet in the library from March"), "{text}");
     for control in [
         "Raise hand",
@@ -320,22 +315,6 @@ async fn the_page_installs_notifies_a_hidden_tab_prints_cleanly_and_opens_offlin
     ] {
         assert!(!text.contains(control), "{control:?} was printed: {text}");
     }
-    if std::env::var("RONDO_SCREENSHOTS").is_ok() {
-        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
-        let status = Command::new("pdftoppm")
-            .args([
-                "-png",
-                "-r",
-                "60",
-                "-singlefile",
-                pdf_path.to_str().unwrap(),
-                docs.join("printed-record").to_str().unwrap(),
-            ])
-            .status()
-            .expect("pdftoppm");
-        assert!(status.success());
-    }
-
     // Offline: the server gone, the page still opens from the kept shell
     // and says it is offline.
     server.kill();
@@ -408,4 +387,125 @@ async fn the_facilitator_shows_a_room_screen_invites_a_guest_and_is_asked_before
     assert!(asked.contains("not saved yet"), "{asked}");
     ana.dismiss_alert().await.unwrap();
     wait_text(&ana, "#meeting-status", "Meeting running").await;
+}
+
+/// The PDF the browser printed, as `pdftotext` reads it; with
+/// `RONDO_SCREENSHOTS`, its first page kept as `docs/<name>.png`.
+fn printed_text(pdf: &[u8], dir: &Path, name: &str) -> String {
+    let pdf_path = dir.join(format!("{name}.pdf"));
+    std::fs::write(&pdf_path, pdf).unwrap();
+    let text = Command::new("pdftotext")
+        .args([pdf_path.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils)");
+    if std::env::var("RONDO_SCREENSHOTS").is_ok() {
+        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
+        let status = Command::new("pdftoppm")
+            .args(["-png", "-r", "60", "-singlefile"])
+            .arg(&pdf_path)
+            .arg(docs.join(name))
+            .status()
+            .expect("pdftoppm");
+        assert!(status.success());
+    }
+    String::from_utf8_lossy(&text.stdout).to_string()
+}
+
+#[tokio::test]
+async fn the_members_log_prints_alone_in_the_groups_language() {
+    let Some(driver) = chromedriver() else {
+        eprintln!("browser test skipped: chromedriver is not installed");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let group = create_group(server.addr, &["Ana", "Bo", "Cy"]).await;
+    let (status, _) = rondo_tests::http(
+        server.addr,
+        "PUT",
+        &format!("/api/groups/{}/language", group.group_id),
+        Some(&group.convener_token),
+        Some(&json!({"language": "de"})),
+    )
+    .await;
+    assert!(status == 200 || status == 204, "{status}");
+    // Bo reads the page in English; the group keeps its file in German.
+    let bo = browser(&driver, &dir.path().join("profile-bo")).await;
+    bo.goto(&format!("http://{}/#t={}", server.addr, group.token("Bo")))
+        .await
+        .unwrap();
+    click(&bo, "Accept agreement").await;
+    wait_text(&bo, "#connection", "Connected").await;
+    let mut ana = Member::connect(server.addr, group.token("Ana"), None).await;
+    ana.ok(json!({"type": "meeting.open", "facilitator": group.id("Ana")}))
+        .await;
+    ana.ok(json!({"type": "meeting.start"})).await;
+    ana.ok(json!({"type": "record.add", "kind": "decision", "text": RECORD_CANARY}))
+        .await;
+    wait_text(&bo, "#record", RECORD_CANARY).await;
+    ana.ok(json!({"type": "meeting.end"})).await;
+    wait_text(&bo, "#summary-body", "Attendance").await;
+    click_starting(&bo, "Confirm my attendance").await;
+    click(&bo, "Show").await;
+    wait_text(&bo, "#log-status", "One meeting").await;
+
+    // The browser's print dialog is the one part replaced: headless Chromium
+    // keeps a print job open for window.print(), and then refuses WebDriver's
+    // own print, which lays the page out for paper as the dialog would.
+    bo.execute(
+        "window.printed = 0; window.print = () => { window.printed += 1; };",
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(&bo, "Print my log").await;
+    wait_text(&bo, "#log-status", "Ein Treffen").await;
+    let printed = bo.execute("return window.printed", vec![]).await.unwrap();
+    assert_eq!(
+        printed,
+        json!(1),
+        "the page asked the browser to print once"
+    );
+    let pdf = bo
+        .print(fantoccini::wd::PrintConfiguration::default())
+        .await
+        .unwrap();
+    let text = printed_text(&pdf, dir.path(), "printed-log");
+    for printed in [
+        "Nachweis der Kollegialen Beratung von Bo, Test group",
+        "Datum",
+        "Beginn–Ende",
+        "Mitglied",
+        "Ein Treffen",
+        "Monate",
+    ] {
+        assert!(text.contains(printed), "{printed:?} not printed: {text}");
+    }
+    // The log alone: no control, nothing else of the page, no English.
+    for absent in [
+        "Anzeigen",
+        "CSV herunterladen",
+        "Meinen Nachweis drucken",
+        "Drucken",
+        "Frühere Treffen",
+        "Protokoll",
+        "Mitglieder",
+        "Fälle",
+        RECORD_CANARY,
+        "My supervision log",
+        "Date",
+    ] {
+        assert!(!text.contains(absent), "{absent:?} was printed: {text}");
+    }
+    // Once the paper is done, the page is Bo's again, in English.
+    bo.execute("window.dispatchEvent(new Event('afterprint'))", vec![])
+        .await
+        .unwrap();
+    wait_text(&bo, "#log-status", "One meeting").await;
+    let lang = bo
+        .execute("return document.documentElement.lang", vec![])
+        .await
+        .unwrap();
+    assert_eq!(lang, json!("en"));
+    close(bo).await;
 }
