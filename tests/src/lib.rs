@@ -77,11 +77,16 @@ impl Server {
     /// Starts with its clock at `at` (`YYYY-MM-DD hh:mm:ss`, then running
     /// on), through Debian's libfaketime: for rules about days and months.
     pub fn start_at(dir: &Path, addr: &str, at: &str) -> Server {
+        Self::start_at_with(dir, addr, at, &[])
+    }
+
+    /// Like `start_at`, with options of its own (e.g. `--store`).
+    pub fn start_at_with(dir: &Path, addr: &str, at: &str, extra: &[&str]) -> Server {
         let env = [
             ("LD_PRELOAD", FAKETIME_LIB.to_owned()),
             ("FAKETIME", format!("@{at}")),
         ];
-        Self::start_with_env(dir, addr, &[], None, &env)
+        Self::start_with_env(dir, addr, extra, None, &env)
     }
 
     /// Starts on one core only (as `taskset -c 0` would): the server then
