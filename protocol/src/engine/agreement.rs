@@ -3,6 +3,7 @@
 //! the version in force takes no part, and sees nothing confidential (the
 //! one rule in `audience.rs` asks `has_accepted` as every frame leaves).
 
+use super::state::Member;
 use super::Engine;
 use crate::command::Date;
 use crate::event::Event;
@@ -25,9 +26,14 @@ impl Engine {
 
     /// Whether `member` accepted the version in force.
     pub fn has_accepted(&self, member: &MemberId) -> bool {
-        let in_force = self.in_force();
-        self.member(member)
-            .is_some_and(|m| m.accepted_version.is_some_and(|v| v >= in_force))
+        self.member(member).is_some_and(|m| self.accepted(m))
+    }
+
+    /// Whether this member accepted the version in force.
+    pub(crate) fn accepted(&self, member: &Member) -> bool {
+        member
+            .accepted_version
+            .is_some_and(|v| v >= self.in_force())
     }
 
     /// Members who have not accepted the version in force.

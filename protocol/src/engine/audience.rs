@@ -49,9 +49,9 @@ impl Engine {
     /// in force. Live delivery, the resume replay and the simulated meeting
     /// all ask it.
     pub fn may_receive(&self, member: &MemberId, reach: Reach<'_>) -> bool {
-        self.is_member(member)
-            && reach.audience.includes(member)
-            && (reach.public || self.has_accepted(member))
+        // One look-up of the member: this runs for every frame and recipient.
+        self.member(member)
+            .is_some_and(|m| reach.audience.includes(member) && (reach.public || self.accepted(m)))
     }
 
     /// The same rule for documents (a record, one's notes): a current member

@@ -495,7 +495,10 @@ impl GroupTask {
     fn stand_down(&mut self, reason: &'static str) {
         for conn in self.core.close_all() {
             if let Some(outbox) = self.outboxes.remove(&conn) {
-                let _ = outbox.try_send(Outbound::Close(close::MOVED, Cow::Borrowed(reason)));
+                let _ = outbox.try_send(
+                    Outbound::Close(close::MOVED, Cow::Borrowed(reason)),
+                    OUTBOX_CAPACITY,
+                );
                 self.metrics.connection_closed();
             }
         }
@@ -589,7 +592,7 @@ impl GroupTask {
                 }
                 Out::Close { conn, reason } => {
                     if let Some(outbox) = self.outboxes.remove(&conn) {
-                        let _ = outbox.try_send(close_frame(reason));
+                        let _ = outbox.try_send(close_frame(reason), OUTBOX_CAPACITY);
                         self.metrics.connection_closed();
                     }
                 }
@@ -604,7 +607,7 @@ impl GroupTask {
         let Some(target) = self.outboxes.get(&conn) else {
             return;
         };
-        if target.waiting() < behind_max && target.try_send(frame).is_ok() {
+        if target.try_send(frame, behind_max).is_ok() {
             return;
         }
         self.outboxes.remove(&conn);

@@ -30,7 +30,6 @@ pub struct OutboxReader {
 }
 
 struct Shared {
-    capacity: usize,
     state: Mutex<State>,
 }
 
@@ -45,10 +44,9 @@ struct State {
     waiter: Option<Waker>,
 }
 
-/// An outbox holding at most `capacity` frames.
-pub fn outbox(capacity: usize) -> (Outbox, OutboxReader) {
+/// A new outbox; each frame is queued with the most that may be waiting.
+pub fn outbox() -> (Outbox, OutboxReader) {
     let shared = Arc::new(Shared {
-        capacity,
         state: Mutex::default(),
     });
     let reader = OutboxReader {
@@ -65,12 +63,12 @@ impl Shared {
 }
 
 impl Outbox {
-    /// Queues a frame, or gives it back when the outbox is full or its
-    /// connection has gone.
-    pub fn try_send(&self, frame: Outbound) -> Result<(), Outbound> {
+    /// Queues a frame, or gives it back when `behind_max` frames are
+    /// already waiting or the connection has gone.
+    pub fn try_send(&self, frame: Outbound, behind_max: usize) -> Result<(), Outbound> {
         let waiter = {
             let mut state = self.shared.state();
-            if state.gone || state.queue.len() >= self.shared.capacity {
+            if state.gone || state.queue.len() >= behind_max {
                 return Err(frame);
             }
             state.queue.push_back(frame);
@@ -80,11 +78,6 @@ impl Outbox {
             waiter.wake();
         }
         Ok(())
-    }
-
-    /// Frames queued and not yet taken by the connection.
-    pub fn waiting(&self) -> usize {
-        self.shared.state().queue.len()
     }
 }
 
@@ -167,11 +160,10 @@ mod tests {
 
     #[tokio::test]
     async fn frames_arrive_in_order_and_the_end_after_them() {
-        let (outbox, mut inbox) = outbox(8);
+        let (outbox, mut inbox) = outbox();
         for n in 0..5 {
-            outbox.try_send(text(n)).unwrap();
+            outbox.try_send(text(n), usize::MAX).unwrap();
         }
-        assert_eq!(outbox.waiting(), 5);
         drop(outbox);
         assert!(inbox.is_closed());
         let mut seen = Vec::new();
@@ -182,37 +174,36 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_full_outbox_gives_the_frame_back() {
-        let (outbox, mut inbox) = outbox(2);
-        outbox.try_send(text(0)).unwrap();
-        outbox.try_send(text(1)).unwrap();
-        let refused = outbox.try_send(text(2)).unwrap_err();
+    async fn a_frame_past_the_most_waiting_is_given_back() {
+        let (outbox, mut inbox) = outbox();
+        outbox.try_send(text(0), usize::MAX).unwrap();
+        outbox.try_send(text(1), usize::MAX).unwrap();
+        let refused = outbox.try_send(text(2), 2).unwrap_err();
         assert_eq!(number(refused), 2);
         assert_eq!(number(inbox.try_recv().unwrap()), 0);
-        outbox.try_send(text(3)).unwrap();
-        assert_eq!(outbox.waiting(), 2);
+        outbox.try_send(text(3), usize::MAX).unwrap();
+        assert!(outbox.try_send(text(4), 1).is_err(), "two are waiting");
     }
 
     #[tokio::test]
     async fn a_gone_connection_takes_nothing_more() {
-        let (outbox, inbox) = outbox(8);
-        outbox.try_send(text(0)).unwrap();
+        let (outbox, inbox) = outbox();
+        outbox.try_send(text(0), usize::MAX).unwrap();
         drop(inbox);
         let close = Outbound::Close(1000, Cow::Borrowed("bye"));
-        assert!(outbox.try_send(close).is_err());
-        assert_eq!(outbox.waiting(), 0);
+        assert!(outbox.try_send(close, usize::MAX).is_err());
     }
 
     #[tokio::test]
     async fn a_waiting_connection_is_woken_by_a_frame_and_by_the_end() {
-        let (outbox, mut inbox) = outbox(8);
+        let (outbox, mut inbox) = outbox();
         let reader = tokio::spawn(async move {
             let first = inbox.recv().await.map(number);
             let end = inbox.recv().await.map(number);
             (first, end)
         });
         tokio::task::yield_now().await;
-        outbox.try_send(text(7)).unwrap();
+        outbox.try_send(text(7), usize::MAX).unwrap();
         tokio::task::yield_now().await;
         drop(outbox);
         assert_eq!(reader.await.unwrap(), (Some(7), None));
@@ -220,14 +211,14 @@ mod tests {
 
     #[test]
     fn a_drained_burst_gives_its_room_back() {
-        let (outbox, mut inbox) = outbox(512);
+        let (outbox, mut inbox) = outbox();
         for n in 0..300 {
-            outbox.try_send(text(n)).unwrap();
+            outbox.try_send(text(n), usize::MAX).unwrap();
         }
         while inbox.try_recv().is_some() {}
         assert_eq!(inbox.shared.state().queue.capacity(), 0);
         for n in 0..3 {
-            outbox.try_send(text(n)).unwrap();
+            outbox.try_send(text(n), usize::MAX).unwrap();
         }
         while inbox.try_recv().is_some() {}
         assert!(inbox.shared.state().queue.capacity() <= KEPT_SLOTS);

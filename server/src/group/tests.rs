@@ -84,7 +84,7 @@ async fn start_with_budget(names: &[&str], snapshot_max_bytes: usize) -> Harness
 impl Harness {
     /// Queues a join without waiting for the task to handle it.
     async fn join(&mut self, name: &str) -> Client {
-        let (outbox, outbound) = outbox(OUTBOX_CAPACITY);
+        let (outbox, outbound) = outbox();
         let conn = self.next_conn;
         self.next_conn += 1;
         let join = GroupMsg::Join {

@@ -7,7 +7,7 @@ use super::display::{self, Caller};
 use super::socket::{self, Fault, Incoming, Reader, Writer, Ws};
 use crate::app::{App, Located};
 use crate::close;
-use crate::group::{outbox, GroupHandle, GroupMsg, Outbound, OutboxReader, OUTBOX_CAPACITY};
+use crate::group::{outbox, GroupHandle, GroupMsg, Outbound, OutboxReader};
 use crate::listen::Ticket;
 use crate::rate::TokenBucket;
 use rondo_protocol::command::{parse_frame, ClientFrame};
@@ -106,7 +106,7 @@ async fn live(app: &Arc<App>, reader: &mut Reader, writer: &mut Writer, ticket: 
     // leave it at every wake-up, thousands of times a second per core.
     let span =
         tracing::info_span!("connection", conn, group_id = %group_id, member_id = caller.log_id());
-    let (outbox, outbound) = outbox(OUTBOX_CAPACITY);
+    let (outbox, outbound) = outbox();
     let join = match &caller {
         Caller::Member(member, link) => GroupMsg::Join {
             conn,

@@ -5,17 +5,18 @@
 //! client sends read and dropped, so the close is not lost to a reset.
 
 use crate::close;
-use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use hyper_util::rt::TokioIo;
 use rondo_protocol::reply::{Rejection, Reply};
+use std::future::poll_fn;
+use std::io::IoSlice;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError};
-use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
-use tokio_tungstenite::tungstenite::protocol::frame::Frame;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
-use tokio_tungstenite::tungstenite::{Bytes, Message, Utf8Bytes};
+use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 use tokio_tungstenite::WebSocketStream;
 
 /// A write that takes longer belongs to a client that stopped reading.
@@ -34,11 +35,12 @@ pub type Ws = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
 const READ_BUFFER_BYTES: usize = 512;
 /// Bytes gathered before the library writes to the socket.
 const WRITE_BUFFER_BYTES: usize = 512;
-/// Text messages longer than this go out in fragments of this size
-/// (RFC 6455 §5.4): the library's write buffer keeps the capacity of the
-/// most it ever held (up to this buffer's size plus one frame), so one
-/// welcome sent whole would make every idle member hold its size for good.
-const FRAGMENT_BYTES: usize = 256;
+/// Text messages longer than this are framed here and written straight to
+/// the socket, their bytes never copied: the library's write buffer keeps
+/// the capacity of the most it ever held (up to its size plus one frame),
+/// so one welcome written through it would make every idle member hold its
+/// size for good.
+const LONG_TEXT_BYTES: usize = 256;
 
 /// The websocket settings of every socket: small buffers (frames are
 /// small, and every idle member holds them), and messages and frames
@@ -91,24 +93,91 @@ impl Fault {
     }
 }
 
+/// The websocket both halves use. Each takes the lock for one poll, never
+/// across a wait, so a read waiting for the client never holds up a write;
+/// unlike a split stream's halves, the writer can reach the socket itself.
+#[derive(Clone)]
+struct Shared(Arc<Mutex<Ws>>);
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, Ws> {
+        // Nothing panics while holding it: a poll of the library's stream.
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    async fn next(&self) -> Option<Result<Message, WsError>> {
+        poll_fn(|cx| self.lock().poll_next_unpin(cx)).await
+    }
+
+    async fn feed(&self, message: Message) -> Result<(), WsError> {
+        poll_fn(|cx| self.lock().poll_ready_unpin(cx)).await?;
+        self.lock().start_send_unpin(message)
+    }
+
+    async fn flush(&self) -> Result<(), WsError> {
+        poll_fn(|cx| self.lock().poll_flush_unpin(cx)).await
+    }
+
+    /// Writes `text` as one unmasked text frame (RFC 6455 §5.2) straight to
+    /// the socket. What the library holds is flushed first, so frames keep
+    /// their order.
+    async fn write_long(&self, text: &Utf8Bytes) -> Result<(), WsError> {
+        self.flush().await?;
+        let header = text_header(text.len());
+        let payload = text.as_bytes();
+        let mut written = 0;
+        while written < header.len() + payload.len() {
+            let n = poll_fn(|cx| {
+                let mut ws = self.lock();
+                let socket = Pin::new(ws.get_mut());
+                let parts = if written < header.len() {
+                    [IoSlice::new(&header[written..]), IoSlice::new(payload)]
+                } else {
+                    [
+                        IoSlice::new(&payload[written - header.len()..]),
+                        IoSlice::new(&[]),
+                    ]
+                };
+                socket.poll_write_vectored(cx, &parts)
+            })
+            .await?;
+            if n == 0 {
+                return Err(WsError::Io(std::io::ErrorKind::WriteZero.into()));
+            }
+            written += n;
+        }
+        Ok(())
+    }
+}
+
+/// The header of a final, unmasked text frame of `len` bytes.
+fn text_header(len: usize) -> Vec<u8> {
+    const FIN_TEXT: u8 = 0x81;
+    match len {
+        0..=125 => vec![FIN_TEXT, len as u8],
+        126..=0xffff => [[FIN_TEXT, 126].as_slice(), &(len as u16).to_be_bytes()].concat(),
+        _ => [[FIN_TEXT, 127].as_slice(), &(len as u64).to_be_bytes()].concat(),
+    }
+}
+
 pub struct Reader {
-    stream: SplitStream<Ws>,
+    ws: Shared,
     /// When the peer was last heard: any frame counts, a pong included, so
     /// a member who only listens (and answers pings) stays connected.
     heard_at: Instant,
 }
 
 pub struct Writer {
-    sink: SplitSink<Ws, Message>,
+    ws: Shared,
 }
 
 pub fn split(ws: Ws) -> (Reader, Writer) {
-    let (sink, stream) = ws.split();
+    let ws = Shared(Arc::new(Mutex::new(ws)));
     let reader = Reader {
-        stream,
+        ws: ws.clone(),
         heard_at: Instant::now(),
     };
-    (reader, Writer { sink })
+    (reader, Writer { ws })
 }
 
 impl Reader {
@@ -116,7 +185,7 @@ impl Reader {
     /// (like every frame) only note that the peer was heard.
     pub async fn next(&mut self) -> Result<Incoming, Fault> {
         loop {
-            let frame = self.stream.next().await;
+            let frame = self.ws.next().await;
             if matches!(frame, Some(Ok(_))) {
                 self.heard_at = Instant::now();
             }
@@ -127,7 +196,7 @@ impl Reader {
                 // The library queued its answer to the client's close: reading
                 // on sends it and completes the closing handshake.
                 Some(Ok(Message::Close(_))) => {
-                    while let Some(Ok(_)) = self.stream.next().await {}
+                    while let Some(Ok(_)) = self.ws.next().await {}
                     Ok(Incoming::Gone)
                 }
                 None => Ok(Incoming::Gone),
@@ -163,10 +232,15 @@ impl Writer {
     /// the client is gone or stopped reading.
     pub async fn send_all(&mut self, frames: impl IntoIterator<Item = Message>) -> bool {
         let write = async {
-            for frame in frames.into_iter().flat_map(fragments) {
-                self.sink.feed(frame).await?;
+            for frame in frames {
+                match frame {
+                    Message::Text(text) if text.len() > LONG_TEXT_BYTES => {
+                        self.ws.write_long(&text).await?
+                    }
+                    frame => self.ws.feed(frame).await?,
+                }
             }
-            self.sink.flush().await
+            self.ws.flush().await
         };
         tokio::pin!(write);
         // A client that reads takes the write at once: the timer is armed
@@ -192,24 +266,6 @@ impl Writer {
     }
 }
 
-/// A message as the frames it is written in: a long text in fragments of
-/// `FRAGMENT_BYTES` (split anywhere: only the whole message must be UTF-8),
-/// anything else as it is.
-fn fragments(message: Message) -> Vec<Message> {
-    let text = match message {
-        Message::Text(text) if text.len() > FRAGMENT_BYTES => Bytes::from(text),
-        other => return vec![other],
-    };
-    let count = text.len().div_ceil(FRAGMENT_BYTES);
-    (0..count)
-        .map(|i| {
-            let part = text.slice(i * FRAGMENT_BYTES..text.len().min((i + 1) * FRAGMENT_BYTES));
-            let opcode = if i == 0 { Data::Text } else { Data::Continue };
-            Message::Frame(Frame::message(part, OpCode::Data(opcode), i + 1 == count))
-        })
-        .collect()
-}
-
 pub fn text(json: String) -> Message {
     Message::Text(Utf8Bytes::from(json))
 }
@@ -229,12 +285,12 @@ fn close_frame(code: u16, reason: &str) -> Message {
 /// reads until the client's close answers it (or a moment passes), since
 /// dropping a socket with unread bytes resets it, and a reset can swallow
 /// the close frame before the client reads it.
-pub async fn close(mut reader: Reader, mut writer: Writer, code: u16, reason: &str) {
+pub async fn close(reader: Reader, mut writer: Writer, code: u16, reason: &str) {
     if !writer.send(close_frame(code, reason)).await {
         return;
     }
     let answered = async {
-        while let Some(Ok(message)) = reader.stream.next().await {
+        while let Some(Ok(message)) = reader.ws.next().await {
             if matches!(message, Message::Close(_)) {
                 return;
             }
@@ -257,9 +313,11 @@ pub async fn fail(reader: Reader, mut writer: Writer, fault: Fault, frame_max_by
     if !writer.send(close_frame(fault.code(), fault.reason())).await {
         return;
     }
-    let Ok(mut ws) = reader.stream.reunite(writer.sink) else {
+    drop(writer);
+    let Ok(ws) = Arc::try_unwrap(reader.ws.0) else {
         return;
     };
+    let mut ws = ws.into_inner().unwrap_or_else(PoisonError::into_inner);
     let io = ws.get_mut();
     let drained = async {
         let _ = io.shutdown().await;
@@ -275,4 +333,17 @@ pub async fn fail(reader: Reader, mut writer: Writer, fault: Fault, frame_max_by
         }
     };
     let _ = tokio::time::timeout(CLOSE_ANSWER_WAIT, drained).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_header;
+
+    #[test]
+    fn a_text_frames_header_gives_its_length_in_the_shortest_form() {
+        assert_eq!(text_header(125), [0x81, 125]);
+        assert_eq!(text_header(126), [0x81, 126, 0, 126]);
+        assert_eq!(text_header(0xffff), [0x81, 126, 0xff, 0xff]);
+        assert_eq!(text_header(0x1_0000), [0x81, 127, 0, 0, 0, 0, 0, 1, 0, 0]);
+    }
 }
