@@ -216,6 +216,11 @@ const reducers = {
     const meeting = m.pastMeetings.find((x) => x.meeting_id === e.meeting_id);
     if (meeting) meeting.countersigned = { by: e.by, at: e.at };
   },
+  // Past the group's retention: what those meetings said is gone, their
+  // attendance stays (a resume across it gets a fresh welcome anyway).
+  'content.expired': (m, e) => {
+    m.pastMeetings.filter((x) => e.meetings.includes(x.meeting_id)).forEach((x) => { delete x.reflection; });
+  },
   'reflection.saved': (m, e) => {
     const meeting = m.pastMeetings.find((x) => x.meeting_id === e.reflection.meeting_id);
     if (meeting) meeting.reflection = e.reflection;
