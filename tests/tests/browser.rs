@@ -616,6 +616,23 @@ async fn the_convener_manages_the_group_from_the_console() {
     let (status, _) =
         rondo_tests::http(server.addr, "POST", "/api/calendar", Some(&old_token), None).await;
     assert_eq!(status, 401, "Bo's old link no longer works");
+    // A retention of a year (issue 22): the group keeps it, the field shows it.
+    fill(&convener, "#console-retention", "12").await;
+    click(&convener, "Save retention").await;
+    wait_text(&convener, "#console-status", "retention is changed").await;
+    let convener_token = convener_link.split("#c=").nth(1).unwrap().to_owned();
+    let (status, view) = rondo_tests::http(
+        server.addr,
+        "GET",
+        "/api/convener",
+        Some(&convener_token),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{view}");
+    let view: Value = serde_json::from_str(&view).unwrap();
+    assert_eq!(view["retention_months"], 12, "{view}");
+    assert_eq!(value_of(&convener, "#console-retention").await, "12");
     // The schedule, and its next meetings.
     let set = "document.getElementById('schedule-start').value = '2030-01-01T18:00'; \
                document.getElementById('schedule-zone').value = 'Europe/Amsterdam';";
