@@ -120,6 +120,10 @@ impl Engine {
         let Some(months) = self.retention_months else {
             return;
         };
+        // Every input passes here: the month's arithmetic alone, until due.
+        if self.next_expiry().is_some_and(|at| self.out.now < at) {
+            return;
+        }
         let kept = kept_from(self.out.now, months);
         if kept <= self.kept_from {
             return;
