@@ -106,10 +106,13 @@ async fn a_backup_taken_under_load_holds_every_acknowledged_command_and_serves()
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
     assert_eq!(std::fs::read(&copy).unwrap(), bytes);
 
-    // Restore: the copy is served, with the same key, elsewhere.
+    // Restore: the copy is served elsewhere, with the same key and the
+    // group's month keys, which are kept apart from the database and its
+    // backups (so that a month past its retention opens in neither).
     drop(ada);
+    let data_keys = format!("{}.datakeys", server.db.display());
     server.kill();
-    let restored_server = Server::start(restored.path());
+    let restored_server = Server::start_with(restored.path(), &["--data-keys", &data_keys]);
     let mut ada = Member::connect(restored_server.addr, group.token("Ada"), None).await;
     let queue = titles(&ada.welcome);
     for title in &acked_before_backup {
