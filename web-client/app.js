@@ -118,9 +118,10 @@ function render() {
   $('group-name').textContent = `— ${model.group.name}`;
   const agreement = model.group.agreement;
   // Required: nothing else until accepted. Newer but not yet in force (it
-  // was published during this meeting): asked beside the meeting.
+  // was published during this meeting): asked beside the meeting. Both are
+  // the server's to say.
   const required = model.agreementRequired;
-  const newer = me && (me.agreement_version || 0) < agreement.version;
+  const newer = me && !me.accepted_latest;
   show('agreement-view', required || newer);
   show('meeting-view', !required);
   $('agreement-ask').hidden = required || !newer;

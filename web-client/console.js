@@ -80,12 +80,12 @@ export function startConsole(token) {
   }
 
   function renderMembers(view) {
-    const inForce = view.agreement.in_force;
     // Keyed by text, so a refresh keeps the focus on the button it was on.
     replace($('console-members'), view.members.map((m) => {
       const row = el('tr');
+      // Whether they accepted the version in force is the server's to say.
       const accepted = !m.agreement_version ? t('roster-not-accepted')
-        : t(m.agreement_version < inForce ? 'console-accepted-again' : 'console-accepted', { version: m.agreement_version, date: dateOnly(m.accepted_at) });
+        : t(m.agreement_accepted ? 'console-accepted' : 'console-accepted-again', { version: m.agreement_version, date: dateOnly(m.accepted_at) });
       const actions = el('td');
       actions.append(
         labelled(t('console-new-link'), t('console-for', { name: m.name }), act(async () => {

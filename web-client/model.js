@@ -52,18 +52,23 @@ function shift(holder, ms) {
 }
 
 const reducers = {
-  // Whether a member has accepted the version in force is the server's to say.
+  // Whether a member has accepted the version in force, and the newest, is
+  // the server's to say.
   'agreement.accepted': (m, e) => {
     const x = member(m, e.member);
     if (!x) return;
     x.agreement_version = e.version;
     x.accepted_at = e.at;
     x.agreement_accepted = e.agreement_accepted;
+    x.accepted_latest = e.accepted_latest;
   },
   // A new version, or one come into force at a meeting's end.
   'agreement.updated': (m, e) => {
     m.group.agreement = e.agreement;
-    m.group.members.forEach((x) => { x.agreement_accepted = e.accepted.includes(x.member_id); });
+    m.group.members.forEach((x) => {
+      x.agreement_accepted = e.accepted.includes(x.member_id);
+      x.accepted_latest = e.accepted_latest.includes(x.member_id);
+    });
   },
   'group.updated': (m, e) => { m.group.language = e.language; },
   // Cut off by the meeting's end: back at the head of the queue (rule 13).

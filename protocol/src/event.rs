@@ -87,6 +87,9 @@ pub enum Event {
         /// version published during a meeting is in force from its end).
         #[serde(default)]
         agreement_accepted: bool,
+        /// Whether the member has now accepted the newest version.
+        #[serde(default)]
+        accepted_latest: bool,
     },
     /// A new version, or a version coming into force at a meeting's end.
     #[serde(rename = "agreement.updated")]
@@ -95,6 +98,10 @@ pub enum Event {
         /// The members who have accepted the version in force now.
         #[serde(default)]
         accepted: Vec<MemberId>,
+        /// The members who have accepted the newest version (the same as
+        /// `accepted` unless a version waits for a meeting's end).
+        #[serde(default)]
+        accepted_latest: Vec<MemberId>,
     },
     /// The group's language changed.
     #[serde(rename = "group.updated")]

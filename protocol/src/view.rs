@@ -72,6 +72,11 @@ pub struct MemberView {
     pub present: bool,
     /// Accepted the version in force.
     pub agreement_accepted: bool,
+    /// Accepted the newest version, which may not be in force yet (one
+    /// published during a meeting is in force from its end): until then a
+    /// client asks for it beside the meeting.
+    #[serde(default)]
+    pub accepted_latest: bool,
     /// The version they accepted last, and when.
     pub agreement_version: Option<u32>,
     pub accepted_at: Option<Millis>,

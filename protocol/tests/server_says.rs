@@ -1,7 +1,7 @@
 //! What clients draw rather than work out: who may edit a record item or
 //! mark it done, the actions carried to the next meeting, and who has
-//! accepted the agreement in force — each said by the engine, and each
-//! matching what it then accepts.
+//! accepted the agreement in force and who its newest version — each said
+//! by the engine, and each matching what it then accepts.
 
 mod sim;
 
@@ -11,6 +11,17 @@ use rondo_protocol::reply::ErrorCode;
 use rondo_protocol::text::AgreementText;
 use serde_json::{json, Value};
 use sim::{member, running, Sim};
+
+/// Who, by the members in a view of the group, has accepted the newest
+/// version of the agreement (in force or not).
+fn accepted_latest(view: &Value) -> Value {
+    let members = view["group"]["members"].as_array().unwrap();
+    json!(members
+        .iter()
+        .filter(|m| m["accepted_latest"] == true)
+        .map(|m| m["member_id"].clone())
+        .collect::<Vec<_>>())
+}
 
 fn ids(names: &[&str]) -> Value {
     json!(names
@@ -101,18 +112,28 @@ fn carried_actions_and_acceptance_reach_only_whom_the_one_rule_allows() {
         max_gap_days: None,
     }));
     let updated = sim.received("Cy", "agreement.updated").pop().unwrap();
+    let updated = serde_json::to_value(&updated).unwrap();
     assert_eq!(
-        serde_json::to_value(&updated).unwrap()["accepted"],
+        updated["accepted"],
         ids(&["Ana", "Bo", "Cy"]),
         "the version in force is still the first"
     );
+    assert_eq!(
+        updated["accepted_latest"],
+        json!([]),
+        "nobody has read it yet"
+    );
+    assert_eq!(accepted_latest(&sim.view("Cy")), json!([]));
     sim.ok("Ana", r#"{"type":"agreement.accept","version":2}"#);
     sim.ok("Bo", r#"{"type":"agreement.accept","version":2}"#);
     let accepted = sim.received("Cy", "agreement.accepted").pop().unwrap();
-    assert_eq!(
-        serde_json::to_value(&accepted).unwrap()["agreement_accepted"],
-        json!(true)
-    );
+    let accepted = serde_json::to_value(&accepted).unwrap();
+    assert_eq!(accepted["agreement_accepted"], json!(true));
+    assert_eq!(accepted["accepted_latest"], json!(true));
+    // Cy takes part still, and is asked for the newest version beside the meeting.
+    let cy = sim.view("Cy");
+    assert_eq!(cy["agreement_required"], json!(false));
+    assert_eq!(accepted_latest(&cy), ids(&["Ana", "Bo"]));
 
     sim.ok("Ana", r#"{"type":"meeting.end"}"#);
     // Cy, who has not accepted version 2, is told so, and gets no actions.
@@ -120,6 +141,7 @@ fn carried_actions_and_acceptance_reach_only_whom_the_one_rule_allows() {
         let updated = sim.received(name, "agreement.updated").pop().unwrap();
         let updated = serde_json::to_value(&updated).unwrap();
         assert_eq!(updated["accepted"], ids(&["Ana", "Bo"]), "{name}");
+        assert_eq!(updated["accepted_latest"], ids(&["Ana", "Bo"]), "{name}");
         assert_eq!(updated["agreement"]["in_force"], json!(2), "{name}");
     }
     assert_eq!(sim.received("Bo", "actions.carried").len(), 1);
@@ -128,10 +150,10 @@ fn carried_actions_and_acceptance_reach_only_whom_the_one_rule_allows() {
 
     sim.ok("Cy", r#"{"type":"agreement.accept","version":2}"#);
     let accepted = sim.received("Cy", "agreement.accepted").pop().unwrap();
-    assert_eq!(
-        serde_json::to_value(&accepted).unwrap()["agreement_accepted"],
-        json!(true)
-    );
+    let accepted = serde_json::to_value(&accepted).unwrap();
+    assert_eq!(accepted["agreement_accepted"], json!(true));
+    assert_eq!(accepted["accepted_latest"], json!(true));
+    assert_eq!(accepted_latest(&sim.view("Cy")), ids(&["Ana", "Bo", "Cy"]));
     assert_eq!(
         sim.view("Cy")["open_actions"].as_array().unwrap().len(),
         1,

@@ -747,6 +747,91 @@ async fn the_convener_manages_the_group_from_the_console() {
 }
 
 /// The page's title, as the browser's tab shows it.
+/// Waits until the element is shown (`true`) or hidden (`false`).
+async fn wait_shown(page: &Client, css: &str, shown: bool) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let element = page.find(Locator::Css(css)).await.expect(css);
+        if element.is_displayed().await.unwrap_or(false) == shown {
+            return;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{css} was never {}",
+            if shown { "shown" } else { "hidden" }
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Issue 19: a version published during a meeting is asked for beside the
+/// meeting and required from its end. The page and the console draw who
+/// has accepted what as the server says it (`accepted_latest`,
+/// `agreement_accepted`), comparing no version numbers of their own.
+#[tokio::test]
+async fn a_version_published_in_a_meeting_is_asked_beside_it_and_required_after() {
+    let Some(driver) = chromedriver() else {
+        eprintln!("browser test skipped: chromedriver is not installed");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let group = create_group(server.addr, &["Ana", "Bo"]).await;
+    let mut bo = Member::connect(server.addr, group.token("Bo"), None).await;
+    bo.ok(json!({"type": "meeting.open", "facilitator": group.id("Bo")}))
+        .await;
+    let ana = browser(&driver, &dir.path().join("profile-ana")).await;
+    ana.goto(&format!("http://{}/#t={}", server.addr, group.token("Ana")))
+        .await
+        .unwrap();
+    click(&ana, "Accept agreement").await;
+    wait_shown(&ana, "#meeting-view", true).await;
+    wait_shown(&ana, "#agreement-view", false).await;
+
+    let path = format!("/api/groups/{}/agreement", group.group_id);
+    let body = json!({"text": "We keep what is said here, and write nothing down."});
+    let convener = Some(group.convener_token.as_str());
+    let (status, text) = http(server.addr, "PUT", &path, convener, Some(&body)).await;
+    assert_eq!(status, 204, "{text}");
+    // Asked beside the meeting, which goes on.
+    wait_text(
+        &ana,
+        "#agreement-ask",
+        "A new version of the agreement was published",
+    )
+    .await;
+    wait_text(&ana, "#agreement-version", "Version 2").await;
+    wait_shown(&ana, "#meeting-view", true).await;
+    // Version 1 is in force until the meeting ends: nobody must accept again yet.
+    let console = browser(&driver, &dir.path().join("profile-convener")).await;
+    console
+        .goto(&format!(
+            "http://{}/#c={}",
+            server.addr, group.convener_token
+        ))
+        .await
+        .unwrap();
+    wait_text(&console, "#console-members", "Bo").await;
+    let members = text_of(&console, "#console-members").await;
+    assert!(
+        members.matches("accepted version 1").count() == 2 && !members.contains("again"),
+        "{members}"
+    );
+
+    click(&ana, "Accept agreement").await;
+    wait_shown(&ana, "#agreement-view", false).await;
+    bo.ok(json!({"type": "meeting.end"})).await;
+    // From the meeting's end version 2 is in force: Bo must accept again.
+    console.refresh().await.unwrap();
+    wait_text(&console, "#console-members", "accepted version 2").await;
+    wait_text(&console, "#console-members", "(must accept again)").await;
+    let members = text_of(&console, "#console-members").await;
+    assert_eq!(members.matches("must accept again").count(), 1, "{members}");
+    wait_shown(&ana, "#meeting-view", true).await;
+    close(ana).await;
+    close(console).await;
+}
+
 async fn title(page: &Client) -> String {
     page.title().await.unwrap_or_default()
 }

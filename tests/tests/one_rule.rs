@@ -4,6 +4,7 @@
 //! leaves on disk.
 
 use futures_util::StreamExt;
+use rondo_tests::cluster::{connect, connect_with, node, Postgres};
 use rondo_tests::{create_group, http, Group, Member, Server};
 use serde_json::{json, Value};
 use std::net::SocketAddr;
@@ -284,4 +285,82 @@ async fn removal_and_new_links_end_the_old_token_at_once() {
     let server = Server::start(dir.path());
     let url = format!("ws://{}/ws", server.addr);
     assert!(Member::try_connect(&url, new_token, None).await.is_err());
+}
+
+/// Makes every change to the links fail inside PostgreSQL, as a disk that
+/// refuses the write would: the transaction that carries a removal or a new
+/// link rolls back whole.
+const REFUSE_LINK_WRITES: &str = "
+    CREATE FUNCTION refuse_link_writes() RETURNS trigger LANGUAGE plpgsql AS
+        $$ BEGIN RAISE EXCEPTION 'the disk refuses'; END $$;
+    CREATE TRIGGER refuse_link_writes BEFORE INSERT OR UPDATE OR DELETE ON tokens
+        FOR EACH STATEMENT EXECUTE FUNCTION refuse_link_writes();";
+
+const ALLOW_LINK_WRITES: &str = "
+    DROP TRIGGER refuse_link_writes ON tokens;
+    DROP FUNCTION refuse_link_writes();";
+
+/// The member's connection hears "moved" as its group stops on a failed
+/// write, and the member is welcomed back with the link they had.
+async fn back(addr: SocketAddr, group: &Group, mut member: Member) -> Member {
+    let (_, closed) = listen(&mut member, Duration::from_secs(5)).await;
+    assert_eq!(closed, Some(4503), "{}: the group stood down", member.name);
+    connect(addr, group, &member.name, None).await
+}
+
+/// A connection with `token` ends before its welcome.
+async fn refused(addr: SocketAddr, group: &Group, token: &str) -> bool {
+    let url = format!("ws://{addr}/ws?g={}", group.group_id);
+    Member::try_connect(&url, token, None).await.is_err()
+}
+
+/// Issue 19: removing a member and giving a new link are one write with the
+/// token's change. When that write fails nothing happened: the answer is an
+/// error, the member is still one and their link still works, and asking
+/// again once the store takes writes does it.
+#[tokio::test]
+async fn a_failed_removal_or_new_link_changes_nothing_and_asking_again_does_it() {
+    let Some(pg) = Postgres::start() else {
+        eprintln!("cluster test skipped: PostgreSQL is not installed");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = node(dir.path(), &pg.url());
+    let addr = server.addr;
+    let group = create_group(addr, &["Ana", "Bo", "Cy", "Di"]).await;
+    let convener = Some(group.convener_token.as_str());
+    let bo = connect(addr, &group, "Bo", None).await;
+    let cy = connect(addr, &group, "Cy", None).await;
+    let remove = format!("/api/groups/{}/members/{}", group.group_id, group.id("Bo"));
+    let reissue = format!(
+        "/api/groups/{}/members/{}/token",
+        group.group_id,
+        group.id("Cy")
+    );
+
+    pg.query(REFUSE_LINK_WRITES);
+    let (status, text) = http(addr, "DELETE", &remove, convener, None).await;
+    assert_eq!(status, 503, "a removal that is not durable: {text}");
+    let (bo, cy) = (back(addr, &group, bo).await, back(addr, &group, cy).await);
+    let members = bo.welcome["group"]["members"].as_array().unwrap().clone();
+    assert!(
+        members.iter().any(|m| m["member_id"] == group.id("Bo")),
+        "Bo is still a member"
+    );
+    let (status, text) = http(addr, "POST", &reissue, convener, None).await;
+    assert_eq!(status, 503, "a new link that is not durable: {text}");
+    let (mut bo, mut cy) = (back(addr, &group, bo).await, back(addr, &group, cy).await);
+
+    pg.query(ALLOW_LINK_WRITES);
+    let (status, text) = http(addr, "DELETE", &remove, convener, None).await;
+    assert_eq!(status, 204, "asked again: {text}");
+    assert_eq!(bo.close_code().await, Some(4403));
+    assert!(refused(addr, &group, group.token("Bo")).await);
+    let (status, text) = http(addr, "POST", &reissue, convener, None).await;
+    assert_eq!(status, 200, "asked again: {text}");
+    assert_eq!(cy.close_code().await, Some(4401));
+    assert!(refused(addr, &group, group.token("Cy")).await);
+    let fresh: Value = serde_json::from_str(&text).unwrap();
+    let cy = connect_with(addr, &group, fresh["token"].as_str().unwrap(), "Cy", None).await;
+    assert_eq!(cy.welcome["me"]["member_id"], group.id("Cy"));
 }

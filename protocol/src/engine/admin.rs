@@ -176,6 +176,7 @@ impl Engine {
                 name,
                 present: false,
                 agreement_accepted: false,
+                accepted_latest: false,
                 agreement_version: None,
                 accepted_at: None,
                 guest,

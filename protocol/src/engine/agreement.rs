@@ -36,6 +36,13 @@ impl Engine {
             .is_some_and(|v| v >= self.in_force())
     }
 
+    /// Whether `member` accepted the newest version, in force or not yet.
+    pub fn has_accepted_latest(&self, member: &MemberId) -> bool {
+        let latest = self.agreement.version;
+        self.member(member)
+            .is_some_and(|m| m.accepted_version.is_some_and(|v| v >= latest))
+    }
+
     /// Members who have not accepted the version in force.
     pub(crate) fn gated(&self) -> Vec<MemberId> {
         self.members
@@ -74,10 +81,12 @@ impl Engine {
             self.acceptances.pop_front();
         }
         let agreement_accepted = self.has_accepted(member);
+        let accepted_latest = self.has_accepted_latest(member);
         self.out.emit(Event::AgreementAccepted {
             member: member.clone(),
             version,
             agreement_accepted,
+            accepted_latest,
         });
         Ok(())
     }
@@ -115,18 +124,23 @@ impl Engine {
         self.emit_agreement_updated();
     }
 
-    /// The agreement as it now stands, and who has accepted the version in force.
+    /// The agreement as it now stands, who has accepted the version in
+    /// force and who the newest.
     fn emit_agreement_updated(&mut self) {
         let agreement = self.agreement_view(self.out.now);
-        let accepted = self
-            .members
-            .iter()
-            .filter(|m| self.has_accepted(&m.id))
-            .map(|m| m.id.clone())
-            .collect();
+        let who = |accepted: fn(&Engine, &MemberId) -> bool| {
+            self.members
+                .iter()
+                .filter(|m| accepted(self, &m.id))
+                .map(|m| m.id.clone())
+                .collect()
+        };
+        let (accepted, accepted_latest) =
+            (who(Engine::has_accepted), who(Engine::has_accepted_latest));
         self.out.emit(Event::AgreementUpdated {
             agreement,
             accepted,
+            accepted_latest,
         });
     }
 

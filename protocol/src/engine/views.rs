@@ -132,6 +132,7 @@ impl Engine {
                     name: m.name.clone(),
                     present: m.present,
                     agreement_accepted: self.has_accepted(&m.id),
+                    accepted_latest: self.has_accepted_latest(&m.id),
                     agreement_version: m.accepted_version,
                     accepted_at: m.accepted_at,
                     guest: m.guest,

@@ -493,14 +493,16 @@ impl GroupTask {
 
     /// Closes every connection with "moved": the group stops on this node.
     fn stand_down(&mut self, reason: &'static str) {
-        for conn in self.core.close_all() {
-            if let Some(outbox) = self.outboxes.remove(&conn) {
-                let _ = outbox.try_send(
-                    Outbound::Close(close::MOVED, Cow::Borrowed(reason)),
-                    OUTBOX_CAPACITY,
-                );
-                self.metrics.connection_closed();
-            }
+        self.core.close_all();
+        // Every outbox hears "moved", also one whose member the batch that
+        // failed removed: that removal was never made durable, so they are
+        // still a member and come back as one.
+        for (_, outbox) in self.outboxes.drain() {
+            let _ = outbox.try_send(
+                Outbound::Close(close::MOVED, Cow::Borrowed(reason)),
+                OUTBOX_CAPACITY,
+            );
+            self.metrics.connection_closed();
         }
         tracing::info!(group_id = %self.group_id, reason, "group stopped on this node");
     }

@@ -256,7 +256,10 @@ async fn ask<T>(
     message: impl FnOnce(oneshot::Sender<T>) -> GroupMsg,
 ) -> ApiResult<T> {
     let (reply, answer) = oneshot::channel();
-    let stopped = || ApiError::from(Rejection::new(ErrorCode::Internal, "the group stopped"));
+    // The group stops when a write fails or the node stands down; nothing
+    // asked for was made durable, so asking again (here or on the node that
+    // serves the group next) is safe.
+    let stopped = || ApiError::unavailable("the group stopped; try again");
     group.send(message(reply)).await.map_err(|_| stopped())?;
     answer.await.map_err(|_| stopped())
 }
