@@ -180,6 +180,9 @@ async fn one_browser_keeps_a_link_per_group_and_role_and_offers_them_all() {
             "Monday group, the convener's console"
         ]
     );
+    // Another group can still be made from here.
+    click(page, "Create a new group").await;
+    wait_text(page, "#start-title", "Create a supervision group").await;
     close(setup.page).await;
 }
 
