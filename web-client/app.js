@@ -25,12 +25,8 @@ import { startDisplay } from './display.js';
 import { startApp, wireNotifications, notifyHidden } from './pwa.js';
 import { wireUnsaved } from './unsaved.js';
 import { roomControls, memberApi } from './room.js';
+import { chooseLink, forgetLink, keepLink, keptLinks, learntGroup, migrateOldLinks, setTabLink, tabLink } from './links.js';
 
-const TOKEN_KEY = 'rondo.token';
-const CONVENER_KEY = 'rondo.convener';
-// What a tab shows, `member` or `convener`: a convener who is also a member
-// keeps both links in one browser, and a reload keeps each tab what it was.
-const ROLE_KEY = 'rondo.role';
 const DISPLAY_KEY = 'rondo.display';
 
 let lastStatus = '';
@@ -342,8 +338,7 @@ function renderRoomSlot() {
   const facilitating = Boolean(model.meeting) && isFacilitator();
   if (!facilitating) { slot.replaceChildren(); return; }
   if (slot.firstChild) return;
-  const token = sessionStorage.getItem(TOKEN_KEY) || localStorage.getItem(TOKEN_KEY);
-  slot.append(roomControls(memberApi(token, model.group.group_id)));
+  slot.append(roomControls(memberApi(tabLink().token, model.group.group_id)));
 }
 
 /// The language switch: the page changes language in place, the meeting
@@ -373,41 +368,50 @@ async function main() {
     startDisplay(localStorage.getItem(DISPLAY_KEY));
     return;
   }
-  // A link's key leaves the address bar at once, and is kept for this tab.
-  // The key is kept on this device, so a bookmark of the page (which no
-  // longer shows it) opens the meeting again; the tab's own choice first.
-  // Each role's link is kept beside the other's, never in its place.
-  const keep = (key, value, role) => {
-    for (const store of [sessionStorage, localStorage]) { store.setItem(key, value); store.setItem(ROLE_KEY, role); }
-  };
-  if (hash.get('t')) {
-    // A new link may be another group's: its first welcome says which.
-    if (localStorage.getItem(TOKEN_KEY) !== hash.get('t')) localStorage.removeItem('rondo.group');
-    keep(TOKEN_KEY, hash.get('t'), 'member');
-  } else if (hash.get('c')) {
-    keep(CONVENER_KEY, hash.get('c'), 'convener');
+  migrateOldLinks();
+  // A link's key leaves the address bar at once. It is kept for this tab,
+  // so a reload opens the same group and role again, and on this device
+  // beside every other link it was given, so a bookmark of the page (which
+  // no longer shows it) offers them all.
+  const opened = hash.get('t') ? ['member', hash.get('t')] : hash.get('c') ? ['convener', hash.get('c')] : null;
+  if (opened) {
+    setTabLink(keepLink(...opened));
+    history.replaceState(null, '', location.pathname);
   }
-  if (hash.get('t') || hash.get('c')) history.replaceState(null, '', location.pathname);
-  const kept = (key) => sessionStorage.getItem(key) || localStorage.getItem(key);
-  // This tab's role first; a new tab opens what the last link opened.
-  const role = sessionStorage.getItem(ROLE_KEY) || localStorage.getItem(ROLE_KEY);
-  const convener = kept(CONVENER_KEY);
-  const token = kept(TOKEN_KEY);
-  if (convener && (role === 'convener' || !token)) {
-    sessionStorage.setItem(ROLE_KEY, 'convener');
-    relabel = startConsole(convener);
+  let link = tabLink();
+  if (!link) {
+    const kept = keptLinks();
+    if (kept.length > 1) { relabel = chooseLink(kept, startPage); return; }
+    if (!kept.length) { startPage(); return; }
+    link = kept[0];
+    setTabLink(link);
+  }
+  if (link.role === 'convener') {
+    relabel = startConsole(link.token, link.group_id, {
+      kept: (groupId, name) => {
+        learntGroup('convener', link.token, groupId, name);
+        setTabLink({ ...link, group_id: groupId, name });
+      },
+      closed: () => forgetLink(link.token),
+    });
     return;
   }
-  if (token) sessionStorage.setItem(ROLE_KEY, 'member');
-  if (!token) { startPage(); return; }
+  startMeeting(link);
+}
+
+/// A member's page: the meeting over the websocket, routed to the tab's group.
+function startMeeting(link) {
   wire();
   relabel = () => {
     lastStatus = '';
     onStatus(connection.status());
     if (model) render();
   };
-  setConnection(new Connection(token, {
+  setConnection(new Connection(link.token, link.group_id, {
     onWelcome: (welcome) => {
+      // A new link is another group's, perhaps: its first welcome says which.
+      learntGroup('member', link.token, welcome.group.group_id, welcome.group.name);
+      setTabLink({ ...link, group_id: welcome.group.group_id, name: welcome.group.name });
       setModel(fromWelcome(welcome));
       // A note this member had open: keep editing the same one after a reconnect.
       forgetMissingNote();
@@ -421,8 +425,9 @@ async function main() {
     },
     onStatus,
     onClosedForGood: () => {
-      sessionStorage.removeItem(TOKEN_KEY);
-      localStorage.removeItem(TOKEN_KEY);
+      // The tab keeps it, and says so again after a reload, rather than
+      // turning into another group's page.
+      forgetLink(link.token);
       $('connection').textContent = t('connection-closed');
     },
   }));

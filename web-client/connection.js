@@ -2,7 +2,6 @@
 // and commands kept (with their ids) until the server answers them.
 
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15000];
-const GROUP_KEY = 'rondo.group';
 // The page asks the server itself now and then: a connection whose TCP path
 // stalled still says "open", and only a missed answer tells.
 const PING_EVERY_MS = 20000;
@@ -21,7 +20,9 @@ function commandId() {
 }
 
 export class Connection {
-  constructor(token, handlers) {
+  /// `groupId`: the group this tab's link opens, where already known, so
+  /// that even the first connection after a reload goes to its node.
+  constructor(token, groupId, handlers) {
     this.token = token;
     this.handlers = handlers; // onWelcome, onEvent, onMissed, onReply, onStatus, onClosedForGood
     this.lastSeq = null;
@@ -38,9 +39,8 @@ export class Connection {
     this.pingId = `ping-${commandId()}`;
     this.heardAt = 0;
     this.clockOffsetMs = 0;
-    // Learnt from the first welcome and remembered, so that even the first
-    // connection after a reload goes to the group's node.
-    this.groupId = localStorage.getItem(GROUP_KEY);
+    // Else learnt from the first welcome, for every connection after it.
+    this.groupId = groupId;
   }
 
   start() {
@@ -85,7 +85,6 @@ export class Connection {
         this.attempt = 0;
         this.lastSeq = frame.seq;
         this.groupId = frame.group.group_id;
-        localStorage.setItem(GROUP_KEY, this.groupId);
         this.handlers.onWelcome(frame);
         this.handlers.onStatus(this.status());
         for (const frameText of this.outstanding.values()) socket.send(frameText);

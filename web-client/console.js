@@ -28,7 +28,12 @@ export function linkField(label, link) {
   return wrap;
 }
 
-export function startConsole(token) {
+/// The console for a convener's token. `groupId` is the group's id when
+/// this browser already knows it (else the server is asked); `kept` hears
+/// the group's id and name, so the browser files the link under its group,
+/// and `closed` hears that the link no longer works (a convener's new link
+/// replaced it).
+export function startConsole(token, groupId, { kept, closed }) {
   $('console-view').hidden = false;
   const api = async (method, path, body) => {
     // `?g=`: a balancer sends the console to the node that serves the group.
@@ -37,14 +42,14 @@ export function startConsole(token) {
       headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
+    if (response.status === 401) closed();
     const text = await response.text();
     const result = text ? JSON.parse(text) : null;
     if (!response.ok) throw new ServerError(result && result.code, result && result.message);
     return result;
   };
   // The convener's link carries the token alone: the console learns the
-  // group's id from the server (GET /api/convener).
-  let groupId = '';
+  // group's id from the server (GET /api/convener) the first time.
   const say = (text) => {
     $('console-status').textContent = text;
     $('console-status').className = 'muted';
@@ -61,10 +66,13 @@ export function startConsole(token) {
   async function refresh() {
     if (!groupId) {
       const response = await fetch('/api/convener', { headers: { Authorization: `Bearer ${token}` } });
+      if (response.status === 401) closed();
       if (!response.ok) throw new Error(t('console-link-invalid'));
       groupId = (await response.json()).group_id;
     }
-    render(await api('GET', ''));
+    const view = await api('GET', '');
+    kept(view.group_id, view.name);
+    render(view);
   }
 
   function render(view) {

@@ -67,7 +67,8 @@ function tick() {
 export async function startDisplay(token) {
   document.body.classList.add('room-display');
   show('display-view', true);
-  connection = new Connection(token, {
+  // A display's token carries its group's id after a dot: the route.
+  connection = new Connection(token, token.split('.')[1] || null, {
     onWelcome: async (welcome) => {
       model = fromWelcome(welcome);
       showTitles = Boolean(welcome.show_titles);

@@ -3,12 +3,12 @@
 // API answers is ever kept: records, notes and feeds are confidential, and
 // the meeting itself travels over the websocket.
 
-const CACHE = 'rondo-shell-v2';
+const CACHE = 'rondo-shell-v3';
 const SHELL = [
   '/', '/app.js', '/model.js', '/dom.js', '/session.js', '/caseview.js', '/clock.js', '/controls.js',
   '/guide.js', '/lobby.js', '/notes.js', '/queue.js', '/record.js', '/roster.js', '/summary.js',
   '/console.js', '/connection.js', '/i18n.js', '/display.js', '/pwa.js', '/unsaved.js', '/room.js',
-  '/supervision.js', '/console-record.js', '/turnbar.js', '/limits.js',
+  '/supervision.js', '/console-record.js', '/turnbar.js', '/limits.js', '/links.js',
   '/style.css', '/manifest.webmanifest', '/icon.svg',
   '/locales/en.ftl', '/locales/de.ftl', '/locales/nl.ftl',
   '/vendor/fluent-bundle/index.js', '/vendor/fluent-bundle/ast.js', '/vendor/fluent-bundle/builtins.js',

@@ -51,6 +51,7 @@ const FILES: &[(&str, &str)] = client_files![
     "i18n.js",
     "turnbar.js",
     "limits.js",
+    "links.js",
     "style.css",
     "locales/en.ftl",
     "locales/de.ftl",

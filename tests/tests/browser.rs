@@ -518,10 +518,13 @@ async fn the_facilitators_page_comes_back_after_a_server_restart() {
     wait_text(&ana, "#connection", "Connected").await;
     wait_text(&ana, "#stepper li.current", "open").await;
     wait_text(&ana, "#meeting-status", "presented by Ana").await;
-    // The page learnt its group from the first welcome: it reconnects with
+    // The tab learnt its group from the first welcome: it reconnects with
     // `?g=` for a balancer in front of several nodes.
     let remembered = ana
-        .execute("return localStorage.getItem('rondo.group')", vec![])
+        .execute(
+            "return JSON.parse(sessionStorage.getItem('rondo.tab')).group_id",
+            vec![],
+        )
         .await
         .unwrap();
     assert_eq!(remembered, json!(group.group_id));
@@ -1630,3 +1633,6 @@ async fn members_confirm_countersign_reflect_and_download_their_log_from_the_pag
 /// The room display, a guest's page, briefs, the installed app and print.
 #[path = "browser/beyond.rs"]
 mod beyond;
+/// Several links in one browser: per group and role, and the chooser.
+#[path = "browser/links.rs"]
+mod links;

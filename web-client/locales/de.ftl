@@ -471,6 +471,14 @@ connection-offline-waiting = { $count ->
 }
 connection-closed = Dieser Link funktioniert nicht mehr. Bitte die Gruppenverwaltung um einen neuen.
 
+## The page opened without a link, with several kept
+chooser-title = Deine Gruppen
+chooser-intro = Dieser Browser bewahrt diese Links auf. Welchen möchtest du öffnen?
+chooser-member = { $group }, als Mitglied
+chooser-convener = { $group }, die Gruppenverwaltung
+chooser-unnamed = Eine hier noch nicht geöffnete Gruppe
+chooser-create = Eine neue Gruppe anlegen
+
 ## Said to screen readers (the live region): what changed, nothing else
 
 announce-your-turn = Du bist dran.

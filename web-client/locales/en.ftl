@@ -471,6 +471,14 @@ connection-offline-waiting = { $count ->
 }
 connection-closed = This link no longer works. Ask your convener for a new one.
 
+## The page opened without a link, with several kept
+chooser-title = Your groups
+chooser-intro = This browser keeps these links. Which one do you want to open?
+chooser-member = { $group }, as a member
+chooser-convener = { $group }, the convener's console
+chooser-unnamed = A group not opened here yet
+chooser-create = Create a new group
+
 ## Said to screen readers (the live region): what changed, nothing else
 
 announce-your-turn = It's your turn.

@@ -470,6 +470,14 @@ connection-offline-waiting = { $count ->
 }
 connection-closed = Deze link werkt niet meer. Vraag je groepsbeheerder om een nieuwe.
 
+## The page opened without a link, with several kept
+chooser-title = Jouw groepen
+chooser-intro = Deze browser bewaart deze links. Welke wil je openen?
+chooser-member = { $group }, als lid
+chooser-convener = { $group }, het groepsbeheer
+chooser-unnamed = Een groep die hier nog niet geopend is
+chooser-create = Een nieuwe groep aanmaken
+
 ## Said to screen readers (the live region): what changed, nothing else
 
 announce-your-turn = Jij bent aan de beurt.
