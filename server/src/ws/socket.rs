@@ -9,7 +9,6 @@ use futures_util::{SinkExt, StreamExt};
 use hyper_util::rt::TokioIo;
 use rondo_protocol::reply::{Rejection, Reply};
 use std::future::poll_fn;
-use std::io::IoSlice;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -33,14 +32,10 @@ pub type Ws = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
 
 /// Bytes the library reads from the socket at a time: commands are short.
 const READ_BUFFER_BYTES: usize = 512;
-/// Bytes gathered before the library writes to the socket.
+/// Bytes gathered before the library writes to the socket. Only control
+/// frames (pongs, pings, closes) go through its buffer: texts are framed
+/// here (see [`Shared::write_texts`]).
 const WRITE_BUFFER_BYTES: usize = 512;
-/// Text messages longer than this are framed here and written straight to
-/// the socket, their bytes never copied: the library's write buffer keeps
-/// the capacity of the most it ever held (up to its size plus one frame),
-/// so one welcome written through it would make every idle member hold its
-/// size for good.
-const LONG_TEXT_BYTES: usize = 256;
 
 /// The websocket settings of every socket: small buffers (frames are
 /// small, and every idle member holds them), and messages and frames
@@ -118,29 +113,24 @@ impl Shared {
         poll_fn(|cx| self.lock().poll_flush_unpin(cx)).await
     }
 
-    /// Writes `text` as one unmasked text frame (RFC 6455 §5.2) straight to
-    /// the socket. What the library holds is flushed first, so frames keep
-    /// their order.
-    async fn write_long(&self, text: &Utf8Bytes) -> Result<(), WsError> {
+    /// Writes texts as unmasked text frames (RFC 6455 §5.2) straight to
+    /// the socket, gathered in one buffer for one write, which is freed
+    /// once written: the library's own buffer keeps the capacity of the
+    /// most it ever held, so a welcome written through it would stay with
+    /// every idle member. What the library holds is flushed first, so
+    /// frames keep their order.
+    async fn write_texts(&self, texts: &[Utf8Bytes]) -> Result<(), WsError> {
         self.flush().await?;
-        let header = text_header(text.len());
-        let payload = text.as_bytes();
+        let mut frames = Vec::with_capacity(texts.iter().map(|t| t.len() + 10).sum());
+        for text in texts {
+            push_text_header(&mut frames, text.len());
+            frames.extend_from_slice(text.as_bytes());
+        }
         let mut written = 0;
-        while written < header.len() + payload.len() {
-            let n = poll_fn(|cx| {
-                let mut ws = self.lock();
-                let socket = Pin::new(ws.get_mut());
-                let parts = if written < header.len() {
-                    [IoSlice::new(&header[written..]), IoSlice::new(payload)]
-                } else {
-                    [
-                        IoSlice::new(&payload[written - header.len()..]),
-                        IoSlice::new(&[]),
-                    ]
-                };
-                socket.poll_write_vectored(cx, &parts)
-            })
-            .await?;
+        while written < frames.len() {
+            let n =
+                poll_fn(|cx| Pin::new(self.lock().get_mut()).poll_write(cx, &frames[written..]))
+                    .await?;
             if n == 0 {
                 return Err(WsError::Io(std::io::ErrorKind::WriteZero.into()));
             }
@@ -150,13 +140,19 @@ impl Shared {
     }
 }
 
-/// The header of a final, unmasked text frame of `len` bytes.
-fn text_header(len: usize) -> Vec<u8> {
+/// Appends the header of a final, unmasked text frame of `len` bytes.
+fn push_text_header(out: &mut Vec<u8>, len: usize) {
     const FIN_TEXT: u8 = 0x81;
     match len {
-        0..=125 => vec![FIN_TEXT, len as u8],
-        126..=0xffff => [[FIN_TEXT, 126].as_slice(), &(len as u16).to_be_bytes()].concat(),
-        _ => [[FIN_TEXT, 127].as_slice(), &(len as u64).to_be_bytes()].concat(),
+        0..=125 => out.extend_from_slice(&[FIN_TEXT, len as u8]),
+        126..=0xffff => {
+            out.extend_from_slice(&[FIN_TEXT, 126]);
+            out.extend_from_slice(&(len as u16).to_be_bytes());
+        }
+        _ => {
+            out.extend_from_slice(&[FIN_TEXT, 127]);
+            out.extend_from_slice(&(len as u64).to_be_bytes());
+        }
     }
 }
 
@@ -232,13 +228,22 @@ impl Writer {
     /// the client is gone or stopped reading.
     pub async fn send_all(&mut self, frames: impl IntoIterator<Item = Message>) -> bool {
         let write = async {
+            // Each run of texts is one write; anything else goes through
+            // the library, in its place.
+            let mut texts = Vec::new();
             for frame in frames {
                 match frame {
-                    Message::Text(text) if text.len() > LONG_TEXT_BYTES => {
-                        self.ws.write_long(&text).await?
+                    Message::Text(text) => texts.push(text),
+                    frame => {
+                        if !texts.is_empty() {
+                            self.ws.write_texts(&std::mem::take(&mut texts)).await?;
+                        }
+                        self.ws.feed(frame).await?;
                     }
-                    frame => self.ws.feed(frame).await?,
                 }
+            }
+            if !texts.is_empty() {
+                self.ws.write_texts(&texts).await?;
             }
             self.ws.flush().await
         };
@@ -337,13 +342,19 @@ pub async fn fail(reader: Reader, mut writer: Writer, fault: Fault, frame_max_by
 
 #[cfg(test)]
 mod tests {
-    use super::text_header;
+    use super::push_text_header;
+
+    fn header(len: usize) -> Vec<u8> {
+        let mut out = Vec::new();
+        push_text_header(&mut out, len);
+        out
+    }
 
     #[test]
     fn a_text_frames_header_gives_its_length_in_the_shortest_form() {
-        assert_eq!(text_header(125), [0x81, 125]);
-        assert_eq!(text_header(126), [0x81, 126, 0, 126]);
-        assert_eq!(text_header(0xffff), [0x81, 126, 0xff, 0xff]);
-        assert_eq!(text_header(0x1_0000), [0x81, 127, 0, 0, 0, 0, 0, 1, 0, 0]);
+        assert_eq!(header(125), [0x81, 125]);
+        assert_eq!(header(126), [0x81, 126, 0, 126]);
+        assert_eq!(header(0xffff), [0x81, 126, 0xff, 0xff]);
+        assert_eq!(header(0x1_0000), [0x81, 127, 0, 0, 0, 0, 0, 1, 0, 0]);
     }
 }
