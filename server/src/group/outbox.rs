@@ -348,9 +348,16 @@ mod tests {
         for n in 0..3 {
             outbox.try_queue(text(n), usize::MAX).unwrap();
         }
-        assert!(socket.given.lock().unwrap().is_empty(), "queued, not yet written");
+        assert!(
+            socket.given.lock().unwrap().is_empty(),
+            "queued, not yet written"
+        );
         outbox.flush();
-        assert_eq!(*socket.given.lock().unwrap(), [0, 1, 2], "one write, in order");
+        assert_eq!(
+            *socket.given.lock().unwrap(),
+            [0, 1, 2],
+            "one write, in order"
+        );
         assert!(inbox.try_recv().is_none());
     }
 
@@ -367,7 +374,10 @@ mod tests {
         outbox.try_queue(text(1), usize::MAX).unwrap();
         outbox.flush();
         let (mut inbox, first) = reader.await.unwrap();
-        assert!(matches!(&first, Some(Outbound::Framed(rest)) if rest == b"rest"), "{first:?}");
+        assert!(
+            matches!(&first, Some(Outbound::Framed(rest)) if rest == b"rest"),
+            "{first:?}"
+        );
         // Until the connection's task has written what it took, the group
         // writes nothing itself: it would overtake.
         *socket.takes.lock().unwrap() = |_| Written::All;
@@ -396,7 +406,9 @@ mod tests {
         let socket = socket(|_| Written::All);
         let (outbox, mut inbox) = outbox_to(socket.clone());
         outbox.try_queue(text(0), usize::MAX).unwrap();
-        outbox.try_send(Outbound::Close(1000, Cow::Borrowed("bye")), usize::MAX).unwrap();
+        outbox
+            .try_send(Outbound::Close(1000, Cow::Borrowed("bye")), usize::MAX)
+            .unwrap();
         outbox.flush();
         assert_eq!(*socket.given.lock().unwrap(), [0]);
         assert!(matches!(inbox.try_recv(), Some(Outbound::Close(1000, _))));

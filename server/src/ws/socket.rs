@@ -5,10 +5,10 @@
 //! client sends read and dropped, so the close is not lost to a reset.
 
 use crate::close;
+use crate::group::{Outbound, Written};
 use futures_util::{SinkExt, StreamExt};
 use hyper_util::rt::TokioIo;
 use rondo_protocol::reply::{Rejection, Reply};
-use crate::group::{Outbound, Written};
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -146,10 +146,9 @@ impl Shared {
         self.flush().await?;
         let mut written = 0;
         while written < frames.len() {
-            let n = poll_fn(|cx| {
-                Pin::new(self.lock().ws.get_mut()).poll_write(cx, &frames[written..])
-            })
-            .await?;
+            let n =
+                poll_fn(|cx| Pin::new(self.lock().ws.get_mut()).poll_write(cx, &frames[written..]))
+                    .await?;
             if n == 0 {
                 return Err(WsError::Io(std::io::ErrorKind::WriteZero.into()));
             }
@@ -340,10 +339,7 @@ impl Writer {
         // only for a write that has to wait.
         let written = match futures_util::poll!(&mut write) {
             Poll::Ready(written) => written.is_ok(),
-            Poll::Pending => matches!(
-                tokio::time::timeout(WRITE_TIMEOUT, write).await,
-                Ok(Ok(()))
-            ),
+            Poll::Pending => matches!(tokio::time::timeout(WRITE_TIMEOUT, write).await, Ok(Ok(()))),
         };
         if written {
             self.ws.set_writing(false);
