@@ -48,11 +48,13 @@ pub use rondo_protocol::group::ConnId;
 #[derive(Clone, Debug)]
 pub enum Outbound {
     Text(Utf8Bytes),
+    /// The rest of frames the group began writing to the socket itself.
+    Framed(Vec<u8>),
     Close(u16, Cow<'static, str>),
 }
 
 mod outbox;
-pub use outbox::{outbox, Outbox, OutboxReader};
+pub use outbox::{outbox, outbox_to, Outbox, OutboxReader, Socket, Written};
 
 /// What a group's task is asked to do.
 pub enum GroupMsg {
@@ -579,6 +581,9 @@ impl GroupTask {
     }
 
     fn deliver(&mut self) {
+        // Each connection's frames of the batch are written together, once
+        // all are queued: one write each, not one a frame.
+        let mut touched = Vec::new();
         for out in self.core.deliver() {
             match out {
                 Out::Frame { conn, frame, room } => {
@@ -586,10 +591,10 @@ impl GroupTask {
                         Room::Live => OUTBOX_LEN_MAX,
                         Room::Welcome => OUTBOX_CAPACITY,
                     };
-                    self.queue(conn, Outbound::Text(frame), behind_max);
+                    self.queue(conn, Outbound::Text(frame), behind_max, &mut touched);
                 }
                 Out::Reply { conn, frame, tag } => {
-                    self.queue(conn, Outbound::Text(frame), OUTBOX_LEN_MAX);
+                    self.queue(conn, Outbound::Text(frame), OUTBOX_LEN_MAX, &mut touched);
                     self.metrics.observe_ack(tag.elapsed());
                 }
                 Out::Close { conn, reason } => {
@@ -600,16 +605,30 @@ impl GroupTask {
                 }
             }
         }
+        for conn in touched {
+            if let Some(outbox) = self.outboxes.get(&conn) {
+                outbox.flush();
+            }
+        }
     }
 
     /// Queues a frame for a connection, never waiting: unless it already has
     /// `behind_max` frames waiting, or its outbox is full, in which case it
     /// is dropped (its outbox closes, so its task ends) and may resume.
-    fn queue(&mut self, conn: ConnId, frame: Outbound, behind_max: usize) {
+    fn queue(
+        &mut self,
+        conn: ConnId,
+        frame: Outbound,
+        behind_max: usize,
+        touched: &mut Vec<ConnId>,
+    ) {
         let Some(target) = self.outboxes.get(&conn) else {
             return;
         };
-        if target.try_send(frame, behind_max).is_ok() {
+        if target.try_queue(frame, behind_max).is_ok() {
+            if !touched.contains(&conn) {
+                touched.push(conn);
+            }
             return;
         }
         self.outboxes.remove(&conn);

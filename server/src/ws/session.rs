@@ -7,7 +7,7 @@ use super::display::{self, Caller};
 use super::socket::{self, Fault, Incoming, Reader, Writer, Ws};
 use crate::app::{App, Located};
 use crate::close;
-use crate::group::{outbox, GroupHandle, GroupMsg, Outbound, OutboxReader};
+use crate::group::{outbox_to, GroupHandle, GroupMsg, Outbound, OutboxReader};
 use crate::listen::Ticket;
 use crate::rate::TokenBucket;
 use rondo_protocol::command::{parse_frame, ClientFrame};
@@ -106,7 +106,7 @@ async fn live(app: &Arc<App>, reader: &mut Reader, writer: &mut Writer, ticket: 
     // leave it at every wake-up, thousands of times a second per core.
     let span =
         tracing::info_span!("connection", conn, group_id = %group_id, member_id = caller.log_id());
-    let (outbox, outbound) = outbox();
+    let (outbox, outbound) = outbox_to(writer.socket());
     let join = match &caller {
         Caller::Member(member, link) => GroupMsg::Join {
             conn,
@@ -216,41 +216,48 @@ async fn serve(
             // most of a connection's work, and the other branches need not
             // be polled (and their wakers registered again) for it.
             biased;
-            out = outbound.recv() => match out {
-                Some(Outbound::Text(text)) => {
-                    // Everything already queued goes out with one flush: one
-                    // write for a command's events and its ack.
-                    let mut batch_bytes = text.len();
-                    let mut frames = vec![Message::Text(text)];
-                    let mut close_after = None;
-                    while batch_bytes < WRITE_BATCH_BYTES_MAX {
-                        match outbound.try_recv() {
-                            Some(Outbound::Text(text)) => {
-                                batch_bytes += text.len();
-                                frames.push(Message::Text(text));
-                            }
-                            Some(Outbound::Close(code, reason)) => {
-                                close_after = Some((code, reason));
-                                break;
-                            }
-                            None => break,
-                        }
-                    }
-                    if !writer.send_all(frames).await {
-                        return End::Gone("write failed or timed out");
-                    }
-                    if let Some((code, reason)) = close_after {
-                        return End::Close(code, reason, "closed by the server");
-                    }
-                }
-                Some(Outbound::Close(code, reason)) => {
-                    return End::Close(code, reason, "closed by the server");
-                }
-                None => {
+            out = outbound.recv() => {
+                let Some(first) = out else {
                     let reason = "too slow to keep up; resume";
                     return End::Close(close::TOO_SLOW, reason.into(), "too slow");
+                };
+                // Everything already queued goes out with one flush: one
+                // write for a command's events and its ack.
+                let mut frames = Vec::new();
+                let mut batch_bytes = 0;
+                let mut close_after = None;
+                let mut next = Some(first);
+                while let Some(frame) = next.take() {
+                    match frame {
+                        Outbound::Text(text) => {
+                            batch_bytes += text.len();
+                            frames.push(Message::Text(text));
+                        }
+                        Outbound::Framed(bytes) => {
+                            let before = std::mem::take(&mut frames);
+                            if (!before.is_empty() && !writer.send_all(before).await)
+                                || !writer.send_framed(&bytes).await
+                            {
+                                return End::Gone("write failed or timed out");
+                            }
+                        }
+                        Outbound::Close(code, reason) => {
+                            close_after = Some((code, reason));
+                            break;
+                        }
+                    }
+                    if batch_bytes < WRITE_BATCH_BYTES_MAX {
+                        next = outbound.try_recv();
+                    }
                 }
-            },
+                if !frames.is_empty() && !writer.send_all(frames).await {
+                    return End::Gone("write failed or timed out");
+                }
+                outbound.written();
+                if let Some((code, reason)) = close_after {
+                    return End::Close(code, reason, "closed by the server");
+                }
+            }
             incoming = reader.next() => {
                 let text = match incoming {
                     Ok(Incoming::Text(text)) => text,

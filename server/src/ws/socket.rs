@@ -5,12 +5,14 @@
 //! client sends read and dropped, so the close is not lost to a reset.
 
 use crate::close;
+use crate::group::{Outbound, Written};
 use futures_util::{SinkExt, StreamExt};
 use hyper_util::rt::TokioIo;
 use rondo_protocol::reply::{Rejection, Reply};
-use std::future::poll_fn;
+use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError};
@@ -88,48 +90,64 @@ impl Fault {
     }
 }
 
-/// The websocket both halves use. Each takes the lock for one poll, never
+/// The websocket both halves use, and the group too (see
+/// [`crate::group::Socket`]). Each takes the lock for one poll, never
 /// across a wait, so a read waiting for the client never holds up a write;
 /// unlike a split stream's halves, the writer can reach the socket itself.
 #[derive(Clone)]
-struct Shared(Arc<Mutex<Ws>>);
+struct Shared(Arc<Mutex<Socket>>);
+
+struct Socket {
+    ws: Ws,
+    /// The connection's task is writing, or a write of its ended half-way:
+    /// bytes written by anyone else now would land inside its frames.
+    writing: bool,
+}
+
+fn lock(socket: &Mutex<Socket>) -> MutexGuard<'_, Socket> {
+    // Nothing panics while holding it: a poll of the library's stream.
+    socket.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 impl Shared {
-    fn lock(&self) -> MutexGuard<'_, Ws> {
-        // Nothing panics while holding it: a poll of the library's stream.
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> MutexGuard<'_, Socket> {
+        lock(&self.0)
     }
 
     async fn next(&self) -> Option<Result<Message, WsError>> {
-        poll_fn(|cx| self.lock().poll_next_unpin(cx)).await
+        poll_fn(|cx| self.lock().ws.poll_next_unpin(cx)).await
     }
 
     async fn feed(&self, message: Message) -> Result<(), WsError> {
-        poll_fn(|cx| self.lock().poll_ready_unpin(cx)).await?;
-        self.lock().start_send_unpin(message)
+        poll_fn(|cx| self.lock().ws.poll_ready_unpin(cx)).await?;
+        self.lock().ws.start_send_unpin(message)
     }
 
     async fn flush(&self) -> Result<(), WsError> {
-        poll_fn(|cx| self.lock().poll_flush_unpin(cx)).await
+        poll_fn(|cx| self.lock().ws.poll_flush_unpin(cx)).await
     }
 
-    /// Writes texts as unmasked text frames (RFC 6455 §5.2) straight to
-    /// the socket, gathered in one buffer for one write, which is freed
+    /// Writes texts as frames straight to the socket, in one write.
+    async fn write_texts(&self, texts: &[Utf8Bytes]) -> Result<(), WsError> {
+        self.write_framed(&frame_texts(texts.iter())).await
+    }
+
+    /// Marks the connection's task as writing, until a write completes.
+    fn set_writing(&self, writing: bool) {
+        self.lock().writing = writing;
+    }
+
+    /// Writes frames made here straight to the socket, from a buffer freed
     /// once written: the library's own buffer keeps the capacity of the
     /// most it ever held, so a welcome written through it would stay with
     /// every idle member. What the library holds is flushed first, so
     /// frames keep their order.
-    async fn write_texts(&self, texts: &[Utf8Bytes]) -> Result<(), WsError> {
+    async fn write_framed(&self, frames: &[u8]) -> Result<(), WsError> {
         self.flush().await?;
-        let mut frames = Vec::with_capacity(texts.iter().map(|t| t.len() + 10).sum());
-        for text in texts {
-            push_text_header(&mut frames, text.len());
-            frames.extend_from_slice(text.as_bytes());
-        }
         let mut written = 0;
         while written < frames.len() {
             let n =
-                poll_fn(|cx| Pin::new(self.lock().get_mut()).poll_write(cx, &frames[written..]))
+                poll_fn(|cx| Pin::new(self.lock().ws.get_mut()).poll_write(cx, &frames[written..]))
                     .await?;
             if n == 0 {
                 return Err(WsError::Io(std::io::ErrorKind::WriteZero.into()));
@@ -138,6 +156,53 @@ impl Shared {
         }
         Ok(())
     }
+}
+
+impl crate::group::Socket for Mutex<Socket> {
+    fn write_now(&self, frames: &[Outbound]) -> Written {
+        let mut socket = lock(self);
+        if socket.writing {
+            return Written::Nothing;
+        }
+        // Nothing here waits: a socket that cannot take the bytes now is
+        // left to the connection's task, which is woken for them.
+        let mut cx = Context::from_waker(Waker::noop());
+        // What the library holds (a pong) goes first.
+        if !matches!(socket.ws.poll_flush_unpin(&mut cx), Poll::Ready(Ok(()))) {
+            return Written::Nothing;
+        }
+        let mut rest = frame_texts(frames.iter().filter_map(|frame| match frame {
+            Outbound::Text(text) => Some(text),
+            _ => None,
+        }));
+        let mut written = 0;
+        while written < rest.len() {
+            match Pin::new(socket.ws.get_mut()).poll_write(&mut cx, &rest[written..]) {
+                Poll::Ready(Ok(n)) if n > 0 => written += n,
+                // Waiting, or failed: the connection's task meets the
+                // failure itself when it writes the rest.
+                _ => break,
+            }
+        }
+        match written {
+            0 => Written::Nothing,
+            n if n == rest.len() => Written::All,
+            n => {
+                rest.drain(..n);
+                Written::Part(rest)
+            }
+        }
+    }
+}
+
+/// Texts as unmasked text frames (RFC 6455 §5.2), one after the other.
+fn frame_texts<'a>(texts: impl Iterator<Item = &'a Utf8Bytes> + Clone) -> Vec<u8> {
+    let mut frames = Vec::with_capacity(texts.clone().map(|t| t.len() + 10).sum());
+    for text in texts {
+        push_text_header(&mut frames, text.len());
+        frames.extend_from_slice(text.as_bytes());
+    }
+    frames
 }
 
 /// Appends the header of a final, unmasked text frame of `len` bytes.
@@ -168,7 +233,7 @@ pub struct Writer {
 }
 
 pub fn split(ws: Ws) -> (Reader, Writer) {
-    let ws = Shared(Arc::new(Mutex::new(ws)));
+    let ws = Shared(Arc::new(Mutex::new(Socket { ws, writing: false })));
     let reader = Reader {
         ws: ws.clone(),
         heard_at: Instant::now(),
@@ -224,10 +289,16 @@ fn fault(error: &WsError) -> Option<Fault> {
 }
 
 impl Writer {
+    /// The socket, for the connection's group to write to itself.
+    pub fn socket(&self) -> Arc<dyn crate::group::Socket> {
+        self.ws.0.clone()
+    }
+
     /// Writes frames with one flush, within the write timeout; `false` when
     /// the client is gone or stopped reading.
     pub async fn send_all(&mut self, frames: impl IntoIterator<Item = Message>) -> bool {
-        let write = async {
+        let ws = self.ws.clone();
+        self.within_timeout(async move {
             // Each run of texts is one write; anything else goes through
             // the library, in its place.
             let mut texts = Vec::new();
@@ -236,25 +307,44 @@ impl Writer {
                     Message::Text(text) => texts.push(text),
                     frame => {
                         if !texts.is_empty() {
-                            self.ws.write_texts(&std::mem::take(&mut texts)).await?;
+                            ws.write_texts(&std::mem::take(&mut texts)).await?;
                         }
-                        self.ws.feed(frame).await?;
+                        ws.feed(frame).await?;
                     }
                 }
             }
             if !texts.is_empty() {
-                self.ws.write_texts(&texts).await?;
+                ws.write_texts(&texts).await?;
             }
-            self.ws.flush().await
-        };
+            ws.flush().await
+        })
+        .await
+    }
+
+    /// Writes frames the group framed and began to write (see
+    /// [`crate::group::Outbound::Framed`]), within the write timeout.
+    pub async fn send_framed(&mut self, frames: &[u8]) -> bool {
+        let ws = self.ws.clone();
+        self.within_timeout(async move { ws.write_framed(frames).await })
+            .await
+    }
+
+    /// Runs a write, the group kept off the socket meanwhile; `false` when
+    /// the client is gone or stopped reading. A write that fails or times
+    /// out keeps the group off for good: it may have ended inside a frame.
+    async fn within_timeout(&self, write: impl Future<Output = Result<(), WsError>>) -> bool {
+        self.ws.set_writing(true);
         tokio::pin!(write);
         // A client that reads takes the write at once: the timer is armed
         // only for a write that has to wait.
-        if let std::task::Poll::Ready(written) = futures_util::poll!(&mut write) {
-            return written.is_ok();
+        let written = match futures_util::poll!(&mut write) {
+            Poll::Ready(written) => written.is_ok(),
+            Poll::Pending => matches!(tokio::time::timeout(WRITE_TIMEOUT, write).await, Ok(Ok(()))),
+        };
+        if written {
+            self.ws.set_writing(false);
         }
-        let written = tokio::time::timeout(WRITE_TIMEOUT, write).await;
-        matches!(written, Ok(Ok(())))
+        written
     }
 
     pub async fn send(&mut self, frame: Message) -> bool {
@@ -322,7 +412,7 @@ pub async fn fail(reader: Reader, mut writer: Writer, fault: Fault, frame_max_by
     let Ok(ws) = Arc::try_unwrap(reader.ws.0) else {
         return;
     };
-    let mut ws = ws.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let mut ws = ws.into_inner().unwrap_or_else(PoisonError::into_inner).ws;
     let io = ws.get_mut();
     let drained = async {
         let _ = io.shutdown().await;
