@@ -17,6 +17,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::watch;
 
+/// The store did not answer a look-up: the caller may ask again.
+#[derive(Debug)]
+pub struct StoreUnavailable;
+
 pub struct App {
     /// The only map shared between tasks: group id to its task.
     pub groups: DashMap<GroupId, GroupHandle>,
@@ -224,15 +228,19 @@ impl App {
         }
     }
 
-    /// Who a token belongs to, if anyone.
-    pub async fn authenticate(&self, token: &str) -> Option<TokenOwner> {
+    /// Who a token belongs to, if anyone; `Err` when the store did not
+    /// answer, which says nothing about the token.
+    pub async fn authenticate(&self, token: &str) -> Result<Option<TokenOwner>, StoreUnavailable> {
         let hash = token_hash(token);
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || store.token_owner(&hash))
-            .await
-            .ok()?
-            .ok()
-            .flatten()
+        match tokio::task::spawn_blocking(move || store.token_owner(&hash)).await {
+            Ok(Ok(owner)) => Ok(owner),
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "a token could not be looked up");
+                Err(StoreUnavailable)
+            }
+            Err(_) => Err(StoreUnavailable),
+        }
     }
 
     /// Creates a group: its engine, its tokens, its task.

@@ -364,3 +364,63 @@ async fn a_failed_removal_or_new_link_changes_nothing_and_asking_again_does_it()
     let cy = connect_with(addr, &group, fresh["token"].as_str().unwrap(), "Cy", None).await;
     assert_eq!(cy.welcome["me"]["member_id"], group.id("Cy"));
 }
+
+/// A store that does not answer says nothing about a token. A member's
+/// request is answered `503` (not `401`, which the page takes as a link
+/// closed for good), their connection hears `4503` and comes back, and a
+/// calendar is not told its feed is gone (`404` makes some drop it).
+#[tokio::test]
+async fn a_token_the_store_cannot_look_up_is_unavailable_not_refused() {
+    let Some(pg) = Postgres::start() else {
+        eprintln!("cluster test skipped: PostgreSQL is not installed");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = node(dir.path(), &pg.url());
+    let addr = server.addr;
+    let group = create_group(addr, &["Ana", "Bo", "Cy", "Di"]).await;
+    let bo = Some(group.token("Bo"));
+    let convener = Some(group.convener_token.as_str());
+    let (status, body) = http(addr, "POST", "/api/calendar", bo, None).await;
+    assert_eq!(status, 201, "{body}");
+    let created: Value = serde_json::from_str(&body).unwrap();
+    let url = created["url"].as_str().unwrap();
+    let feed = url.split_once(&addr.to_string()).unwrap().1.to_owned();
+    let console = format!("/api/groups/{}", group.group_id);
+
+    pg.query("ALTER TABLE tokens RENAME TO tokens_away; ALTER TABLE feeds RENAME TO feeds_away;");
+    let (status, text) = http(addr, "POST", "/api/calendar", bo, None).await;
+    assert_eq!(status, 503, "a member's request: {text}");
+    let (status, text) = http(addr, "GET", &console, convener, None).await;
+    assert_eq!(status, 503, "the convener's request: {text}");
+    let (status, text) = http(addr, "GET", &feed, None, None).await;
+    assert_eq!(status, 503, "the calendar feed: {text}");
+    assert_eq!(
+        hello_closes_with(addr, &group, group.token("Bo")).await,
+        Some(4503)
+    );
+
+    pg.query("ALTER TABLE tokens_away RENAME TO tokens; ALTER TABLE feeds_away RENAME TO feeds;");
+    let (status, ics) = http(addr, "GET", &feed, None, None).await;
+    assert_eq!(status, 200, "asked again: {ics}");
+    let (status, text) = http(addr, "GET", &console, convener, None).await;
+    assert_eq!(status, 200, "asked again: {text}");
+    // A new feed, which replaces the one above.
+    let (status, text) = http(addr, "POST", "/api/calendar", bo, None).await;
+    assert_eq!(status, 201, "asked again: {text}");
+    let bo = connect(addr, &group, "Bo", None).await;
+    assert_eq!(bo.welcome["me"]["member_id"], group.id("Bo"));
+}
+
+/// The close code a `hello` with `token` is answered with.
+async fn hello_closes_with(addr: SocketAddr, group: &Group, token: &str) -> Option<u16> {
+    let url = format!("ws://{addr}/ws?g={}", group.group_id);
+    let (mut ws, _) = tokio_tungstenite::connect_async(url.as_str())
+        .await
+        .unwrap();
+    let hello = json!({"type": "hello", "token": token, "client": "rondo-tests/1"});
+    futures_util::SinkExt::send(&mut ws, Message::Text(hello.to_string().into()))
+        .await
+        .unwrap();
+    Member::from_socket(ws).close_code().await
+}

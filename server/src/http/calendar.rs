@@ -2,7 +2,7 @@
 
 use super::convener::{admin, convener};
 use super::exports::document;
-use super::openapi::{Authenticated, Change, Refused, WithBody};
+use super::openapi::{Authenticated, Change, Refused, Unavailable, WithBody};
 use super::{app_url, ask, group, member, not_found, ApiError, ApiResult, JsonBody};
 use crate::app::{new_token, token_hash, App};
 use crate::calendar::{self, About};
@@ -205,6 +205,7 @@ pub(super) async fn new_feed(
     responses(
         (status = 200, description = "The member's feed as iCalendar.", content_type = "text/calendar", body = String),
         (status = 404, response = Refused),
+        (status = 503, response = Unavailable),
     ),
 )]
 pub(super) async fn feed(
@@ -216,12 +217,16 @@ pub(super) async fn feed(
     let token = file.strip_suffix(".ics").ok_or_else(no_feed)?;
     let hash = token_hash(token);
     let store = app.store.clone();
-    let owner = tokio::task::spawn_blocking(move || store.feed_owner(&hash))
-        .await
-        .ok()
-        .and_then(Result::ok)
-        .flatten()
-        .ok_or_else(no_feed)?;
+    // A calendar told 404 may drop the feed: a store that did not answer
+    // is 503, to be asked again.
+    let owner = match tokio::task::spawn_blocking(move || store.feed_owner(&hash)).await {
+        Ok(Ok(owner)) => owner.ok_or_else(no_feed)?,
+        _ => {
+            return Err(ApiError::unavailable(
+                "calendars cannot be read now; try again",
+            ))
+        }
+    };
     let (group_id, member_id) = owner;
     let view = overview(&app, &group_id).await.map_err(|_| no_feed())?;
     // A member removed since keeps no calendar of the group.

@@ -2,10 +2,7 @@
 //! and the agreement.
 
 use super::openapi::{Authenticated, Change, Limited, Refused, Unavailable, WithBody};
-use super::{
-    ask, bearer, convener_link, group, group_id, link, not_found, unauthorized, ApiError,
-    ApiResult, JsonBody,
-};
+use super::{ask, convener_link, group, group_id, link, not_found, ApiError, ApiResult, JsonBody};
 use crate::app::{new_token, token_hash, App};
 use crate::group::GroupMsg;
 use crate::listen::Ticket;
@@ -168,10 +165,7 @@ pub(super) async fn convener(
     raw_group_id: &str,
 ) -> ApiResult<GroupId> {
     let group_id = group_id(raw_group_id)?;
-    let owner = app
-        .authenticate(bearer(headers).ok_or_else(unauthorized)?)
-        .await
-        .ok_or_else(unauthorized)?;
+    let owner = super::token_owner(app, headers).await?;
     if owner.group_id != group_id || owner.member_id.is_some() {
         return Err(ApiError::from(Rejection::forbidden(
             "only the group's convener may do this",
@@ -418,10 +412,7 @@ pub(super) async fn own_group(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
 ) -> ApiResult<Json<rondo_protocol::view::ConvenerView>> {
-    let owner = app
-        .authenticate(bearer(&headers).ok_or_else(unauthorized)?)
-        .await
-        .ok_or_else(unauthorized)?;
+    let owner = super::token_owner(&app, &headers).await?;
     if owner.member_id.is_some() {
         return Err(ApiError::from(Rejection::forbidden(
             "a convener's token is needed",

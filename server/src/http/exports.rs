@@ -1,7 +1,7 @@
 //! Members' downloads: a meeting's record and their own notes.
 
 use super::openapi::Authenticated;
-use super::{ask, bearer, group, not_found, unauthorized, ApiError, ApiResult};
+use super::{ask, group, not_found, unauthorized, ApiError, ApiResult};
 use crate::app::App;
 use crate::group::GroupMsg;
 use axum::extract::{Path, State};
@@ -18,10 +18,7 @@ async fn member_and_meeting(
     file: &str,
     suffix: &str,
 ) -> ApiResult<(MemberId, MeetingId)> {
-    let owner = app
-        .authenticate(bearer(headers).ok_or_else(unauthorized)?)
-        .await
-        .ok_or_else(unauthorized)?;
+    let owner = super::token_owner(app, headers).await?;
     let not_found = || not_found("no such meeting");
     let meeting = file
         .strip_suffix(suffix)

@@ -4,7 +4,7 @@
 
 use super::convener::admit;
 use super::openapi::{Authenticated, Change, WithBody};
-use super::{ask, bearer, group, group_id, unauthorized, ApiError, ApiResult, JsonBody};
+use super::{ask, group, group_id, ApiError, ApiResult, JsonBody};
 use crate::app::App;
 use crate::group::GroupMsg;
 use axum::extract::{Path, State};
@@ -24,10 +24,7 @@ pub(super) async fn convener_or_facilitator(
     raw_group_id: &str,
 ) -> ApiResult<GroupId> {
     let group_id = group_id(raw_group_id)?;
-    let owner = app
-        .authenticate(bearer(headers).ok_or_else(unauthorized)?)
-        .await
-        .ok_or_else(unauthorized)?;
+    let owner = super::token_owner(app, headers).await?;
     let forbidden = || {
         ApiError::from(Rejection::forbidden(
             "only the convener, or the facilitator of the open meeting, may do this",

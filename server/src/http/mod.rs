@@ -14,6 +14,7 @@ mod supervision;
 
 use crate::app::{App, Located};
 use crate::group::GroupMsg;
+use crate::store::TokenOwner;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -288,12 +289,19 @@ fn app_url(headers: &HeaderMap) -> String {
     format!("{scheme}://{host}/")
 }
 
+/// Whose the request's bearer token is: `401` for none or an unknown one,
+/// `503` when the store did not answer (the token may well be good).
+async fn token_owner(app: &App, headers: &HeaderMap) -> ApiResult<TokenOwner> {
+    let token = bearer(headers).ok_or_else(unauthorized)?;
+    app.authenticate(token)
+        .await
+        .map_err(|_| ApiError::unavailable("tokens cannot be checked now; try again"))?
+        .ok_or_else(unauthorized)
+}
+
 /// The member of a group behind a bearer token.
 async fn member(app: &App, headers: &HeaderMap) -> ApiResult<(GroupId, MemberId)> {
-    let owner = app
-        .authenticate(bearer(headers).ok_or_else(unauthorized)?)
-        .await
-        .ok_or_else(unauthorized)?;
+    let owner = token_owner(app, headers).await?;
     let member = owner
         .member_id
         .ok_or_else(|| ApiError::from(Rejection::forbidden("a member's token is needed")))?;

@@ -173,10 +173,17 @@ async fn hello(
     };
     let owner = match display::display_token(hello.token.as_str()) {
         Some((group_id, hash)) => Some((Caller::Display(hash), group_id)),
-        None => app.authenticate(hello.token.as_str()).await.and_then(|o| {
-            let link = crate::app::token_hash(hello.token.as_str());
-            Some((Caller::Member(o.member_id?, link), o.group_id))
-        }),
+        None => match app.authenticate(hello.token.as_str()).await {
+            Ok(owner) => owner.and_then(|o| {
+                let link = crate::app::token_hash(hello.token.as_str());
+                Some((Caller::Member(o.member_id?, link), o.group_id))
+            }),
+            // Not a refusal of the token: the client comes back with it.
+            Err(_) => {
+                let reason = "moved: not available here now; reconnect";
+                return Err(End::Close(close::MOVED, reason.into(), "store unavailable"));
+            }
+        },
     };
     match owner {
         Some((caller, group_id)) => {
