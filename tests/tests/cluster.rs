@@ -562,6 +562,40 @@ async fn a_node_cut_off_from_postgres_acknowledges_nothing_and_is_replaced() {
     drop(a);
 }
 
+/// A PostgreSQL that stops answering (its connections half-open) makes a
+/// request wait for the read's timeout and hear `503`, not hang; once it
+/// answers again the node serves, on fresh connections.
+// Two threads: the proxy's tasks run while a node starts (which blocks).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_postgres_is_answered_503_and_served_again_after() {
+    let Some(pg) = Postgres::start() else {
+        eprintln!("cluster test skipped: PostgreSQL is not installed");
+        return;
+    };
+    let pg_addr: SocketAddr = format!("127.0.0.1:{}", pg.port).parse().unwrap();
+    let path = rondo_tests::Proxy::start(pg_addr).await;
+    let stalling_url = format!("postgres://rondo@{}/postgres", path.addr);
+    let dir = tempfile::tempdir().unwrap();
+    let server = node(dir.path(), &stalling_url);
+    let group = create_group(server.addr, &NAMES).await;
+    let bo = Some(group.token("Bo"));
+    let (status, text) = http(server.addr, "POST", "/api/calendar", bo, None).await;
+    assert_eq!(status, 201, "{text}");
+
+    path.set(rondo_tests::ProxyMode::HalfOpen);
+    let asked = http(server.addr, "POST", "/api/calendar", bo, None);
+    let (status, text) = tokio::time::timeout(Duration::from_secs(60), asked)
+        .await
+        .expect("a request to a node whose PostgreSQL stalled is answered");
+    assert_eq!(status, 503, "{text}");
+
+    path.set(rondo_tests::ProxyMode::Pass);
+    let (status, text) = http(server.addr, "POST", "/api/calendar", bo, None).await;
+    assert_eq!(status, 201, "once PostgreSQL answers: {text}");
+    let bo = connect(server.addr, &group, "Bo", None).await;
+    assert_eq!(bo.welcome["me"]["member_id"], group.id("Bo"));
+}
+
 #[tokio::test]
 async fn a_due_deadline_fires_after_its_owner_dies_with_nobody_connected() {
     let Some(mut cluster) = Cluster::start() else {

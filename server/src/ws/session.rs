@@ -301,7 +301,9 @@ async fn serve(
                         let member = match caller {
                             Caller::Member(member, _) => member,
                             Caller::Display(_) => {
-                                if !display::answer(writer, envelope).await {
+                                // Boxed, as only displays ask: a member's task
+                                // would otherwise hold room for it.
+                                if !Box::pin(display::answer(writer, envelope)).await {
                                     return End::Gone("write failed");
                                 }
                                 continue;

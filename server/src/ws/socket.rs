@@ -297,8 +297,8 @@ impl Writer {
     /// Writes frames with one flush, within the write timeout; `false` when
     /// the client is gone or stopped reading.
     pub async fn send_all(&mut self, frames: impl IntoIterator<Item = Message>) -> bool {
-        let ws = self.ws.clone();
-        self.within_timeout(async move {
+        let ws = &self.ws;
+        let write = std::pin::pin!(async move {
             // Each run of texts is one write; anything else goes through
             // the library, in its place.
             let mut texts = Vec::new();
@@ -317,27 +317,30 @@ impl Writer {
                 ws.write_texts(&texts).await?;
             }
             ws.flush().await
-        })
-        .await
+        });
+        self.within_timeout(write).await
     }
 
     /// Writes frames the group framed and began to write (see
     /// [`crate::group::Outbound::Framed`]), within the write timeout.
     pub async fn send_framed(&mut self, frames: &[u8]) -> bool {
-        let ws = self.ws.clone();
-        self.within_timeout(async move { ws.write_framed(frames).await })
-            .await
+        let write = std::pin::pin!(self.ws.write_framed(frames));
+        self.within_timeout(write).await
     }
 
     /// Runs a write, the group kept off the socket meanwhile; `false` when
     /// the client is gone or stopped reading. A write that fails or times
     /// out keeps the group off for good: it may have ended inside a frame.
-    async fn within_timeout(&self, write: impl Future<Output = Result<(), WsError>>) -> bool {
+    /// The write comes pinned by the caller: moved in, it would take its
+    /// room in the connection's task twice.
+    async fn within_timeout(
+        &self,
+        mut write: Pin<&mut impl Future<Output = Result<(), WsError>>>,
+    ) -> bool {
         self.ws.set_writing(true);
-        tokio::pin!(write);
         // A client that reads takes the write at once: the timer is armed
         // only for a write that has to wait.
-        let written = match futures_util::poll!(&mut write) {
+        let written = match futures_util::poll!(write.as_mut()) {
             Poll::Ready(written) => written.is_ok(),
             Poll::Pending => matches!(tokio::time::timeout(WRITE_TIMEOUT, write).await, Ok(Ok(()))),
         };
@@ -357,7 +360,9 @@ impl Writer {
         re: Option<rondo_protocol::ids::CommandId>,
         rejection: Rejection,
     ) -> bool {
-        self.send(error_frame(re, rejection)).await
+        // Boxed: refusals are rare, and every connection's task would
+        // otherwise hold room for this one's state.
+        Box::pin(self.send(error_frame(re, rejection))).await
     }
 }
 

@@ -74,6 +74,11 @@ const CLAIM_ATTEMPTS: usize = 3;
 /// node serves: the write fails and its group moves, rather than memory
 /// growing without end.
 const WRITE_QUEUE_LEN_MAX: usize = 16_384;
+/// How long a read waits for PostgreSQL. One that has not answered by then
+/// is failed (a request hears `503`), and its connection is closed rather
+/// than given back to the pool: a stalled one would hold up every read that
+/// took it next.
+const READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// Rows read back before a group's newest for its replay window.
 const WINDOW_ROWS: i64 = STARTUP_REPLAY_WINDOW as i64;
 
@@ -134,16 +139,30 @@ impl PgStore {
         self.node
     }
 
-    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
-        self.pool
-            .get()
+    /// Runs `read` on a connection from the pool, within [`READ_TIMEOUT`].
+    async fn read<T>(
+        &self,
+        read: impl AsyncFnOnce(&Client) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let late = || StoreError::Postgres("PostgreSQL did not answer in time".into());
+        let client = tokio::time::timeout(READ_TIMEOUT, self.pool.get())
             .await
-            .map_err(|_| StoreError::Postgres("no connection from the pool".into()))
+            .map_err(|_| late())?
+            .map_err(|_| StoreError::Postgres("no connection from the pool".into()))?;
+        let answered = tokio::time::timeout(READ_TIMEOUT, read(&client)).await;
+        answered.map_err(|_| {
+            drop(deadpool_postgres::Object::take(client));
+            late()
+        })?
     }
 
     /// Takes a group whose owner is gone (or is this node), or says who owns it.
     pub async fn claim(&self, group_id: &GroupId) -> Result<Claim, StoreError> {
-        let client = self.client().await?;
+        self.read(async |client| self.claim_on(client, group_id).await)
+            .await
+    }
+
+    async fn claim_on(&self, client: &Client, group_id: &GroupId) -> Result<Claim, StoreError> {
         // An owner that lets go between the two statements: claim again.
         for _ in 0..CLAIM_ATTEMPTS {
             let claimed = client
@@ -161,7 +180,7 @@ impl PgStore {
                     epoch: claimed.get(0),
                     flushes: claimed.get(1),
                 };
-                let stored = self.read_group(&client, group_id, fence.flushes).await?;
+                let stored = self.read_group(client, group_id, fence.flushes).await?;
                 self.fences
                     .lock()
                     .expect("fences")
@@ -271,17 +290,20 @@ impl PgStore {
     /// Groups with a deadline due whose owner's lease has lapsed: this node
     /// claims them so that their timers fire.
     pub async fn due_orphans(&self) -> Result<Vec<GroupId>, StoreError> {
-        let client = self.client().await?;
-        let rows = client
-            .query(
-                "SELECT o.group_id FROM group_owner o
+        let rows = self
+            .read(async |client| {
+                client
+                    .query(
+                        "SELECT o.group_id FROM group_owner o
                  WHERE o.next_deadline <= now() AND (o.owner IS NULL OR NOT EXISTS (
                      SELECT 1 FROM nodes n WHERE n.node_id = o.owner AND n.lease_until > now()))
                  LIMIT 100",
-                &[],
-            )
-            .await
-            .map_err(pg)?;
+                        &[],
+                    )
+                    .await
+                    .map_err(pg)
+            })
+            .await?;
         Ok(rows
             .into_iter()
             .filter_map(|row| GroupId::new(row.get::<_, String>(0)).ok())
@@ -290,18 +312,20 @@ impl PgStore {
 
     /// Stops owning anything: the groups are free for the next claim at once.
     pub async fn release(&self) -> Result<(), StoreError> {
-        let client = self.client().await?;
-        client
-            .execute(
-                "UPDATE group_owner SET owner = NULL WHERE owner = $1",
-                &[&self.node.0],
-            )
-            .await
-            .map_err(pg)?;
-        client
-            .execute("DELETE FROM nodes WHERE node_id = $1", &[&self.node.0])
-            .await
-            .map_err(pg)?;
+        self.read(async |client| {
+            client
+                .execute(
+                    "UPDATE group_owner SET owner = NULL WHERE owner = $1",
+                    &[&self.node.0],
+                )
+                .await
+                .map_err(pg)?;
+            client
+                .execute("DELETE FROM nodes WHERE node_id = $1", &[&self.node.0])
+                .await
+                .map_err(pg)
+        })
+        .await?;
         self.fences.lock().expect("fences").clear();
         Ok(())
     }
@@ -320,24 +344,30 @@ impl PgStore {
         table: &str,
         token_hash: &[u8; 32],
     ) -> Result<Option<TokenRow>, StoreError> {
-        let client = self.client().await?;
         let sql =
             format!("SELECT token_hash, group_id, member_id FROM {table} WHERE token_hash = $1");
-        let row = client
-            .query_opt(&sql, &[&&token_hash[..]])
-            .await
-            .map_err(pg)?;
+        let row = self
+            .read(async |client| {
+                client
+                    .query_opt(&sql, &[&&token_hash[..]])
+                    .await
+                    .map_err(pg)
+            })
+            .await?;
         Ok(row.map(|row| (row.get(0), row.get(1), row.get(2))))
     }
 
     /// Groups in the store, whichever node serves them: `--groups-max`
     /// bounds the whole cluster, not one node's share.
     pub async fn group_count(&self) -> Result<usize, StoreError> {
-        let client = self.client().await?;
-        let row = client
-            .query_one("SELECT count(*) FROM groups", &[])
-            .await
-            .map_err(pg)?;
+        let row = self
+            .read(async |client| {
+                client
+                    .query_one("SELECT count(*) FROM groups", &[])
+                    .await
+                    .map_err(pg)
+            })
+            .await?;
         Ok(usize::try_from(row.get::<_, i64>(0)).unwrap_or(usize::MAX))
     }
 
@@ -354,18 +384,25 @@ async fn renew_lease(store: std::sync::Weak<PgStore>, client: Client) {
         let Some(store) = store.upgrade() else { return };
         let every = store.settings.lease_ttl / 4;
         if client.as_ref().is_none_or(|c| c.is_closed()) {
-            client = store.target.connect().await.ok();
+            let connected = tokio::time::timeout(store.settings.lease_ttl, store.target.connect());
+            client = connected.await.ok().and_then(Result::ok);
         }
         if let Some(connected) = &client {
             let ttl_ms = store.settings.lease_ttl.as_millis() as f64;
-            let renewed = connected
-                .execute(
-                    "UPDATE nodes SET lease_until = now() + $2 * interval '1 millisecond' WHERE node_id = $1",
-                    &[&store.node.0, &ttl_ms],
-                )
-                .await;
-            if let Err(e) = renewed {
-                tracing::warn!(error = %pg(e), "lease not renewed");
+            let params: [&(dyn tokio_postgres::types::ToSql + Sync); 2] = [&store.node.0, &ttl_ms];
+            let renewed = connected.execute(
+                "UPDATE nodes SET lease_until = now() + $2 * interval '1 millisecond' WHERE node_id = $1",
+                &params,
+            );
+            // A renewal later than this is of no use; a connection that
+            // stalled is replaced, so the next renewal is not stuck behind.
+            match tokio::time::timeout(store.settings.lease_ttl, renewed).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::warn!(error = %pg(e), "lease not renewed"),
+                Err(_) => {
+                    tracing::warn!("lease not renewed: PostgreSQL did not answer in time");
+                    client = None;
+                }
             }
         }
         drop(store);
@@ -408,11 +445,10 @@ impl super::Store for PgStore {
     }
 
     fn check(&self) -> Result<(), StoreError> {
-        self.block_on(async {
-            let client = self.client().await?;
+        self.block_on(self.read(async |client| {
             client.query_one("SELECT 1", &[]).await.map_err(pg)?;
             Ok(())
-        })
+        }))
     }
 
     fn cluster(self: Arc<Self>) -> Option<Arc<PgStore>> {
