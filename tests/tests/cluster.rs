@@ -497,9 +497,7 @@ async fn a_node_cut_off_from_postgres_acknowledges_nothing_and_is_replaced() {
         eprintln!("cluster test skipped: PostgreSQL is not installed");
         return;
     };
-    let pg_addr: SocketAddr = format!("127.0.0.1:{}", pg.port).parse().unwrap();
-    let path = rondo_tests::Proxy::start(pg_addr).await;
-    let cut_url = format!("postgres://rondo@{}/postgres", path.addr);
+    let (path, cut_url) = proxied(&pg).await;
     let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let a = node(dir_a.path(), &cut_url);
     let b = node(dir_b.path(), &pg.url());
@@ -572,9 +570,7 @@ async fn a_stalled_postgres_is_answered_503_and_served_again_after() {
         eprintln!("cluster test skipped: PostgreSQL is not installed");
         return;
     };
-    let pg_addr: SocketAddr = format!("127.0.0.1:{}", pg.port).parse().unwrap();
-    let path = rondo_tests::Proxy::start(pg_addr).await;
-    let stalling_url = format!("postgres://rondo@{}/postgres", path.addr);
+    let (path, stalling_url) = proxied(&pg).await;
     let dir = tempfile::tempdir().unwrap();
     let server = node(dir.path(), &stalling_url);
     let group = create_group(server.addr, &NAMES).await;
@@ -830,4 +826,12 @@ async fn a_relayed_room_display_follows_the_meeting_across_a_kill_9_of_the_owner
             );
         }
     }
+}
+
+/// A proxy in front of `pg`, and the URL that reaches PostgreSQL through it.
+async fn proxied(pg: &Postgres) -> (rondo_tests::Proxy, String) {
+    let pg_addr: SocketAddr = format!("127.0.0.1:{}", pg.port).parse().unwrap();
+    let path = rondo_tests::Proxy::start(pg_addr).await;
+    let url = format!("postgres://rondo@{}/postgres", path.addr);
+    (path, url)
 }

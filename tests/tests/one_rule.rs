@@ -320,14 +320,10 @@ async fn refused(addr: SocketAddr, group: &Group, token: &str) -> bool {
 /// again once the store takes writes does it.
 #[tokio::test]
 async fn a_failed_removal_or_new_link_changes_nothing_and_asking_again_does_it() {
-    let Some(pg) = Postgres::start() else {
-        eprintln!("cluster test skipped: PostgreSQL is not installed");
+    let Some((server, group, _dir, pg)) = a_group_on_postgres().await else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let server = node(dir.path(), &pg.url());
     let addr = server.addr;
-    let group = create_group(addr, &["Ana", "Bo", "Cy", "Di"]).await;
     let convener = Some(group.convener_token.as_str());
     let bo = connect(addr, &group, "Bo", None).await;
     let cy = connect(addr, &group, "Cy", None).await;
@@ -371,14 +367,10 @@ async fn a_failed_removal_or_new_link_changes_nothing_and_asking_again_does_it()
 /// calendar is not told its feed is gone (`404` makes some drop it).
 #[tokio::test]
 async fn a_token_the_store_cannot_look_up_is_unavailable_not_refused() {
-    let Some(pg) = Postgres::start() else {
-        eprintln!("cluster test skipped: PostgreSQL is not installed");
+    let Some((server, group, _dir, pg)) = a_group_on_postgres().await else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let server = node(dir.path(), &pg.url());
     let addr = server.addr;
-    let group = create_group(addr, &["Ana", "Bo", "Cy", "Di"]).await;
     let bo = Some(group.token("Bo"));
     let convener = Some(group.convener_token.as_str());
     let (status, body) = http(addr, "POST", "/api/calendar", bo, None).await;
@@ -423,4 +415,17 @@ async fn hello_closes_with(addr: SocketAddr, group: &Group, token: &str) -> Opti
         .await
         .unwrap();
     Member::from_socket(ws).close_code().await
+}
+
+/// A node on a PostgreSQL of its own with a group of four, the node first
+/// so it stops before the database; `None` where PostgreSQL is missing.
+async fn a_group_on_postgres() -> Option<(Server, Group, tempfile::TempDir, Postgres)> {
+    let Some(pg) = Postgres::start() else {
+        eprintln!("cluster test skipped: PostgreSQL is not installed");
+        return None;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let server = node(dir.path(), &pg.url());
+    let group = create_group(server.addr, &["Ana", "Bo", "Cy", "Di"]).await;
+    Some((server, group, dir, pg))
 }
