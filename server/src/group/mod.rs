@@ -48,8 +48,9 @@ pub use rondo_protocol::group::ConnId;
 #[derive(Clone, Debug)]
 pub enum Outbound {
     Text(Utf8Bytes),
-    /// The rest of frames the group began writing to the socket itself.
-    Framed(Vec<u8>),
+    /// The socket holds the rest of frames the group began writing to it
+    /// itself: the connection's task writes it out.
+    Rest,
     Close(u16, Cow<'static, str>),
 }
 

@@ -1,17 +1,19 @@
 //! A connection's outbox: the frames its group queued for it, in order,
-//! from the group's task (which never waits on it) to the connection's.
+//! from the group's task (which never waits for the connection) to the
+//! connection's.
 //!
 //! The group writes what it queued straight to the socket when nothing is
 //! waiting there and the socket takes it at once: then the connection's
 //! task is not woken at all, the hand-off each delivery cost. What the
-//! socket does not take is left, framed, for the connection's task.
+//! socket does not take at once it keeps, for the connection's task.
 //!
 //! Made by hand rather than with a channel because of what an idle member
 //! holds: tokio's bounded channel allocates a block of 32 slots and two
 //! cache-padded halves when it is made (about 1.7 KiB a connection), while
 //! this queue allocates when a frame arrives and gives a burst's room back
-//! once it is drained. One lock, taken by one writer and one reader, each
-//! for a push or a pop.
+//! once it is drained. One lock, taken by one writer and one reader, for a
+//! push, a pop, or the group's write (the socket's lock taken inside it,
+//! never the other way round).
 
 use super::Outbound;
 use std::collections::VecDeque;
@@ -65,8 +67,8 @@ pub trait Socket: Send + Sync {
 /// How much of a [`Socket::write_now`] went.
 pub enum Written {
     All,
-    /// The bytes the socket did not take, framed.
-    Part(Vec<u8>),
+    /// Some: the socket keeps the rest, for the connection's task to write.
+    Part,
     Nothing,
 }
 
@@ -140,9 +142,9 @@ impl Outbox {
                     let written = socket.write_now(&state.queue.make_contiguous()[..texts]);
                     match written {
                         Written::All => drop(state.queue.drain(..texts)),
-                        Written::Part(rest) => {
+                        Written::Part => {
                             state.queue.drain(..texts);
-                            state.queue.push_front(Outbound::Framed(rest));
+                            state.queue.push_front(Outbound::Rest);
                         }
                         Written::Nothing => {}
                     }
@@ -249,7 +251,7 @@ mod tests {
     fn number(frame: Outbound) -> usize {
         match frame {
             Outbound::Text(text) => text.as_str().parse().unwrap(),
-            Outbound::Close(..) | Outbound::Framed(_) => panic!("not a text"),
+            Outbound::Close(..) | Outbound::Rest => panic!("not a text"),
         }
     }
 
@@ -363,7 +365,7 @@ mod tests {
 
     #[tokio::test]
     async fn what_the_socket_leaves_goes_to_the_connections_task_before_what_follows() {
-        let socket = socket(|_| Written::Part(b"rest".to_vec()));
+        let socket = socket(|_| Written::Part);
         let (outbox, mut inbox) = outbox_to(socket.clone());
         let reader = tokio::spawn(async move {
             let first = inbox.recv().await;
@@ -374,10 +376,7 @@ mod tests {
         outbox.try_queue(text(1), usize::MAX).unwrap();
         outbox.flush();
         let (mut inbox, first) = reader.await.unwrap();
-        assert!(
-            matches!(&first, Some(Outbound::Framed(rest)) if rest == b"rest"),
-            "{first:?}"
-        );
+        assert!(matches!(&first, Some(Outbound::Rest)), "{first:?}");
         // Until the connection's task has written what it took, the group
         // writes nothing itself: it would overtake.
         *socket.takes.lock().unwrap() = |_| Written::All;

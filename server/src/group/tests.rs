@@ -156,7 +156,7 @@ impl Client {
             frames.push(match frame {
                 Outbound::Text(text) => serde_json::from_str(text.as_str()).unwrap(),
                 Outbound::Close(code, _) => serde_json::json!({ "close": code }),
-                Outbound::Framed(_) => unreachable!("these outboxes have no socket"),
+                Outbound::Rest => unreachable!("these outboxes have no socket"),
             });
         }
         frames

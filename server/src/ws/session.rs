@@ -1,7 +1,7 @@
 //! One task per member connection: `hello`, then read a frame, parse it,
-//! hand it to the group's task, and write what comes back. It only moves
-//! bytes and time; every frame it writes goes through the socket's one
-//! writer, with the write timeout.
+//! hand it to the group's task, and write what the group did not write to
+//! the socket itself. It only moves bytes and time; every frame it writes
+//! goes through the socket's one writer, with the write timeout.
 
 use super::display::{self, Caller};
 use super::socket::{self, Fault, Incoming, Reader, Writer, Ws};
@@ -24,9 +24,9 @@ const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 pub(super) const PING_EVERY: Duration = Duration::from_secs(15);
 /// Silent this long (three pings unanswered), a connection is half-open.
 pub(super) const SILENT_MAX: Duration = Duration::from_secs(45);
-/// Most bytes of queued frames written with one flush: the socket's write
-/// buffer grows to the largest batch and keeps that size, so batches stay
-/// small enough for idle members to stay cheap.
+/// Most bytes of queued frames written with one flush: a batch is framed
+/// into a buffer of its size, so a burst (a welcome and its replay) is
+/// written in pieces rather than copied whole.
 const WRITE_BATCH_BYTES_MAX: usize = 4 * 1024;
 /// Refusals for rate in a row after which the connection is closed.
 const RATE_REFUSALS_MAX: u32 = 100;
@@ -233,6 +233,7 @@ async fn serve(
                 let mut frames = Vec::new();
                 let mut batch_bytes = 0;
                 let mut close_after = None;
+                let mut rest = false;
                 let mut next = Some(first);
                 while let Some(frame) = next.take() {
                     match frame {
@@ -240,14 +241,9 @@ async fn serve(
                             batch_bytes += text.len();
                             frames.push(Message::Text(text));
                         }
-                        Outbound::Framed(bytes) => {
-                            let before = std::mem::take(&mut frames);
-                            if (!before.is_empty() && !writer.send_all(before).await)
-                                || !writer.send_framed(&bytes).await
-                            {
-                                return End::Gone("write failed or timed out");
-                            }
-                        }
+                        // The socket writes the group's rest before any
+                        // frame: a flush is all it needs.
+                        Outbound::Rest => rest = true,
                         Outbound::Close(code, reason) => {
                             close_after = Some((code, reason));
                             break;
@@ -257,7 +253,7 @@ async fn serve(
                         next = outbound.try_recv();
                     }
                 }
-                if !frames.is_empty() && !writer.send_all(frames).await {
+                if (rest || !frames.is_empty()) && !writer.send_all(frames).await {
                     return End::Gone("write failed or timed out");
                 }
                 outbound.written();

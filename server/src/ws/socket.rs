@@ -12,7 +12,7 @@ use rondo_protocol::reply::{Rejection, Reply};
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::task::{Context, Poll, Waker};
+use std::task::{ready, Context, Poll, Waker};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::error::{CapacityError, Error as WsError};
@@ -102,6 +102,27 @@ struct Socket {
     /// The connection's task is writing, or a write of its ended half-way:
     /// bytes written by anyone else now would land inside its frames.
     writing: bool,
+    /// The rest of frames the group began to write. Every other use of
+    /// the socket, the library's reads (which may answer a ping) included,
+    /// writes it first, so nothing lands inside them.
+    rest: Vec<u8>,
+    /// The library met the close handshake's end: no frame may follow.
+    closed: bool,
+}
+
+impl Socket {
+    /// Writes what is left of the group's frames; ready once none is.
+    fn poll_rest(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), WsError>> {
+        while !self.rest.is_empty() {
+            let n = ready!(Pin::new(self.ws.get_mut()).poll_write(cx, &self.rest))?;
+            if n == 0 {
+                return Poll::Ready(Err(WsError::Io(std::io::ErrorKind::WriteZero.into())));
+            }
+            self.rest.drain(..n);
+        }
+        self.rest = Vec::new();
+        Poll::Ready(Ok(()))
+    }
 }
 
 fn lock(socket: &Mutex<Socket>) -> MutexGuard<'_, Socket> {
@@ -115,16 +136,42 @@ impl Shared {
     }
 
     async fn next(&self) -> Option<Result<Message, WsError>> {
-        poll_fn(|cx| self.lock().ws.poll_next_unpin(cx)).await
+        poll_fn(|cx| {
+            let mut socket = self.lock();
+            if let Err(error) = ready!(socket.poll_rest(cx)) {
+                return Poll::Ready(Some(Err(error)));
+            }
+            let next = ready!(socket.ws.poll_next_unpin(cx));
+            // A close, or the end: a fault still has its refusal and its
+            // close frame to write.
+            if matches!(next, None | Some(Ok(Message::Close(_)))) {
+                socket.closed = true;
+            }
+            Poll::Ready(next)
+        })
+        .await
     }
 
     async fn feed(&self, message: Message) -> Result<(), WsError> {
-        poll_fn(|cx| self.lock().ws.poll_ready_unpin(cx)).await?;
-        self.lock().ws.start_send_unpin(message)
+        poll_fn(|cx| {
+            let mut socket = self.lock();
+            ready!(socket.poll_rest(cx))?;
+            socket.ws.poll_ready_unpin(cx)
+        })
+        .await?;
+        let mut socket = self.lock();
+        socket.closed |= message.is_close();
+        socket.ws.start_send_unpin(message)
     }
 
+    /// Writes out the group's rest and what the library holds.
     async fn flush(&self) -> Result<(), WsError> {
-        poll_fn(|cx| self.lock().ws.poll_flush_unpin(cx)).await
+        poll_fn(|cx| {
+            let mut socket = self.lock();
+            ready!(socket.poll_rest(cx))?;
+            socket.ws.poll_flush_unpin(cx)
+        })
+        .await
     }
 
     /// Writes texts as frames straight to the socket, in one write.
@@ -140,10 +187,13 @@ impl Shared {
     /// Writes frames made here straight to the socket, from a buffer freed
     /// once written: the library's own buffer keeps the capacity of the
     /// most it ever held, so a welcome written through it would stay with
-    /// every idle member. What the library holds is flushed first, so
-    /// frames keep their order.
+    /// every idle member. What the group and the library left is written
+    /// first, so frames keep their order.
     async fn write_framed(&self, frames: &[u8]) -> Result<(), WsError> {
         self.flush().await?;
+        if self.lock().closed {
+            return Err(WsError::AlreadyClosed);
+        }
         let mut written = 0;
         while written < frames.len() {
             let n =
@@ -161,7 +211,7 @@ impl Shared {
 impl crate::group::Socket for Mutex<Socket> {
     fn write_now(&self, frames: &[Outbound]) -> Written {
         let mut socket = lock(self);
-        if socket.writing {
+        if socket.writing || socket.closed || !socket.rest.is_empty() {
             return Written::Nothing;
         }
         // Nothing here waits: a socket that cannot take the bytes now is
@@ -188,8 +238,8 @@ impl crate::group::Socket for Mutex<Socket> {
             0 => Written::Nothing,
             n if n == rest.len() => Written::All,
             n => {
-                rest.drain(..n);
-                Written::Part(rest)
+                socket.rest = rest.split_off(n);
+                Written::Part
             }
         }
     }
@@ -233,7 +283,12 @@ pub struct Writer {
 }
 
 pub fn split(ws: Ws) -> (Reader, Writer) {
-    let ws = Shared(Arc::new(Mutex::new(Socket { ws, writing: false })));
+    let ws = Shared(Arc::new(Mutex::new(Socket {
+        ws,
+        writing: false,
+        rest: Vec::new(),
+        closed: false,
+    })));
     let reader = Reader {
         ws: ws.clone(),
         heard_at: Instant::now(),
@@ -318,13 +373,6 @@ impl Writer {
             }
             ws.flush().await
         });
-        self.within_timeout(write).await
-    }
-
-    /// Writes frames the group framed and began to write (see
-    /// [`crate::group::Outbound::Framed`]), within the write timeout.
-    pub async fn send_framed(&mut self, frames: &[u8]) -> bool {
-        let write = std::pin::pin!(self.ws.write_framed(frames));
         self.within_timeout(write).await
     }
 
