@@ -509,3 +509,71 @@ fn check_private(text: &str, member: &MemberId, seed: u64) {
         );
     }
 }
+
+/// One batch in which a member's events are planned and then another member
+/// accepts the agreement: the events before the acceptance reach them in
+/// their fresh welcome only, never as events before it (the plans above
+/// deliver one step at a time, so this is driven by hand).
+#[test]
+fn content_planned_before_an_acceptance_in_the_same_batch_comes_in_the_welcome_only() {
+    let engine = Engine::new(sim::Sim::new(4).config).expect("a group");
+    let (mut core, _) = Core::new(engine, Vec::new(), |_, _| Vec::new());
+    let (ana, cy) = (MemberId::new("ana").unwrap(), MemberId::new("cy").unwrap());
+    let mut now = sim::T0;
+    let mut command = |core: &mut Core, conn: ConnId, who: &MemberId, json: &str| {
+        now += 1_000;
+        let ClientFrame::Command(envelope) = parse_frame(json).expect("a command") else {
+            panic!("not a command: {json}")
+        };
+        core.command(now, conn, who.clone(), envelope, ());
+    };
+    let frames_of = |core: &mut Core, to: ConnId| -> Vec<Value> {
+        let _ = core.take_log();
+        core.deliver()
+            .into_iter()
+            .filter_map(|out| match out {
+                Out::Frame { conn, frame, .. } | Out::Reply { conn, frame, .. } if conn == to => {
+                    Some(serde_json::from_str(&frame).unwrap())
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    assert!(core.join(sim::T0, 1, ana.clone(), link(1), None));
+    assert!(core.join(sim::T0, 2, cy.clone(), link(1), None));
+    for json in [
+        r#"{"id":"a1","type":"agreement.accept","version":1}"#,
+        r#"{"id":"a2","type":"meeting.open"}"#,
+        r#"{"id":"a3","type":"meeting.start"}"#,
+    ] {
+        command(&mut core, 1, &ana, json);
+    }
+    let before = frames_of(&mut core, 2);
+    assert_eq!(before[0]["agreement_required"], true, "{before:?}");
+
+    command(
+        &mut core,
+        1,
+        &ana,
+        r#"{"id":"a4","type":"record.add","kind":"discussion","text":"REC-before"}"#,
+    );
+    command(
+        &mut core,
+        2,
+        &cy,
+        r#"{"id":"c1","type":"agreement.accept","version":1}"#,
+    );
+    command(
+        &mut core,
+        1,
+        &ana,
+        r#"{"id":"a5","type":"record.add","kind":"discussion","text":"REC-after"}"#,
+    );
+    let frames = frames_of(&mut core, 2);
+    let types: Vec<&str> = frames.iter().map(|f| f["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["ack", "welcome", "record.added"], "{frames:?}");
+    let welcome = &frames[1];
+    assert_eq!(welcome["meeting"]["record"][0]["text"], "REC-before");
+    assert_eq!(frames[2]["item"]["text"], "REC-after");
+    assert!(frames[2]["seq"].as_u64() > welcome["seq"].as_u64());
+}

@@ -137,12 +137,12 @@ enum Planned<F, T> {
         conn: ConnId,
         frames: Vec<F>,
     },
-    /// A fresh welcome for a member whose view changed, covering events up
-    /// to `seq`: the events before it still go out first, as planned.
+    /// A fresh welcome for a member whose view changed, covering the events
+    /// up to the seq it was made at: the connection takes none of those as
+    /// events, only the ones after.
     Rewelcome {
         conn: ConnId,
         frame: F,
-        seq: u64,
     },
     /// The answer to a connection that was never registered, before it closes.
     Refusal {
@@ -465,11 +465,16 @@ impl<F: Frame, T> GroupCore<F, T> {
                 continue;
             }
             let frame = self.welcome_frame(member, now, false);
+            let seq = self.engine.seq();
             for conn in self.conns.of_member(member) {
+                // Covered from now, not from its delivery: the batch's events
+                // before it are delivered first and are in it already (one
+                // planned before an agreement was accepted in the same batch
+                // must not reach the member before the welcome, nor twice).
+                self.conns.welcomed(conn, seq);
                 self.plan.push(Planned::Rewelcome {
                     conn,
                     frame: frame.clone(),
-                    seq: self.engine.seq(),
                 });
             }
         }
@@ -516,14 +521,13 @@ impl<F: Frame, T> GroupCore<F, T> {
                         }));
                     }
                 }
-                Planned::Rewelcome { conn, frame, seq } => {
+                Planned::Rewelcome { conn, frame } => {
                     if self.conns.is_open(conn) {
                         out.push(Out::Frame {
                             conn,
                             frame,
                             room: Room::Live,
                         });
-                        self.conns.welcomed(conn, seq);
                     }
                 }
                 Planned::Refusal { conn, frame } => out.push(Out::Frame {
