@@ -232,9 +232,26 @@ impl App {
     /// answer, which says nothing about the token.
     pub async fn authenticate(&self, token: &str) -> Result<Option<TokenOwner>, StoreUnavailable> {
         let hash = token_hash(token);
+        self.look_up(move |store| store.token_owner(&hash)).await
+    }
+
+    /// Whose calendar feed a token opens, if anyone's; `Err` as above.
+    pub async fn feed_owner(
+        &self,
+        token: &str,
+    ) -> Result<Option<(GroupId, MemberId)>, StoreUnavailable> {
+        let hash = token_hash(token);
+        self.look_up(move |store| store.feed_owner(&hash)).await
+    }
+
+    /// A blocking look-up in the store, run off the runtime.
+    async fn look_up<T: Send + 'static>(
+        &self,
+        look_up: impl FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreUnavailable> {
         let store = self.store.clone();
-        match tokio::task::spawn_blocking(move || store.token_owner(&hash)).await {
-            Ok(Ok(owner)) => Ok(owner),
+        match tokio::task::spawn_blocking(move || look_up(store.as_ref())).await {
+            Ok(Ok(found)) => Ok(found),
             Ok(Err(error)) => {
                 tracing::warn!(%error, "a token could not be looked up");
                 Err(StoreUnavailable)

@@ -67,7 +67,7 @@ pub trait Socket: Send + Sync {
 /// How much of a [`Socket::write_now`] went.
 pub enum Written {
     All,
-    /// Some: the socket keeps the rest, for the connection's task to write.
+    /// Not all: the socket keeps the rest, for the connection's task to write.
     Part,
     Nothing,
 }
@@ -126,12 +126,9 @@ impl Outbox {
     /// Writes what is queued to the socket if it takes it now, and wakes
     /// the connection's task for whatever is left.
     pub fn flush(&self) {
-        {
+        let waiter = {
             let mut state = self.shared.state();
             let state = &mut *state;
-            if state.queue.is_empty() {
-                return;
-            }
             if let (Some(socket), false) = (&state.socket, state.in_hand) {
                 let texts = state
                     .queue
@@ -139,8 +136,7 @@ impl Outbox {
                     .take_while(|frame| matches!(frame, Outbound::Text(_)))
                     .count();
                 if texts > 0 {
-                    let written = socket.write_now(&state.queue.make_contiguous()[..texts]);
-                    match written {
+                    match socket.write_now(&state.queue.make_contiguous()[..texts]) {
                         Written::All => drop(state.queue.drain(..texts)),
                         Written::Part => {
                             state.queue.drain(..texts);
@@ -149,13 +145,16 @@ impl Outbox {
                         Written::Nothing => {}
                     }
                     keep_little_room(&mut state.queue);
-                    if state.queue.is_empty() {
-                        return;
-                    }
                 }
             }
+            if state.queue.is_empty() {
+                return;
+            }
+            state.waiter.take()
+        };
+        if let Some(waiter) = waiter {
+            waiter.wake();
         }
-        self.wake();
     }
 
     fn wake(&self) {

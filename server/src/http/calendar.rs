@@ -215,18 +215,13 @@ pub(super) async fn feed(
 ) -> ApiResult<Response> {
     let no_feed = || not_found("no such calendar");
     let token = file.strip_suffix(".ics").ok_or_else(no_feed)?;
-    let hash = token_hash(token);
-    let store = app.store.clone();
     // A calendar told 404 may drop the feed: a store that did not answer
     // is 503, to be asked again.
-    let owner = match tokio::task::spawn_blocking(move || store.feed_owner(&hash)).await {
-        Ok(Ok(owner)) => owner.ok_or_else(no_feed)?,
-        _ => {
-            return Err(ApiError::unavailable(
-                "calendars cannot be read now; try again",
-            ))
-        }
-    };
+    let owner = app
+        .feed_owner(token)
+        .await
+        .map_err(|_| ApiError::unavailable("calendars cannot be read now; try again"))?
+        .ok_or_else(no_feed)?;
     let (group_id, member_id) = owner;
     let view = overview(&app, &group_id).await.map_err(|_| no_feed())?;
     // A member removed since keeps no calendar of the group.

@@ -176,7 +176,7 @@ impl Shared {
 
     /// Writes texts as frames straight to the socket, in one write.
     async fn write_texts(&self, texts: &[Utf8Bytes]) -> Result<(), WsError> {
-        self.write_framed(&frame_texts(texts.iter())).await
+        self.write_framed(frame_texts(texts.iter())).await
     }
 
     /// Marks the connection's task as writing, until a write completes.
@@ -184,27 +184,21 @@ impl Shared {
         self.lock().writing = writing;
     }
 
-    /// Writes frames made here straight to the socket, from a buffer freed
-    /// once written: the library's own buffer keeps the capacity of the
-    /// most it ever held, so a welcome written through it would stay with
-    /// every idle member. What the group and the library left is written
-    /// first, so frames keep their order.
-    async fn write_framed(&self, frames: &[u8]) -> Result<(), WsError> {
+    /// Writes frames made here straight to the socket, after what the
+    /// group and the library left, so frames keep their order. They go
+    /// out as the rest does, from a buffer freed once written: the
+    /// library's own buffer keeps the capacity of the most it ever held, so
+    /// a welcome written through it would stay with every idle member.
+    async fn write_framed(&self, frames: Vec<u8>) -> Result<(), WsError> {
         self.flush().await?;
-        if self.lock().closed {
-            return Err(WsError::AlreadyClosed);
-        }
-        let mut written = 0;
-        while written < frames.len() {
-            let n =
-                poll_fn(|cx| Pin::new(self.lock().ws.get_mut()).poll_write(cx, &frames[written..]))
-                    .await?;
-            if n == 0 {
-                return Err(WsError::Io(std::io::ErrorKind::WriteZero.into()));
+        {
+            let mut socket = self.lock();
+            if socket.closed {
+                return Err(WsError::AlreadyClosed);
             }
-            written += n;
+            socket.rest = frames;
         }
-        Ok(())
+        self.flush().await
     }
 }
 
@@ -221,26 +215,15 @@ impl crate::group::Socket for Mutex<Socket> {
         if !matches!(socket.ws.poll_flush_unpin(&mut cx), Poll::Ready(Ok(()))) {
             return Written::Nothing;
         }
-        let mut rest = frame_texts(frames.iter().filter_map(|frame| match frame {
+        socket.rest = frame_texts(frames.iter().filter_map(|frame| match frame {
             Outbound::Text(text) => Some(text),
             _ => None,
         }));
-        let mut written = 0;
-        while written < rest.len() {
-            match Pin::new(socket.ws.get_mut()).poll_write(&mut cx, &rest[written..]) {
-                Poll::Ready(Ok(n)) if n > 0 => written += n,
-                // Waiting, or failed: the connection's task meets the
-                // failure itself when it writes the rest.
-                _ => break,
-            }
-        }
-        match written {
-            0 => Written::Nothing,
-            n if n == rest.len() => Written::All,
-            n => {
-                socket.rest = rest.split_off(n);
-                Written::Part
-            }
+        match socket.poll_rest(&mut cx) {
+            Poll::Ready(Ok(())) => Written::All,
+            // Waiting, or failed: the connection's task writes the rest, or
+            // meets the failure itself.
+            _ => Written::Part,
         }
     }
 }

@@ -74,11 +74,12 @@ const CLAIM_ATTEMPTS: usize = 3;
 /// node serves: the write fails and its group moves, rather than memory
 /// growing without end.
 const WRITE_QUEUE_LEN_MAX: usize = 16_384;
-/// How long a read waits for PostgreSQL. One that has not answered by then
-/// is failed (a request hears `503`), and its connection is closed rather
-/// than given back to the pool: a stalled one would hold up every read that
-/// took it next.
-const READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long work on a pooled connection (reads, claims, the release at
+/// shutdown) waits for PostgreSQL. Work not answered by then fails (a
+/// request hears `503`), and its connection is closed rather than given
+/// back to the pool: a stalled one would hold up all work that took it
+/// next. The writer and the lease have connections of their own.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
 /// Rows read back before a group's newest for its replay window.
 const WINDOW_ROWS: i64 = STARTUP_REPLAY_WINDOW as i64;
 
@@ -139,17 +140,17 @@ impl PgStore {
         self.node
     }
 
-    /// Runs `read` on a connection from the pool, within [`READ_TIMEOUT`].
-    async fn read<T>(
+    /// Runs `work` on a connection from the pool, within [`ANSWER_TIMEOUT`].
+    async fn pooled<T>(
         &self,
-        read: impl AsyncFnOnce(&Client) -> Result<T, StoreError>,
+        work: impl AsyncFnOnce(&Client) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         let late = || StoreError::Postgres("PostgreSQL did not answer in time".into());
-        let client = tokio::time::timeout(READ_TIMEOUT, self.pool.get())
+        let client = tokio::time::timeout(ANSWER_TIMEOUT, self.pool.get())
             .await
             .map_err(|_| late())?
             .map_err(|_| StoreError::Postgres("no connection from the pool".into()))?;
-        let answered = tokio::time::timeout(READ_TIMEOUT, read(&client)).await;
+        let answered = tokio::time::timeout(ANSWER_TIMEOUT, work(&client)).await;
         answered.map_err(|_| {
             drop(deadpool_postgres::Object::take(client));
             late()
@@ -158,7 +159,7 @@ impl PgStore {
 
     /// Takes a group whose owner is gone (or is this node), or says who owns it.
     pub async fn claim(&self, group_id: &GroupId) -> Result<Claim, StoreError> {
-        self.read(async |client| self.claim_on(client, group_id).await)
+        self.pooled(async |client| self.claim_on(client, group_id).await)
             .await
     }
 
@@ -291,7 +292,7 @@ impl PgStore {
     /// claims them so that their timers fire.
     pub async fn due_orphans(&self) -> Result<Vec<GroupId>, StoreError> {
         let rows = self
-            .read(async |client| {
+            .pooled(async |client| {
                 client
                     .query(
                         "SELECT o.group_id FROM group_owner o
@@ -312,7 +313,7 @@ impl PgStore {
 
     /// Stops owning anything: the groups are free for the next claim at once.
     pub async fn release(&self) -> Result<(), StoreError> {
-        self.read(async |client| {
+        self.pooled(async |client| {
             client
                 .execute(
                     "UPDATE group_owner SET owner = NULL WHERE owner = $1",
@@ -347,7 +348,7 @@ impl PgStore {
         let sql =
             format!("SELECT token_hash, group_id, member_id FROM {table} WHERE token_hash = $1");
         let row = self
-            .read(async |client| {
+            .pooled(async |client| {
                 client
                     .query_opt(&sql, &[&&token_hash[..]])
                     .await
@@ -361,7 +362,7 @@ impl PgStore {
     /// bounds the whole cluster, not one node's share.
     pub async fn group_count(&self) -> Result<usize, StoreError> {
         let row = self
-            .read(async |client| {
+            .pooled(async |client| {
                 client
                     .query_one("SELECT count(*) FROM groups", &[])
                     .await
@@ -445,7 +446,7 @@ impl super::Store for PgStore {
     }
 
     fn check(&self) -> Result<(), StoreError> {
-        self.block_on(self.read(async |client| {
+        self.block_on(self.pooled(async |client| {
             client.query_one("SELECT 1", &[]).await.map_err(pg)?;
             Ok(())
         }))
