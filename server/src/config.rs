@@ -83,6 +83,17 @@ pub struct Config {
     /// the database path + `.datakeys`).
     #[arg(long, env = "RONDO_DATA_KEYS")]
     pub data_keys: Option<PathBuf>,
+    /// With `--store`: a PostgreSQL URL of a database of its own for each
+    /// group's month keys, backed up apart from the store, so that a dump
+    /// or base backup of the store cannot outlive a group's retention or an
+    /// erasure. Without it, PostgreSQL's rows are sealed with the data key.
+    #[arg(
+        long,
+        env = "RONDO_KEYS_STORE",
+        hide_env_values = true,
+        requires = "store"
+    )]
+    pub keys_store: Option<String>,
     /// When set, creating a group needs `Authorization: Bearer <this>`.
     #[arg(long, env = "RONDO_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,

@@ -123,12 +123,20 @@ async fn open_store(
         lease_ttl: std::time::Duration::from_millis(config.lease_ttl_ms),
     };
     let fenced = metrics.clone();
-    let store = store::postgres::PgStore::open(url, key, settings, on_commit, move || {
+    let keys = config.keys_store.as_deref();
+    if keys.is_none() {
+        tracing::warn!(
+            "no --keys-store: retention and erasure do not reach PostgreSQL's dumps and backups"
+        );
+    }
+    let store = store::postgres::PgStore::open(url, keys, key, settings, on_commit, move || {
         fenced.append_fenced()
     })
     .await
-    // The URL may hold a password: the message names the store, not the URL.
-    .map_err(|e| format!("refusing to start: {e} (the --store PostgreSQL database)"))?;
+    // The URLs may hold passwords: the message names the stores, not the URLs.
+    .map_err(|e| {
+        format!("refusing to start: {e} (the --store or --keys-store PostgreSQL database)")
+    })?;
     Ok(store)
 }
 

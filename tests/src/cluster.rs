@@ -126,7 +126,7 @@ impl Postgres {
     }
 
     pub fn url(&self) -> String {
-        format!("postgres://rondo@127.0.0.1:{}/postgres", self.port)
+        self.url_of("postgres")
     }
 
     /// `pg_ctl restart -m immediate`: a crash and a recovery.
@@ -177,6 +177,16 @@ impl Postgres {
 
     /// One query's rows, `|`-separated, through psql.
     pub fn query(&self, sql: &str) -> Vec<String> {
+        self.query_in("postgres", sql)
+    }
+
+    /// The URL of another database of this cluster.
+    pub fn url_of(&self, database: &str) -> String {
+        format!("postgres://rondo@127.0.0.1:{}/{database}", self.port)
+    }
+
+    /// One query's rows in `database`.
+    pub fn query_in(&self, database: &str, sql: &str) -> Vec<String> {
         let output = Command::new(self.bin.join("psql"))
             .args([
                 "-h",
@@ -184,7 +194,7 @@ impl Postgres {
                 "-U",
                 "rondo",
                 "-d",
-                "postgres",
+                database,
                 "-At",
                 "-c",
                 sql,

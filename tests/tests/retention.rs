@@ -257,10 +257,25 @@ async fn an_erased_former_member_is_named_former_member_and_their_notes_are_gone
     assert_eq!(status, 204, "{body}");
     let (_, removed) = http(addr, "GET", &record, Some(group.token("Ana")), None).await;
     assert!(!removed.contains("former member"), "{removed}");
+    let backup = dir.path().join("before-erasure.db");
+    let copied = Command::new(rondo_binary())
+        .args(["backup", "--db"])
+        .arg(&server.db)
+        .arg("--to")
+        .arg(&backup)
+        .output()
+        .unwrap();
+    assert!(copied.status.success(), "{copied:?}");
+    let keys = dir.path().join("rondo.db.datakeys");
+    let before = key_months(&keys);
+    assert_eq!(before.len(), 1, "this month's key: {before:?}");
     let (status, body) = http(addr, "POST", &erase, convener, None).await;
     assert_eq!(status, 204, "{body}");
     ben.until("member.erased").await;
     drop((ana, ben, cy));
+    // The erasure replaced the month's key, and the one before is gone.
+    let after = key_months(&keys);
+    assert_eq!(after, [before[0] + 65_536], "{after:?}");
 
     let check = |server: &Server| {
         let addr = server.addr;
@@ -298,30 +313,63 @@ async fn an_erased_former_member_is_named_former_member_and_their_notes_are_gone
             assert!(!found, "{canary} in {}", path.display());
         }
     }
+    // The rows written before the erasure, in the database, its WAL or the
+    // backup, no longer open: the backup is refused with today's keys.
+    let served = Command::new(rondo_binary())
+        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
+        .arg(&backup)
+        .arg("--data-keys")
+        .arg(&keys)
+        .env("RONDO_DATA_KEY", TEST_KEY)
+        .output()
+        .unwrap();
+    assert!(!served.status.success());
+    let said = String::from_utf8_lossy(&served.stderr);
+    assert!(said.contains("data key destroyed"), "{said}");
+    assert!(said.contains(&group.group_id), "{said}");
 }
 
-/// With PostgreSQL, on the same clock: what members and exports see loses
-/// January's content on 2 March and keeps its attendance and confirmation.
-/// (The rows there stay sealed with the operator's key: month keys, and so
-/// crypto-shredding, are SQLite's for now; README and SECURITY.md say so.)
+/// The slots of a group's keys in a keys' database.
+fn key_slots(postgres: &Postgres, group: &Group) -> Vec<u32> {
+    let sql = format!(
+        "SELECT slot FROM data_keys WHERE group_id = '{}' ORDER BY slot",
+        group.group_id
+    );
+    let rows = postgres.query_in("rondo_keys", &sql);
+    rows.iter().map(|slot| slot.parse().unwrap()).collect()
+}
+
+/// With PostgreSQL and its keys in a database of their own, on the same
+/// clock: on 2 March what members and exports see has lost January's
+/// content and kept its attendance and confirmation; January's key is gone,
+/// so a `pg_dump` taken in January, restored into a new cluster, no longer
+/// serves the group. Then an erasure replaces March's key.
 #[tokio::test]
-async fn with_postgresql_a_meeting_past_its_retention_is_no_longer_served() {
+async fn with_postgresql_a_meeting_past_its_retention_is_gone_from_a_dump_taken_before() {
     let Some(postgres) = Postgres::start() else {
         return;
     };
-    let url = postgres.url();
+    postgres.query("CREATE DATABASE rondo_keys");
+    let (url, keys_url) = (postgres.url(), postgres.url_of("rondo_keys"));
     let dir = tempfile::tempdir().unwrap();
     let addr = format!("127.0.0.1:{}", free_port());
     let ttl = LEASE_TTL_MS.to_string();
-    let node = [
-        "--store",
-        &url,
-        "--lease-ttl-ms",
-        &ttl,
-        "--internal-addr",
-        &addr,
-    ];
-    let server = Server::start_at_with(dir.path(), &addr, "2027-01-12 10:00:00", &node);
+    let node = |store: &str| {
+        [
+            "--store",
+            store,
+            "--keys-store",
+            &keys_url,
+            "--lease-ttl-ms",
+            &ttl,
+            "--internal-addr",
+            &addr,
+        ]
+        .map(str::to_owned)
+    };
+    let args = node(&url);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let server = Server::start_at_with(dir.path(), &addr, "2027-01-12 10:00:00", &args);
     let group = create_group(server.addr, &["Ana", "Ben", "Cy"]).await;
     let retention = format!("/api/groups/{}/retention", group.group_id);
     let one_month = json!({"retention_months": 1});
@@ -336,10 +384,13 @@ async fn with_postgresql_a_meeting_past_its_retention_is_no_longer_served() {
     let (status, body) = http(server.addr, "GET", &record, Some(group.token("Ana")), None).await;
     assert_eq!(status, 200, "{body}");
     assert!(body.contains(CANARIES[2]), "readable while kept");
+    assert_eq!(key_slots(&postgres, &group), [JANUARY]);
+    let january = Postgres::start().expect("a second cluster");
+    postgres.dump_into(&january);
     drop((ana, ben, cy));
     server.kill();
 
-    let server = Server::start_at_with(dir.path(), &addr, "2027-03-02 09:00:00", &node);
+    let server = Server::start_at_with(dir.path(), &addr, "2027-03-02 09:00:00", &args);
     let ben = Member::connect(server.addr, group.token("Ben"), Some(1)).await;
     let mut seen = vec![ben.welcome.to_string()];
     seen.extend(ben.events.iter().map(Value::to_string));
@@ -347,6 +398,44 @@ async fn with_postgresql_a_meeting_past_its_retention_is_no_longer_served() {
     assert_eq!(status, 404, "{body}");
     seen.push(attendance_kept(server.addr, &group, &meeting_id).await);
     assert_no_canary("what members and exports see", seen.join("\n").as_bytes());
+    // The sweep's snapshot is sealed with March's key; January's is gone.
+    assert_eq!(key_slots(&postgres, &group), [MARCH]);
     drop(ben);
-    drop(server);
+
+    // An erasure replaces March's key: nothing written before it opens again.
+    let cy = format!("/api/groups/{}/members/{}", group.group_id, group.id("Cy"));
+    let (status, body) = http(server.addr, "DELETE", &cy, convener, None).await;
+    assert_eq!(status, 204, "{body}");
+    let erase = format!("{cy}/erase");
+    let (status, body) = http(server.addr, "POST", &erase, convener, None).await;
+    assert_eq!(status, 204, "{body}");
+    assert_eq!(key_slots(&postgres, &group), [MARCH + 65_536]);
+    server.kill();
+    let server = Server::start_at_with(dir.path(), &addr, "2027-03-02 10:00:00", &args);
+    let ana = Member::connect(server.addr, group.token("Ana"), None).await;
+    assert_no_canary(
+        "the welcome after the erasure",
+        ana.welcome.to_string().as_bytes(),
+    );
+    drop(ana);
+    server.kill();
+
+    // January's dump, restored and served with the keys there are now, no
+    // longer serves the group: its snapshot and rows were sealed with
+    // January's key.
+    let args = node(&january.url());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let restored = Server::start_at_with(dir.path(), &addr, "2027-03-02 11:00:00", &args);
+    let (status, body) = http(
+        restored.addr,
+        "GET",
+        &record,
+        Some(group.token("Ana")),
+        None,
+    )
+    .await;
+    assert_eq!(status, 503, "{body}");
+    let log = restored.log_text();
+    assert!(log.contains("data key destroyed"), "{log}");
+    assert_no_canary("the restored node's log", log.as_bytes());
 }

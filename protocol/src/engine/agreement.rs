@@ -47,7 +47,7 @@ impl Engine {
     pub(crate) fn gated(&self) -> Vec<MemberId> {
         self.members
             .iter()
-            .filter(|m| !self.has_accepted(&m.id))
+            .filter(|m| !self.accepted(m))
             .map(|m| m.id.clone())
             .collect()
     }

@@ -15,7 +15,7 @@ pub use recovery::{rebuild, RecoveryError};
 use crate::clock::Clock;
 use crate::close;
 use crate::metrics::Metrics;
-use crate::store::{Store, TokenChange, Write, REPLAY_WINDOW};
+use crate::store::{Shred, Store, TokenChange, Write, REPLAY_WINDOW};
 use recovery::{snapshot_offset, SNAPSHOT_EVERY};
 use rondo_protocol::command::CommandEnvelope;
 use rondo_protocol::engine::{Admin, Engine, Input};
@@ -535,11 +535,17 @@ impl GroupTask {
                 (self.core.engine().seq(), self.core.engine().snapshot())
             });
             // Every snapshot of a group with expired months asks again, so
-            // a key whose destruction failed goes with the next one.
-            let keys_kept_from = (snapshot.is_some() && kept_from > 0).then(|| {
+            // a key whose destruction failed goes with the next one. An
+            // erasure's snapshot replaces every key before it.
+            let expired_before = (snapshot.is_some() && kept_from > 0).then(|| {
                 self.keys_kept_from = kept_from;
-                kept_from
+                Shred::ExpiredBefore(kept_from)
             });
+            let shred = if erased {
+                Some(Shred::Erased)
+            } else {
+                expired_before
+            };
             if let Some((_, json)) = &snapshot {
                 self.measure(json.len());
             }
@@ -549,7 +555,7 @@ impl GroupTask {
                 events,
                 snapshot,
                 next_deadline: self.core.engine().next_deadline(),
-                keys_kept_from,
+                shred,
                 tokens: batch.tokens,
             };
             match self.store.write(write).await {

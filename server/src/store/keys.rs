@@ -2,14 +2,17 @@
 //! database (`<db>.datakeys`), each sealed with the operator's key.
 //!
 //! A group's log rows and snapshots are sealed with the key of the month
-//! (UTC) they were written in. When the group's retention has passed for a
-//! month, its key is deleted: every copy of those rows — old pages of the
-//! database, its WAL, a backup — can no longer be opened (crypto-shredding).
+//! (UTC) they were written in (`slot.rs`). When the group's retention has
+//! passed for a month, its key is deleted, and when a former member is
+//! erased, every key before the erasure's: every copy of those rows — old
+//! pages of the database, its WAL, a backup — can no longer be opened
+//! (crypto-shredding).
 //! The file is written with `secure_delete`, so a deleted key's bytes are
 //! overwritten in the file, and in rollback-journal mode, so no old page of
 //! it lingers in a WAL.
 
 use super::seal::associated;
+use super::slot::KeySlot;
 use super::StoreError;
 use crate::crypto::DataKey;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -34,37 +37,54 @@ pub(super) fn open_keys(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
-fn month_ad(group_id: &str, month: u32) -> Vec<u8> {
-    associated("keys", group_id, &month.to_string())
+fn slot_ad(group_id: &str, slot: KeySlot) -> Vec<u8> {
+    associated("keys", group_id, &slot.stored().to_string())
 }
 
-/// A group's key for a month, if it still exists (blocking).
+/// A group's key of a slot, if it still exists (blocking).
 pub(super) fn read_key(
     conn: &Connection,
     master: &DataKey,
     group_id: &str,
-    month: u32,
+    slot: KeySlot,
 ) -> Result<Option<DataKey>, StoreError> {
     let sealed: Option<Vec<u8>> = conn
         .prepare_cached("SELECT key FROM keys WHERE group_id = ?1 AND month = ?2")?
-        .query_row(params![group_id, month], |r| r.get(0))
+        .query_row(params![group_id, slot.stored()], |r| r.get(0))
         .optional()?;
-    let Some(sealed) = sealed else {
-        return Ok(None);
-    };
-    let bytes = master
-        .open(&sealed, &month_ad(group_id, month))
-        .ok_or_else(|| StoreError::Undecryptable("data key".into()))?;
-    let key = DataKey::from_bytes(&bytes).map_err(|_| StoreError::Unreadable("data key".into()))?;
-    Ok(Some(key))
+    sealed
+        .map(|sealed| open_key(master, group_id, slot, &sealed))
+        .transpose()
 }
 
-/// The writer's keys: made when a month's first row is written, deleted
-/// when the month's content has expired.
+/// A key as the file holds it, opened with the operator's key.
+pub(super) fn open_key(
+    master: &DataKey,
+    group_id: &str,
+    slot: KeySlot,
+    sealed: &[u8],
+) -> Result<DataKey, StoreError> {
+    let bytes = master
+        .open(sealed, &slot_ad(group_id, slot))
+        .ok_or_else(|| StoreError::Undecryptable("data key".into()))?;
+    DataKey::from_bytes(&bytes).map_err(|_| StoreError::Unreadable("data key".into()))
+}
+
+/// A new key for a slot, and the key sealed as it is kept.
+pub(super) fn new_key(master: &DataKey, group_id: &str, slot: KeySlot) -> (DataKey, Vec<u8>) {
+    let (key, bytes) = DataKey::random();
+    let sealed = master.seal(&bytes, &slot_ad(group_id, slot));
+    (key, sealed)
+}
+
+/// The writer's keys: made when a month's first row is written (or when an
+/// erasure replaces them), deleted when their content has expired (or been
+/// erased).
 pub(super) struct MonthKeys {
     conn: Connection,
     master: DataKey,
-    known: HashMap<(String, u32), DataKey>,
+    /// Each group's newest key, the one its rows are sealed with now.
+    current: HashMap<String, (KeySlot, DataKey)>,
 }
 
 impl MonthKeys {
@@ -72,41 +92,108 @@ impl MonthKeys {
         MonthKeys {
             conn,
             master,
-            known: HashMap::new(),
+            current: HashMap::new(),
         }
     }
 
     /// The key to seal a group's rows of `month` with, made (and durable)
     /// before any row sealed with it is written.
-    pub fn for_month(&mut self, group_id: &str, month: u32) -> Result<DataKey, StoreError> {
-        let slot = (group_id.to_owned(), month);
-        if let Some(key) = self.known.get(&slot) {
-            return Ok(key.clone());
-        }
-        let key = match read_key(&self.conn, &self.master, group_id, month)? {
-            Some(key) => key,
-            None => {
-                let (key, bytes) = DataKey::random();
-                let sealed = self.master.seal(&bytes, &month_ad(group_id, month));
-                self.conn.execute(
-                    "INSERT INTO keys (group_id, month, key) VALUES (?1, ?2, ?3)",
-                    params![group_id, month, sealed],
-                )?;
-                key
+    pub fn for_month(
+        &mut self,
+        group_id: &str,
+        month: u32,
+    ) -> Result<(KeySlot, DataKey), StoreError> {
+        if let Some((slot, key)) = self.current.get(group_id) {
+            if slot.month() == month {
+                return Ok((*slot, key.clone()));
             }
+        }
+        match self.newest_of(group_id, month)? {
+            Some(newest) => {
+                self.current.insert(group_id.to_owned(), newest.clone());
+                Ok(newest)
+            }
+            None => self.make(group_id, KeySlot::first(month)),
+        }
+    }
+
+    /// A new key for the group's rows from now on, in place of the month's
+    /// (an erasure): the keys before it are destroyed with
+    /// [`MonthKeys::destroy_older`] once the flush sealed with it is durable.
+    pub fn replace(
+        &mut self,
+        group_id: &str,
+        month: u32,
+    ) -> Result<(KeySlot, DataKey), StoreError> {
+        let slot = match self.newest_of(group_id, month)? {
+            Some((newest, _)) => newest.next(),
+            None => KeySlot::first(month),
         };
-        self.known.insert(slot, key.clone());
-        Ok(key)
+        self.make(group_id, slot)
+    }
+
+    /// The group's newest key of `month`, if it has one.
+    fn newest_of(
+        &self,
+        group_id: &str,
+        month: u32,
+    ) -> Result<Option<(KeySlot, DataKey)>, StoreError> {
+        let row: Option<(u32, Vec<u8>)> = self
+            .conn
+            .prepare_cached(
+                "SELECT month, key FROM keys WHERE group_id = ?1 AND month % 65536 = ?2
+                 ORDER BY month DESC LIMIT 1",
+            )?
+            .query_row(params![group_id, month], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        row.map(|(stored, sealed)| {
+            let slot = KeySlot::from_stored(stored);
+            Ok((slot, open_key(&self.master, group_id, slot, &sealed)?))
+        })
+        .transpose()
+    }
+
+    fn make(&mut self, group_id: &str, slot: KeySlot) -> Result<(KeySlot, DataKey), StoreError> {
+        let (key, sealed) = new_key(&self.master, group_id, slot);
+        self.conn.execute(
+            "INSERT INTO keys (group_id, month, key) VALUES (?1, ?2, ?3)",
+            params![group_id, slot.stored(), sealed],
+        )?;
+        self.current
+            .insert(group_id.to_owned(), (slot, key.clone()));
+        Ok((slot, key))
     }
 
     /// Deletes a group's keys of the months before `month`.
     pub fn destroy_before(&mut self, group_id: &str, month: u32) -> Result<(), StoreError> {
         self.conn.execute(
-            "DELETE FROM keys WHERE group_id = ?1 AND month < ?2",
+            "DELETE FROM keys WHERE group_id = ?1 AND month % 65536 < ?2",
             params![group_id, month],
         )?;
-        self.known
-            .retain(|(group, kept), _| group != group_id || *kept >= month);
+        if self
+            .current
+            .get(group_id)
+            .is_some_and(|(slot, _)| slot.month() < month)
+        {
+            self.current.remove(group_id);
+        }
+        Ok(())
+    }
+
+    /// Deletes a group's keys older than `slot`: every row sealed before it.
+    pub fn destroy_older(&mut self, group_id: &str, slot: KeySlot) -> Result<(), StoreError> {
+        self.conn.execute(
+            "DELETE FROM keys WHERE group_id = ?1
+             AND (month % 65536 < ?2 OR (month % 65536 = ?2 AND month < ?3))",
+            params![group_id, slot.month(), slot.stored()],
+        )?;
+        if self
+            .current
+            .get(group_id)
+            .is_some_and(|(kept, _)| kept.older_than(slot))
+        {
+            self.current.remove(group_id);
+        }
         Ok(())
     }
 }
@@ -121,11 +208,12 @@ mod tests {
         let path = dir.path().join("k.datakeys");
         let master = DataKey::from_hex(&"ab".repeat(32)).unwrap();
         let mut keys = MonthKeys::new(open_keys(&path).unwrap(), master.clone());
-        let january = keys.for_month("g", 684).unwrap();
+        let (_, january) = keys.for_month("g", 684).unwrap();
         let sealed = january.seal(b"CANARY", b"ad");
-        let february = keys.for_month("g", 685).unwrap();
+        let (_, february) = keys.for_month("g", 685).unwrap();
         let reader = open_keys(&path).unwrap();
-        let again = read_key(&reader, &master, "g", 684).unwrap().unwrap();
+        let read = |month| read_key(&reader, &master, "g", KeySlot::first(month)).unwrap();
+        let again = read(684).unwrap();
         assert_eq!(again.open(&sealed, b"ad").unwrap(), b"CANARY");
         let sealed_key: Vec<u8> = reader
             .query_row("SELECT key FROM keys WHERE month = 684", [], |r| r.get(0))
@@ -135,9 +223,32 @@ mod tests {
         keys.destroy_before("g", 685).unwrap();
         // Overwritten in the file, not only unlinked from its table.
         assert!(!holds(&std::fs::read(&path).unwrap()));
-        assert!(read_key(&reader, &master, "g", 684).unwrap().is_none());
-        let kept = read_key(&reader, &master, "g", 685).unwrap().unwrap();
+        assert!(read(684).is_none());
+        let kept = read(685).unwrap();
         let other = february.seal(b"x", b"ad");
         assert_eq!(kept.open(&other, b"ad").unwrap(), b"x");
+    }
+
+    #[test]
+    fn a_replaced_key_seals_from_then_on_and_the_older_ones_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.datakeys");
+        let master = DataKey::from_hex(&"ab".repeat(32)).unwrap();
+        let mut keys = MonthKeys::new(open_keys(&path).unwrap(), master.clone());
+        let (february, _) = keys.for_month("g", 685).unwrap();
+        let (march, _) = keys.for_month("g", 686).unwrap();
+        let (other, _) = keys.for_month("h", 686).unwrap();
+        let (replaced, key) = keys.replace("g", 686).unwrap();
+        assert_eq!(replaced, march.next());
+        keys.destroy_older("g", replaced).unwrap();
+        let reader = open_keys(&path).unwrap();
+        let read = |group, slot| read_key(&reader, &master, group, slot).unwrap();
+        assert!(read("g", february).is_none() && read("g", march).is_none());
+        assert!(read("h", other).is_some(), "another group's keys stay");
+        // A writer started afresh seals March's rows with the replacement.
+        let mut again = MonthKeys::new(open_keys(&path).unwrap(), master);
+        let (slot, same) = again.for_month("g", 686).unwrap();
+        assert_eq!(slot, replaced);
+        assert_eq!(same.open(&key.seal(b"x", b"ad"), b"ad").unwrap(), b"x");
     }
 }

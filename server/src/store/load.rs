@@ -4,6 +4,7 @@
 use super::keys::{open_keys, read_key};
 use super::schema::{open, row_needed};
 use super::seal::{associated, flush_ads, open_rows, open_text};
+use super::slot::KeySlot;
 use super::{
     SqliteStore, StoreError, StoredEvent, StoredGroup, StoredInput, STARTUP_REPLAY_WINDOW,
 };
@@ -11,7 +12,8 @@ use crate::crypto::DataKey;
 use rondo_protocol::ids::GroupId;
 use rusqlite::{params, OptionalExtension};
 
-/// prev, first_seq, seq, audiences, sealed inputs, sealed events, month.
+/// prev, first_seq, seq, audiences, sealed inputs, sealed events, and the
+/// slot of the key that sealed them (`month`, see `slot.rs`).
 type LogRow = (Option<i64>, u64, u64, String, Vec<u8>, Vec<u8>, Option<u32>);
 
 /// Threads that read the groups back at start-up, at most.
@@ -111,7 +113,7 @@ impl SqliteStore {
 }
 
 /// A group's keys as start-up reads its rows: the operator's for rows
-/// sealed before month keys, else the month's, if it still exists.
+/// sealed before month keys, else the slot's, if it still exists.
 struct GroupKeys<'a> {
     conn: &'a rusqlite::Connection,
     master: &'a DataKey,
@@ -119,10 +121,15 @@ struct GroupKeys<'a> {
 }
 
 impl GroupKeys<'_> {
-    fn get(&mut self, month: Option<u32>) -> Result<Option<DataKey>, StoreError> {
-        match month {
+    fn get(&mut self, slot: Option<u32>) -> Result<Option<DataKey>, StoreError> {
+        match slot {
             None => Ok(Some(self.master.clone())),
-            Some(month) => read_key(self.conn, self.master, self.group_id, month),
+            Some(slot) => read_key(
+                self.conn,
+                self.master,
+                self.group_id,
+                KeySlot::from_stored(slot),
+            ),
         }
     }
 

@@ -18,10 +18,12 @@ pub mod memory;
 pub mod postgres;
 mod schema;
 mod seal;
+mod slot;
 mod writer;
 
 pub(crate) use schema::{add_months, create_log, row_needed};
 use schema::{check_key, open, SCHEMA};
+pub use slot::Shred;
 
 use crate::crypto::DataKey;
 use rondo_protocol::ids::{GroupId, MemberId};
@@ -44,8 +46,12 @@ pub enum StoreError {
     Undecryptable(String),
     #[error("the data key does not match this database")]
     WrongKey,
-    #[error("group {0}'s stored state was sealed with a data key destroyed when its retention passed: this copy is older than the group's retention")]
+    #[error("group {0}'s stored state was sealed with a data key destroyed when its retention passed or a former member was erased: this copy is older than that")]
     Shredded(String),
+    #[error(
+        "rows are sealed with data keys kept in a database of their own: start with --keys-store"
+    )]
+    NoKeysStore,
     #[error("a stored {0} decrypted but is not valid")]
     Unreadable(String),
     #[error("group {group_id} cannot be rebuilt: {reason}")]
@@ -97,10 +103,10 @@ pub enum Write {
         /// The engine's next deadline (ms since the epoch): with several
         /// nodes, a node that outlives this group's owner fires it.
         next_deadline: Option<u64>,
-        /// With a retention: the first month whose data keys this group
-        /// still needs. Keys of earlier months are destroyed once this
-        /// flush (which then carries a snapshot) is durable.
-        keys_kept_from: Option<u32>,
+        /// The group's data keys this flush (which then carries a
+        /// snapshot) makes unneeded, destroyed once it is durable: those of
+        /// months past the group's retention, or all before an erasure.
+        shred: Option<Shred>,
         /// Members' links given or taken in this flush, committed with the
         /// input that made the change: a member removed in the engine never
         /// keeps a working token, and a retry finds them as they were.
@@ -362,7 +368,7 @@ mod tests {
                     ],
                     snapshot: None,
                     next_deadline: None,
-                    keys_kept_from: None,
+                    shred: None,
                     tokens: Vec::new(),
                 },
             )
@@ -426,7 +432,7 @@ mod tests {
                     events,
                     snapshot,
                     next_deadline: None,
-                    keys_kept_from: None,
+                    shred: None,
                     tokens: Vec::new(),
                 };
                 written(&store, write).await;
@@ -478,7 +484,7 @@ mod tests {
                 events,
                 snapshot: None,
                 next_deadline: None,
-                keys_kept_from: None,
+                shred: None,
                 tokens: Vec::new(),
             };
             written(&store, write).await;
@@ -496,7 +502,7 @@ mod tests {
     }
 
     /// A flush at `at` of one input and one event, maybe with a snapshot.
-    fn flush_at(seq: u64, at: u64, snapshot: bool, keys_kept_from: Option<u32>) -> Write {
+    fn flush_at(seq: u64, at: u64, snapshot: bool, shred: Option<Shred>) -> Write {
         Write::Append {
             group_id: id("g"),
             inputs: vec![StoredInput {
@@ -511,7 +517,7 @@ mod tests {
             }],
             snapshot: snapshot.then(|| (seq, format!("snapshot {seq}"))),
             next_deadline: None,
-            keys_kept_from,
+            shred,
             tokens: Vec::new(),
         }
     }
@@ -531,7 +537,11 @@ mod tests {
         let copy = dir.path().join("copy.db");
         crate::backup::backup(&path, &copy).unwrap();
         // March's sweep: a snapshot, and the keys before February destroyed.
-        written(&store, flush_at(3, march, true, Some(685))).await;
+        written(
+            &store,
+            flush_at(3, march, true, Some(Shred::ExpiredBefore(685))),
+        )
+        .await;
         written(&store, flush_at(4, march, false, None)).await;
         drop(store);
 

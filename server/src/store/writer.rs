@@ -3,6 +3,7 @@
 
 use super::keys::MonthKeys;
 use super::seal::{associated, seal_flush};
+use super::slot::{KeySlot, Shred};
 use super::{Pending, StoreError, Write};
 use crate::crypto::DataKey;
 use rondo_protocol::retention::month_of;
@@ -44,6 +45,8 @@ pub(super) fn spawn(
     on_commit: impl Fn(Duration) + Send + 'static,
 ) -> Result<mpsc::SyncSender<Pending>, StoreError> {
     let group_keys = load_group_keys(&conn)?;
+    let mut month_keys = month_keys;
+    finish_replacements(&conn, &mut month_keys)?;
     let (writer, queue) = mpsc::sync_channel::<Pending>(QUEUE_LEN_MAX);
     let keys = Keys {
         master: key,
@@ -88,6 +91,23 @@ fn load_group_keys(conn: &Connection) -> Result<HashMap<String, GroupKey>, Store
         })?
         .collect::<Result<_, _>>()?;
     Ok(keys)
+}
+
+/// A snapshot sealed with a key that replaced others was written by an
+/// erasure, and every older key of its group was to be destroyed once it
+/// was durable: a crash in between left them, and they go now.
+fn finish_replacements(conn: &Connection, keys: &mut MonthKeys) -> Result<(), StoreError> {
+    let mut query = conn.prepare(
+        "SELECT groups.group_id, snapshots.month FROM snapshots JOIN groups ON groups.id = snapshots.g
+         WHERE snapshots.month >= 65536",
+    )?;
+    let replaced: Vec<(String, u32)> = query
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (group_id, stored) in replaced {
+        keys.destroy_older(&group_id, KeySlot::from_stored(stored))?;
+    }
+    Ok(())
 }
 
 fn write_loop(
@@ -150,8 +170,8 @@ fn commit<'a>(
     // Keys as this transaction changes them; the writer's map learns them
     // only once it commits.
     let mut changed: HashMap<&str, GroupKey> = HashMap::new();
-    // Month keys to destroy once the snapshots replacing their rows are durable.
-    let mut expired: Vec<(&str, u32)> = Vec::new();
+    // Keys to destroy once the snapshots replacing their rows are durable.
+    let mut shredded: Vec<(&str, Shred, KeySlot)> = Vec::new();
     for write in writes {
         match write {
             Write::CreateGroup {
@@ -187,7 +207,7 @@ fn commit<'a>(
                 events,
                 snapshot,
                 tokens,
-                keys_kept_from,
+                shred,
                 ..
             } => {
                 let group_id = group_id.as_str();
@@ -200,8 +220,11 @@ fn commit<'a>(
                 let Some(month) = inputs.last().map(|input| month_of(input.at)) else {
                     continue;
                 };
-                let key = keys.months.for_month(group_id, month)?;
-                expired.extend(keys_kept_from.map(|kept| (group_id, kept)));
+                let (slot, key) = match shred {
+                    Some(Shred::Erased) => keys.months.replace(group_id, month)?,
+                    _ => keys.months.for_month(group_id, month)?,
+                };
+                shredded.extend(shred.map(|shred| (group_id, shred, slot)));
                 let mut at = changed
                     .get(group_id)
                     .or_else(|| group_keys.get(group_id))
@@ -221,7 +244,7 @@ fn commit<'a>(
                         flush.audiences,
                         flush.inputs,
                         flush.events,
-                        month,
+                        slot.stored(),
                     ])?;
                     at.head = Some(tx.last_insert_rowid());
                     tx.prepare_cached("INSERT OR REPLACE INTO heads (g, last) VALUES (?1, ?2)")?
@@ -240,7 +263,7 @@ fn commit<'a>(
                             *seq as i64,
                             row,
                             key.seal(json.as_bytes(), &ad),
-                            month
+                            slot.stored()
                         ],
                     )?;
                 }
@@ -274,11 +297,16 @@ fn commit<'a>(
     for (group_id, at) in changed {
         group_keys.insert(group_id.to_owned(), at);
     }
-    // The flush is durable either way; a key left behind is destroyed with
-    // the group's next snapshot.
-    for (group_id, kept_from) in expired {
-        if let Err(e) = keys.months.destroy_before(group_id, kept_from) {
-            tracing::warn!(%group_id, error = %e, "destroying expired data keys failed");
+    // The flush is durable either way; an expired key left behind is
+    // destroyed with the group's next snapshot, an erased one at the next
+    // start (`finish_replacements`).
+    for (group_id, shred, slot) in shredded {
+        let destroyed = match shred {
+            Shred::ExpiredBefore(month) => keys.months.destroy_before(group_id, month),
+            Shred::Erased => keys.months.destroy_older(group_id, slot),
+        };
+        if let Err(e) = destroyed {
+            tracing::warn!(%group_id, error = %e, "destroying data keys failed");
         }
     }
     Ok(())

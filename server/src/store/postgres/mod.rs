@@ -4,6 +4,7 @@
 //! one node at a time (`group_owner`), claimed with one conditional update
 //! that raises its epoch; every append is fenced by that epoch.
 
+mod keys;
 mod schema;
 mod tls;
 mod writer;
@@ -14,6 +15,7 @@ use super::{
     Write, STARTUP_REPLAY_WINDOW,
 };
 use crate::crypto::DataKey;
+use keys::PgKeys;
 use rondo_protocol::ids::{GroupId, MemberId};
 use schema::pg;
 use std::collections::HashMap;
@@ -59,6 +61,9 @@ pub struct PgStore {
     pool: deadpool_postgres::Pool,
     writer: mpsc::Sender<(Write, writer::Done)>,
     key: DataKey,
+    /// The groups' data keys, when the operator gave them a database
+    /// (`--keys-store`); without one every row is sealed with `key`.
+    keys: Option<Arc<PgKeys>>,
     node: NodeId,
     settings: NodeSettings,
     fences: Fences,
@@ -88,6 +93,7 @@ impl PgStore {
     /// its writer and its lease.
     pub async fn open(
         url: &str,
+        keys_url: Option<&str>,
         key: DataKey,
         settings: NodeSettings,
         on_commit: impl Fn(Duration) + Send + Sync + 'static,
@@ -97,6 +103,10 @@ impl PgStore {
         let mut client = target.connect().await?;
         schema::migrate(&mut client).await?;
         schema::check_key(&client, &key).await?;
+        let keys = match keys_url {
+            Some(url) => Some(Arc::new(PgKeys::open(url, key.clone()).await?)),
+            None => None,
+        };
         let manager = deadpool_postgres::Manager::new(target.config.clone(), target.tls.clone());
         let pool = deadpool_postgres::Pool::builder(manager)
             .max_size(8)
@@ -117,6 +127,7 @@ impl PgStore {
         let writer = writer::Writer {
             target: target.clone(),
             key: key.clone(),
+            keys: keys.clone(),
             fences: fences.clone(),
             on_commit: Box::new(on_commit),
             on_fenced: Box::new(on_fenced),
@@ -126,6 +137,7 @@ impl PgStore {
             pool,
             writer: sender,
             key,
+            keys,
             node,
             settings,
             fences,
@@ -145,16 +157,7 @@ impl PgStore {
         &self,
         work: impl AsyncFnOnce(&Client) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let late = || StoreError::Postgres("PostgreSQL did not answer in time".into());
-        let client = tokio::time::timeout(ANSWER_TIMEOUT, self.pool.get())
-            .await
-            .map_err(|_| late())?
-            .map_err(|_| StoreError::Postgres("no connection from the pool".into()))?;
-        let answered = tokio::time::timeout(ANSWER_TIMEOUT, work(&client)).await;
-        answered.map_err(|_| {
-            drop(deadpool_postgres::Object::take(client));
-            late()
-        })?
+        pooled(&self.pool, work).await
     }
 
     /// Takes a group whose owner is gone (or is this node), or says who owns it.
@@ -181,6 +184,9 @@ impl PgStore {
                     epoch: claimed.get(0),
                     flushes: claimed.get(1),
                 };
+                if let Some(keys) = &self.keys {
+                    keys.forget(group_id.as_str());
+                }
                 let stored = self.read_group(client, group_id, fence.flushes).await?;
                 self.fences
                     .lock()
@@ -237,9 +243,11 @@ impl PgStore {
             &associated("groups", id, "config"),
             "group",
         )?;
+        let keys = self.keys_of(id).await?;
+        let shredded = || StoreError::Shredded(id.to_owned());
         let snapshot = client
             .query_opt(
-                "SELECT seq, flush, payload FROM snapshots WHERE group_id = $1",
+                "SELECT seq, flush, payload, key_slot FROM snapshots WHERE group_id = $1",
                 &[&id],
             )
             .await
@@ -247,8 +255,9 @@ impl PgStore {
         let (snapshot, after) = match snapshot {
             Some(row) => {
                 let seq: i64 = row.get(0);
+                let key = keys.get(row.get(3))?.ok_or_else(shredded)?;
                 let ad = associated("snapshots", id, &seq.to_string());
-                let json = open_text(&self.key, row.get(2), &ad, "snapshot")?;
+                let json = open_text(key, row.get(2), &ad, "snapshot")?;
                 (Some((seq as u64, json)), row.get::<_, i64>(1))
             }
             None => (None, 0),
@@ -256,7 +265,7 @@ impl PgStore {
         let from = after.min(flushes - WINDOW_ROWS).max(0);
         let rows = client
             .query(
-                "SELECT flush, first_seq, seq, audiences, inputs, events FROM log
+                "SELECT flush, first_seq, seq, audiences, inputs, events, key_slot FROM log
                  WHERE group_id = $1 AND flush > $2 ORDER BY flush",
                 &[&id, &from],
             )
@@ -266,15 +275,23 @@ impl PgStore {
         let mut recent_events = Vec::new();
         for row in rows {
             let flush: i64 = row.get(0);
+            let Some(key) = keys.get(row.get(6))? else {
+                // Its key was destroyed: the row is older than the snapshot,
+                // and so is every row before it; the window starts after it.
+                if flush > after {
+                    return Err(shredded());
+                }
+                recent_events.clear();
+                continue;
+            };
             let (first, last): (i64, i64) = (row.get(1), row.get(2));
             let audiences: String = row.get(3);
             let (inputs_ad, events_ad) = flush_ads(id, first as u64, last as u64, &audiences);
             if flush > after {
-                let batch: Vec<StoredInput> =
-                    open_rows(&self.key, row.get(4), &inputs_ad, "inputs")?;
+                let batch: Vec<StoredInput> = open_rows(key, row.get(4), &inputs_ad, "inputs")?;
                 inputs.extend(batch);
             }
-            let batch: Vec<StoredEvent> = open_rows(&self.key, row.get(5), &events_ad, "events")?;
+            let batch: Vec<StoredEvent> = open_rows(key, row.get(5), &events_ad, "events")?;
             recent_events.extend(batch);
         }
         let excess = recent_events.len().saturating_sub(STARTUP_REPLAY_WINDOW);
@@ -285,6 +302,19 @@ impl PgStore {
             snapshot,
             inputs,
             recent_events,
+        })
+    }
+
+    /// The keys a group's rows may be sealed with: the operator's (rows
+    /// with no slot), and each of the group's data keys still kept.
+    async fn keys_of(&self, group_id: &str) -> Result<RowKeys<'_>, StoreError> {
+        let slots = match &self.keys {
+            Some(keys) => Some(keys.of_group(group_id).await?),
+            None => None,
+        };
+        Ok(RowKeys {
+            master: &self.key,
+            slots,
         })
     }
 
@@ -375,6 +405,41 @@ impl PgStore {
     fn block_on<T>(&self, work: impl std::future::Future<Output = T>) -> T {
         self.runtime.block_on(work)
     }
+}
+
+/// The keys one group's rows are read with.
+struct RowKeys<'a> {
+    master: &'a DataKey,
+    /// `None` without a keys' database.
+    slots: Option<HashMap<u32, DataKey>>,
+}
+
+impl RowKeys<'_> {
+    /// The key of a row's slot; `None` once it was destroyed.
+    fn get(&self, slot: Option<i32>) -> Result<Option<&DataKey>, StoreError> {
+        match (slot, &self.slots) {
+            (None, _) => Ok(Some(self.master)),
+            (Some(slot), Some(slots)) => Ok(slots.get(&(slot as u32))),
+            (Some(_), None) => Err(StoreError::NoKeysStore),
+        }
+    }
+}
+
+/// Runs `work` on a connection from `pool`, within [`ANSWER_TIMEOUT`].
+async fn pooled<T>(
+    pool: &deadpool_postgres::Pool,
+    work: impl AsyncFnOnce(&Client) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let late = || StoreError::Postgres("PostgreSQL did not answer in time".into());
+    let client = tokio::time::timeout(ANSWER_TIMEOUT, pool.get())
+        .await
+        .map_err(|_| late())?
+        .map_err(|_| StoreError::Postgres("no connection from the pool".into()))?;
+    let answered = tokio::time::timeout(ANSWER_TIMEOUT, work(&client)).await;
+    answered.map_err(|_| {
+        drop(deadpool_postgres::Object::take(client));
+        late()
+    })?
 }
 
 /// Renews this node's lease a few times per TTL, on a connection of its own

@@ -8,7 +8,8 @@ use crate::crypto::DataKey;
 use tokio_postgres::Client;
 
 /// Each migration, in order; the database's version is how many ran.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
 CREATE TABLE meta (key text PRIMARY KEY, value bytea NOT NULL);
 CREATE TABLE groups (
     group_id text PRIMARY KEY,
@@ -57,7 +58,14 @@ CREATE TABLE snapshots (
     flush bigint NOT NULL,
     payload bytea NOT NULL
 );
-"];
+",
+    "
+-- The slot of the data key (in the keys' database) that sealed the row;
+-- NULL: sealed with the operator's key.
+ALTER TABLE log ADD COLUMN key_slot integer;
+ALTER TABLE snapshots ADD COLUMN key_slot integer;
+",
+];
 
 /// The log's format this build writes and reads.
 pub const LOG_FORMAT: i32 = 1;

@@ -3,11 +3,14 @@
 //! this node no longer owns inserts nothing and is answered `Fenced`; the
 //! other groups in the same transaction commit as usual.
 
+use super::keys::PgKeys;
 use super::schema::{pg, LOG_FORMAT};
 use super::{Fence, Fences};
 use crate::crypto::DataKey;
 use crate::store::seal::{associated, seal_flush};
+use crate::store::slot::{KeySlot, Shred};
 use crate::store::{StoreError, Write};
+use rondo_protocol::retention::month_of;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
@@ -23,6 +26,7 @@ const RECONNECT_EVERY: Duration = Duration::from_millis(500);
 pub(super) struct Writer {
     pub target: super::Target,
     pub key: DataKey,
+    pub keys: Option<Arc<PgKeys>>,
     pub fences: Fences,
     pub on_commit: Box<dyn Fn(Duration) + Send + Sync>,
     pub on_fenced: Box<dyn Fn() + Send + Sync>,
@@ -90,6 +94,8 @@ impl Writer {
         let mut results = Vec::with_capacity(writes.len());
         // Fences as this transaction moves them; the map learns them on commit.
         let mut moved: Vec<(String, Fence)> = Vec::new();
+        // Keys to destroy once the snapshots replacing their rows are durable.
+        let mut shredded: Vec<(&str, Shred, KeySlot)> = Vec::new();
         // The groups' flushes go out together: the connection pipelines
         // them, one round trip for the lot instead of one each.
         let tx_ref = &tx;
@@ -104,11 +110,17 @@ impl Writer {
             let result = match (write, appended) {
                 (
                     Write::Append {
-                        group_id, tokens, ..
+                        group_id,
+                        tokens,
+                        shred,
+                        ..
                     },
                     Some(appended),
                 ) => match appended? {
-                    Some(fence) => {
+                    Some((fence, slot)) => {
+                        if let (Some(shred), Some(slot)) = (shred, slot) {
+                            shredded.push((group_id.as_str(), *shred, slot));
+                        }
                         for change in tokens {
                             let member_id = Some(change.member_id.as_str());
                             let hash = change.token_hash.as_ref();
@@ -195,28 +207,46 @@ impl Writer {
             results.push(result);
         }
         tx.commit().await.map_err(pg)?;
-        let mut fences = self.fences.lock().expect("fences");
-        for (group_id, fence) in moved {
-            fences.insert(group_id, fence);
+        {
+            let mut fences = self.fences.lock().expect("fences");
+            for (group_id, fence) in moved {
+                fences.insert(group_id, fence);
+            }
+        }
+        if let Some(keys) = &self.keys {
+            // The flushes are durable either way; an expired key left behind
+            // is destroyed with the group's next snapshot, an erased one with
+            // its next erasure.
+            for (group_id, shred, slot) in shredded {
+                let destroyed = match shred {
+                    Shred::ExpiredBefore(month) => keys.destroy_before(group_id, month).await,
+                    Shred::Erased => keys.destroy_older(group_id, slot).await,
+                };
+                if let Err(e) = destroyed {
+                    tracing::warn!(%group_id, error = %e, "destroying data keys failed");
+                }
+            }
         }
         Ok(results)
     }
 
     /// A group's flush, if its epoch and flush count are still this node's:
-    /// the fence moved on, or `None` (nothing inserted). One statement: the
-    /// fence's update, the log row and the snapshot only where it matched.
+    /// the fence moved on and the slot of the data key that sealed it, or
+    /// `None` (nothing inserted). One statement: the fence's update, the log
+    /// row and the snapshot only where it matched.
     async fn append(
         &self,
         tx: &Transaction<'_>,
         statements: &Statements,
         write: &Write,
-    ) -> Result<Option<Fence>, StoreError> {
+    ) -> Result<Option<(Fence, Option<KeySlot>)>, StoreError> {
         let Write::Append {
             group_id,
             inputs,
             events,
             snapshot,
             next_deadline,
+            shred,
             ..
         } = write
         else {
@@ -226,17 +256,33 @@ impl Writer {
         let Some(fence) = self.fences.lock().expect("fences").get(group_id).copied() else {
             return Ok(None);
         };
-        // A group writes only when its batch logged inputs: there is a row.
-        let Some(sealed) = seal_flush(&self.key, group_id, inputs, events) else {
-            return Ok(Some(fence));
+        // Rows are sealed with the key of the month of their inputs; a
+        // flush of links alone writes no row.
+        let Some(month) = inputs.last().map(|input| month_of(input.at)) else {
+            return Ok(Some((fence, None)));
+        };
+        let sealing = match &self.keys {
+            Some(keys) if *shred == Some(Shred::Erased) => {
+                Some(keys.replace(group_id, month).await?)
+            }
+            Some(keys) => Some(keys.for_month(group_id, month).await?),
+            None => None,
+        };
+        let (slot, key) = match &sealing {
+            Some((slot, key)) => (Some(*slot), key),
+            None => (None, &self.key),
+        };
+        let Some(sealed) = seal_flush(key, group_id, inputs, events) else {
+            return Ok(Some((fence, slot)));
         };
         let deadline_s = next_deadline.map(|ms| ms as f64 / 1000.0);
         let (first, last) = (sealed.first as i64, sealed.last as i64);
         let snapshot_seq = snapshot.as_ref().map(|(seq, _)| *seq as i64);
         let snapshot_payload = snapshot.as_ref().map(|(seq, json)| {
             let ad = associated("snapshots", group_id, &seq.to_string());
-            self.key.seal(json.as_bytes(), &ad)
+            key.seal(json.as_bytes(), &ad)
         });
+        let key_slot = slot.map(|slot| slot.stored() as i32);
         let row = tx
             .query_opt(
                 &statements.append,
@@ -252,13 +298,17 @@ impl Writer {
                     &sealed.events,
                     &snapshot_seq,
                     &snapshot_payload,
+                    &key_slot,
                 ],
             )
             .await
             .map_err(pg)?;
-        Ok(row.map(|row| Fence {
-            epoch: fence.epoch,
-            flushes: row.get(0),
+        Ok(row.map(|row| {
+            let fence = Fence {
+                epoch: fence.epoch,
+                flushes: row.get(0),
+            };
+            (fence, slot)
         }))
     }
 }
@@ -311,12 +361,13 @@ WITH fence AS (
         next_deadline = to_timestamp($5)
     WHERE group_id = $1 AND epoch = $2 AND flushes = $3 RETURNING flushes
 ), logged AS (
-    INSERT INTO log (group_id, flush, epoch, first_seq, seq, audiences, inputs, events)
-    SELECT $1, flushes, $2, $6, $4, $7, $8, $9 FROM fence
+    INSERT INTO log (group_id, flush, epoch, first_seq, seq, audiences, inputs, events, key_slot)
+    SELECT $1, flushes, $2, $6, $4, $7, $8, $9, $12 FROM fence
 ), snapshot AS (
-    INSERT INTO snapshots (group_id, seq, flush, payload)
-    SELECT $1, $10, flushes, $11 FROM fence WHERE $10::bigint IS NOT NULL
-    ON CONFLICT (group_id) DO UPDATE SET seq = $10, flush = EXCLUDED.flush, payload = $11
+    INSERT INTO snapshots (group_id, seq, flush, payload, key_slot)
+    SELECT $1, $10, flushes, $11, $12 FROM fence WHERE $10::bigint IS NOT NULL
+    ON CONFLICT (group_id) DO UPDATE SET seq = $10, flush = EXCLUDED.flush, payload = $11,
+        key_slot = $12
 ) SELECT flushes FROM fence";
 
 /// The statements the writer sends, prepared once per connection.
