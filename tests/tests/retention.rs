@@ -407,9 +407,21 @@ async fn with_postgresql_a_meeting_past_its_retention_is_gone_from_a_dump_taken_
     let (status, body) = http(server.addr, "DELETE", &cy, convener, None).await;
     assert_eq!(status, 204, "{body}");
     let erase = format!("{cy}/erase");
+    let config_len = || {
+        let sql = format!(
+            "SELECT length(config) FROM groups WHERE group_id = '{}'",
+            group.group_id
+        );
+        postgres.query(&sql)[0].parse::<usize>().unwrap()
+    };
+    let founded = config_len();
     let (status, body) = http(server.addr, "POST", &erase, convener, None).await;
     assert_eq!(status, 204, "{body}");
     assert_eq!(key_slots(&postgres, &group), [MARCH + 65_536]);
+    // The founding configuration, which names Cy, is replaced by `null`,
+    // sealed: a 24-byte nonce, four bytes and a 16-byte tag.
+    assert!(founded > 44, "{founded}");
+    assert_eq!(config_len(), 24 + 4 + 16);
     server.kill();
     let server = Server::start_at_with(dir.path(), &addr, "2027-03-02 10:00:00", &args);
     let ana = Member::connect(server.addr, group.token("Ana"), None).await;

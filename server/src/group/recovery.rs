@@ -35,7 +35,8 @@ fn unreadable(what: &'static str, error: &serde_json::Error) -> RecoveryError {
 }
 
 /// Rebuilds an engine from its stored config, snapshot and the inputs
-/// logged after the snapshot.
+/// logged after the snapshot. The config is read only without a snapshot
+/// (an erasure replaces it once its snapshot holds the group).
 pub fn rebuild(
     config_json: &str,
     snapshot: Option<&str>,

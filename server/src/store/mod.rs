@@ -559,4 +559,58 @@ mod tests {
             Err(StoreError::Shredded(g)) if g == "g"
         ));
     }
+
+    #[tokio::test]
+    async fn an_erasure_leaves_no_older_key_and_no_founding_configuration() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.db");
+        let keys = keys_path(&path);
+        let store = SqliteStore::open(&path, &keys, key("ab"), |_| {}).unwrap();
+        let config_json = r#"{"members":["FOUNDER"]}"#.to_owned();
+        let (group_id, tokens) = (id("g"), Vec::new());
+        written(
+            &store,
+            Write::CreateGroup {
+                group_id,
+                config_json,
+                tokens,
+            },
+        )
+        .await;
+        let march = rondo_protocol::retention::month_start(686) + 1;
+        written(&store, flush_at(1, march, false, None)).await;
+        written(&store, flush_at(2, march, true, Some(Shred::Erased))).await;
+        written(&store, flush_at(3, march, false, None)).await;
+        drop(store);
+        // As a crash between the erasure's commit and the keys' deletion
+        // would leave it: the next start deletes it.
+        let leftover = Connection::open(&keys).unwrap();
+        leftover
+            .execute(
+                "INSERT INTO keys (group_id, month, key) VALUES ('g', 686, x'00')",
+                [],
+            )
+            .unwrap();
+        drop(leftover);
+
+        let store = SqliteStore::open(&path, &keys, key("ab"), |_| {}).unwrap();
+        let group = &store.load_groups().unwrap()[0];
+        assert_eq!(group.config_json, "null", "the founders' names are gone");
+        assert_eq!(group.snapshot.as_ref().unwrap().1, "snapshot 2");
+        let replayed: Vec<u64> = group.recent_events.iter().map(|e| e.seq).collect();
+        assert_eq!(
+            replayed,
+            [2, 3],
+            "the row before the erasure no longer opens"
+        );
+        let conn = Connection::open(&keys).unwrap();
+        let slots: Vec<u32> = conn
+            .prepare("SELECT month FROM keys")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(slots, [686 + 65_536], "March's first key went");
+    }
 }

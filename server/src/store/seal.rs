@@ -10,6 +10,21 @@ pub(super) fn associated(table: &str, group_id: &str, row: &str) -> Vec<u8> {
     format!("rondo.v1|{table}|{group_id}|{row}").into_bytes()
 }
 
+/// A group's configuration as it is sealed in `groups`.
+pub(super) fn seal_config(master: &DataKey, group_id: &str, config_json: &str) -> Vec<u8> {
+    master.seal(
+        config_json.as_bytes(),
+        &associated("groups", group_id, "config"),
+    )
+}
+
+/// What replaces a group's configuration once an erasure's snapshot holds
+/// the group: the configuration is read only to build a group that has no
+/// snapshot yet, and it names the founding members, the erased among them.
+pub(super) fn erased_config(master: &DataKey, group_id: &str) -> Vec<u8> {
+    seal_config(master, group_id, "null")
+}
+
 /// Who may see each event of a row, in plain text (member ids only), so the
 /// associated data binds every sealed event to its audience: a note's row
 /// names its author.

@@ -29,6 +29,11 @@ impl KeySlot {
         self.0 % TURN
     }
 
+    /// Whether this key replaced others (an erasure made it).
+    pub fn replaced_others(self) -> bool {
+        self.0 >= TURN
+    }
+
     /// Whether this key sealed rows written before `other`'s.
     pub fn older_than(self, other: KeySlot) -> bool {
         (self.month(), self.0) < (other.month(), other.0)
@@ -64,6 +69,7 @@ mod tests {
         let april = KeySlot::first(687);
         assert_eq!(march.stored(), 686, "a first key is stored as its month");
         assert_eq!(replaced.month(), 686);
+        assert!(replaced.replaced_others() && !march.replaced_others());
         assert!(march.older_than(replaced));
         assert!(replaced.older_than(april));
         assert!(!replaced.older_than(march));

@@ -2,7 +2,7 @@
 //! WAL's checkpoints between commits.
 
 use super::keys::MonthKeys;
-use super::seal::{associated, seal_flush};
+use super::seal::{associated, erased_config, seal_config, seal_flush};
 use super::slot::{KeySlot, Shred};
 use super::{Pending, StoreError, Write};
 use crate::crypto::DataKey;
@@ -180,10 +180,7 @@ fn commit<'a>(
                 tokens,
             } => {
                 let group_id = group_id.as_str();
-                let sealed = keys.master.seal(
-                    config_json.as_bytes(),
-                    &associated("groups", group_id, "config"),
-                );
+                let sealed = seal_config(&keys.master, group_id, config_json);
                 tx.execute(
                     "INSERT INTO groups (group_id, config) VALUES (?1, ?2)",
                     params![group_id, sealed],
@@ -266,6 +263,12 @@ fn commit<'a>(
                             slot.stored()
                         ],
                     )?;
+                    if *shred == Some(Shred::Erased) {
+                        tx.execute(
+                            "UPDATE groups SET config = ?1 WHERE id = ?2",
+                            params![erased_config(&keys.master, group_id), at.g],
+                        )?;
+                    }
                 }
             }
             Write::SetFeed {

@@ -10,6 +10,7 @@ mod tls;
 mod writer;
 
 use super::seal::{associated, flush_ads, open_rows, open_text};
+use super::slot::KeySlot;
 use super::{
     feed_of, owner_of, StoreError, StoredEvent, StoredGroup, StoredInput, TokenOwner, TokenRow,
     Write, STARTUP_REPLAY_WINDOW,
@@ -243,8 +244,6 @@ impl PgStore {
             &associated("groups", id, "config"),
             "group",
         )?;
-        let keys = self.keys_of(id).await?;
-        let shredded = || StoreError::Shredded(id.to_owned());
         let snapshot = client
             .query_opt(
                 "SELECT seq, flush, payload, key_slot FROM snapshots WHERE group_id = $1",
@@ -252,6 +251,11 @@ impl PgStore {
             )
             .await
             .map_err(pg)?;
+        if let Some(row) = &snapshot {
+            self.finish_replacement(id, row.get(3)).await?;
+        }
+        let keys = self.keys_of(id).await?;
+        let shredded = || StoreError::Shredded(id.to_owned());
         let (snapshot, after) = match snapshot {
             Some(row) => {
                 let seq: i64 = row.get(0);
@@ -303,6 +307,23 @@ impl PgStore {
             inputs,
             recent_events,
         })
+    }
+
+    /// A snapshot sealed with a key that replaced others was written by an
+    /// erasure, and every older key of its group was to be destroyed once
+    /// it was durable: a crash in between left them, and they go now.
+    async fn finish_replacement(
+        &self,
+        group_id: &str,
+        slot: Option<i32>,
+    ) -> Result<(), StoreError> {
+        let slot = slot.map(|slot| KeySlot::from_stored(slot as u32));
+        match (&self.keys, slot) {
+            (Some(keys), Some(slot)) if slot.replaced_others() => {
+                keys.destroy_older(group_id, slot).await
+            }
+            _ => Ok(()),
+        }
     }
 
     /// The keys a group's rows may be sealed with: the operator's (rows

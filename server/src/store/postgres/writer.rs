@@ -7,7 +7,7 @@ use super::keys::PgKeys;
 use super::schema::{pg, LOG_FORMAT};
 use super::{Fence, Fences};
 use crate::crypto::DataKey;
-use crate::store::seal::{associated, seal_flush};
+use crate::store::seal::{associated, erased_config, seal_config, seal_flush};
 use crate::store::slot::{KeySlot, Shred};
 use crate::store::{StoreError, Write};
 use rondo_protocol::retention::month_of;
@@ -113,6 +113,7 @@ impl Writer {
                         group_id,
                         tokens,
                         shred,
+                        snapshot,
                         ..
                     },
                     Some(appended),
@@ -120,6 +121,15 @@ impl Writer {
                     Some((fence, slot)) => {
                         if let (Some(shred), Some(slot)) = (shred, slot) {
                             shredded.push((group_id.as_str(), *shred, slot));
+                        }
+                        if *shred == Some(Shred::Erased) && snapshot.is_some() {
+                            let erased = erased_config(&self.key, group_id.as_str());
+                            tx.execute(
+                                "UPDATE groups SET config = $1 WHERE group_id = $2",
+                                &[&erased, &group_id.as_str()],
+                            )
+                            .await
+                            .map_err(pg)?;
                         }
                         for change in tokens {
                             let member_id = Some(change.member_id.as_str());
@@ -144,10 +154,7 @@ impl Writer {
                     _,
                 ) => {
                     let group_id = group_id.as_str();
-                    let sealed = self.key.seal(
-                        config_json.as_bytes(),
-                        &associated("groups", group_id, "config"),
-                    );
+                    let sealed = seal_config(&self.key, group_id, config_json);
                     tx.execute(
                         "INSERT INTO groups (group_id, config, format) VALUES ($1, $2, $3)",
                         &[&group_id, &sealed, &LOG_FORMAT],
@@ -215,8 +222,8 @@ impl Writer {
         }
         if let Some(keys) = &self.keys {
             // The flushes are durable either way; an expired key left behind
-            // is destroyed with the group's next snapshot, an erased one with
-            // its next erasure.
+            // is destroyed with the group's next snapshot, an erased one at
+            // the group's next claim.
             for (group_id, shred, slot) in shredded {
                 let destroyed = match shred {
                     Shred::ExpiredBefore(month) => keys.destroy_before(group_id, month).await,
