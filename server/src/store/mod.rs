@@ -12,6 +12,7 @@
 //! group would rewrite a page of its own for every group in every commit.
 
 mod keys;
+mod links;
 mod load;
 #[cfg(test)]
 pub mod memory;
@@ -21,6 +22,7 @@ mod seal;
 mod slot;
 mod writer;
 
+use links::{feed_of, owner_of, TokenRow};
 pub(crate) use schema::{add_months, create_log, row_needed};
 use schema::{check_key, open, SCHEMA};
 pub use slot::Shred;
@@ -212,59 +214,17 @@ impl SqliteStore {
 }
 
 impl SqliteStore {
-    /// A token's row in `tokens` or `feeds`: its hash, group and member.
-    fn lookup(&self, table: &str, token_hash: &[u8; 32]) -> Result<Option<TokenRow>, StoreError> {
+    /// A token's row in `tokens` or `feeds`, read with `sql` (`links.rs`).
+    fn lookup(&self, sql: &str, token_hash: &[u8; 32]) -> Result<Option<TokenRow>, StoreError> {
         let conn = self.reader.lock().map_err(|_| StoreError::Stopped)?;
-        let sql =
-            format!("SELECT token_hash, group_id, member_id FROM {table} WHERE token_hash = ?1");
         let row = conn
-            .prepare_cached(&sql)?
+            .prepare_cached(sql)?
             .query_row(params![&token_hash[..]], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
             .optional()?;
         Ok(row)
     }
-}
-
-/// A token's row as stored: its hash, group id and member id (none for a
-/// convener's token).
-type TokenRow = (Vec<u8>, String, Option<String>);
-
-/// Whose a token is, from its row: ids are parsed where they leave the
-/// database, like any other input, and the hashes compared in constant
-/// time (the index found the row; the answer never depends on how much of
-/// a hash matched).
-fn owner_of(
-    row: Option<TokenRow>,
-    token_hash: &[u8; 32],
-) -> Result<Option<TokenOwner>, StoreError> {
-    let Some((stored, group_id, member_id)) = row else {
-        return Ok(None);
-    };
-    let unreadable = || StoreError::Unreadable("token owner".into());
-    let stored: [u8; 32] = stored.try_into().map_err(|_| unreadable())?;
-    let group_id = GroupId::new(group_id).map_err(|_| unreadable())?;
-    let member_id = member_id
-        .map(MemberId::new)
-        .transpose()
-        .map_err(|_| unreadable())?;
-    let same: bool = subtle::ConstantTimeEq::ct_eq(&stored[..], &token_hash[..]).into();
-    Ok(same.then_some(TokenOwner {
-        group_id,
-        member_id,
-        token_hash: stored,
-    }))
-}
-
-/// A calendar feed's owner: always a member.
-fn feed_of(owner: Option<TokenOwner>) -> Result<Option<(GroupId, MemberId)>, StoreError> {
-    owner
-        .map(|o| match o.member_id {
-            Some(member_id) => Ok((o.group_id, member_id)),
-            None => Err(StoreError::Unreadable("feed owner".into())),
-        })
-        .transpose()
 }
 
 impl Store for SqliteStore {
@@ -277,11 +237,14 @@ impl Store for SqliteStore {
     }
 
     fn token_owner(&self, token_hash: &[u8; 32]) -> Result<Option<TokenOwner>, StoreError> {
-        owner_of(self.lookup("tokens", token_hash)?, token_hash)
+        owner_of(self.lookup(links::LOOKUP_TOKEN, token_hash)?, token_hash)
     }
 
     fn feed_owner(&self, token_hash: &[u8; 32]) -> Result<Option<(GroupId, MemberId)>, StoreError> {
-        feed_of(owner_of(self.lookup("feeds", token_hash)?, token_hash)?)
+        feed_of(owner_of(
+            self.lookup(links::LOOKUP_FEED, token_hash)?,
+            token_hash,
+        )?)
     }
 
     fn load_groups(&self) -> Result<Vec<StoredGroup>, StoreError> {

@@ -2,6 +2,7 @@
 //! WAL's checkpoints between commits.
 
 use super::keys::MonthKeys;
+use super::links;
 use super::seal::{associated, erased_config, seal_config, seal_flush};
 use super::slot::{KeySlot, Shred};
 use super::{Pending, StoreError, Write};
@@ -177,7 +178,7 @@ fn commit<'a>(
             Write::CreateGroup {
                 group_id,
                 config_json,
-                tokens,
+                ..
             } => {
                 let group_id = group_id.as_str();
                 let sealed = seal_config(&keys.master, group_id, config_json);
@@ -190,28 +191,18 @@ fn commit<'a>(
                     head: None,
                 };
                 changed.insert(group_id, created);
-                for (member_id, hash) in tokens {
-                    let member_id = member_id.as_ref().map(|m| m.as_str());
-                    tx.execute(
-                        "INSERT INTO tokens (token_hash, group_id, member_id) VALUES (?1, ?2, ?3)",
-                        params![&hash[..], group_id, member_id],
-                    )?;
-                }
+                run_links(&tx, write)?;
             }
             Write::Append {
                 group_id,
                 inputs,
                 events,
                 snapshot,
-                tokens,
                 shred,
                 ..
             } => {
                 let group_id = group_id.as_str();
-                for change in tokens {
-                    let member_id = Some(change.member_id.as_str());
-                    set_token(&tx, group_id, member_id, change.token_hash.as_ref())?;
-                }
+                run_links(&tx, write)?;
                 // Rows are sealed with the key of the month of their inputs;
                 // a flush of links alone writes no row.
                 let Some(month) = inputs.last().map(|input| month_of(input.at)) else {
@@ -271,29 +262,7 @@ fn commit<'a>(
                     }
                 }
             }
-            Write::SetFeed {
-                group_id,
-                member_id,
-                token_hash,
-            } => {
-                let (group_id, member_id) = (group_id.as_str(), member_id.as_str());
-                tx.execute(
-                    "DELETE FROM feeds WHERE group_id = ?1 AND member_id = ?2",
-                    params![group_id, member_id],
-                )?;
-                tx.execute(
-                    "INSERT INTO feeds (token_hash, group_id, member_id) VALUES (?1, ?2, ?3)",
-                    params![&token_hash[..], group_id, member_id],
-                )?;
-            }
-            Write::SetToken {
-                group_id,
-                member_id,
-                token_hash,
-            } => {
-                let member_id = member_id.as_ref().map(|m| m.as_str());
-                set_token(&tx, group_id.as_str(), member_id, token_hash.as_ref())?;
-            }
+            Write::SetFeed { .. } | Write::SetToken { .. } => run_links(&tx, write)?,
         }
     }
     tx.commit()?;
@@ -315,27 +284,11 @@ fn commit<'a>(
     Ok(())
 }
 
-/// Replaces a member's (or, without a member, the convener's) tokens with
-/// one of this hash, or with none; their calendar feed goes with them.
-fn set_token(
-    tx: &rusqlite::Transaction<'_>,
-    group_id: &str,
-    member_id: Option<&str>,
-    token_hash: Option<&[u8; 32]>,
-) -> rusqlite::Result<()> {
-    tx.execute(
-        "DELETE FROM tokens WHERE group_id = ?1 AND member_id IS ?2",
-        params![group_id, member_id],
-    )?;
-    tx.execute(
-        "DELETE FROM feeds WHERE group_id = ?1 AND member_id IS ?2",
-        params![group_id, member_id],
-    )?;
-    if let Some(hash) = token_hash {
-        tx.execute(
-            "INSERT INTO tokens (token_hash, group_id, member_id) VALUES (?1, ?2, ?3)",
-            params![&hash[..], group_id, member_id],
-        )?;
+/// What a write does to the members' links and feeds (`links.rs`).
+fn run_links(tx: &rusqlite::Transaction<'_>, write: &Write) -> rusqlite::Result<()> {
+    for statement in links::statements(write) {
+        tx.prepare_cached(statement.sql)?
+            .execute(rusqlite::params_from_iter(&statement.params))?;
     }
     Ok(())
 }

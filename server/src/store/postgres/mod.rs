@@ -9,11 +9,11 @@ mod schema;
 mod tls;
 mod writer;
 
+use super::links::{feed_of, owner_of, TokenRow, LOOKUP_FEED, LOOKUP_TOKEN};
 use super::seal::{associated, flush_ads, open_rows, open_text};
 use super::slot::KeySlot;
 use super::{
-    feed_of, owner_of, StoreError, StoredEvent, StoredGroup, StoredInput, TokenOwner, TokenRow,
-    Write, STARTUP_REPLAY_WINDOW,
+    StoreError, StoredEvent, StoredGroup, StoredInput, TokenOwner, Write, STARTUP_REPLAY_WINDOW,
 };
 use crate::crypto::DataKey;
 use keys::PgKeys;
@@ -390,21 +390,14 @@ impl PgStore {
             .remove(group_id.as_str());
     }
 
-    /// A token's row in `tokens` or `feeds`.
+    /// A token's row in `tokens` or `feeds`, read with `sql` (`links.rs`).
     async fn lookup(
         &self,
-        table: &str,
+        sql: &str,
         token_hash: &[u8; 32],
     ) -> Result<Option<TokenRow>, StoreError> {
-        let sql =
-            format!("SELECT token_hash, group_id, member_id FROM {table} WHERE token_hash = $1");
         let row = self
-            .pooled(async |client| {
-                client
-                    .query_opt(&sql, &[&&token_hash[..]])
-                    .await
-                    .map_err(pg)
-            })
+            .pooled(async |client| client.query_opt(sql, &[&&token_hash[..]]).await.map_err(pg))
             .await?;
         Ok(row.map(|row| (row.get(0), row.get(1), row.get(2))))
     }
@@ -514,14 +507,14 @@ impl super::Store for PgStore {
 
     fn token_owner(&self, token_hash: &[u8; 32]) -> Result<Option<TokenOwner>, StoreError> {
         owner_of(
-            self.block_on(self.lookup("tokens", token_hash))?,
+            self.block_on(self.lookup(LOOKUP_TOKEN, token_hash))?,
             token_hash,
         )
     }
 
     fn feed_owner(&self, token_hash: &[u8; 32]) -> Result<Option<(GroupId, MemberId)>, StoreError> {
         feed_of(owner_of(
-            self.block_on(self.lookup("feeds", token_hash))?,
+            self.block_on(self.lookup(LOOKUP_FEED, token_hash))?,
             token_hash,
         )?)
     }

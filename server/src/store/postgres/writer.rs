@@ -7,6 +7,7 @@ use super::keys::PgKeys;
 use super::schema::{pg, LOG_FORMAT};
 use super::{Fence, Fences};
 use crate::crypto::DataKey;
+use crate::store::links;
 use crate::store::seal::{associated, erased_config, seal_config, seal_flush};
 use crate::store::slot::{KeySlot, Shred};
 use crate::store::{StoreError, Write};
@@ -111,7 +112,6 @@ impl Writer {
                 (
                     Write::Append {
                         group_id,
-                        tokens,
                         shred,
                         snapshot,
                         ..
@@ -131,11 +131,7 @@ impl Writer {
                             .await
                             .map_err(pg)?;
                         }
-                        for change in tokens {
-                            let member_id = Some(change.member_id.as_str());
-                            let hash = change.token_hash.as_ref();
-                            set_token(&tx, group_id.as_str(), member_id, hash).await?;
-                        }
+                        run_links(&tx, write).await?;
                         moved.push((group_id.as_str().to_owned(), fence));
                         Ok(())
                     }
@@ -149,7 +145,7 @@ impl Writer {
                     Write::CreateGroup {
                         group_id,
                         config_json,
-                        tokens,
+                        ..
                     },
                     _,
                 ) => {
@@ -169,45 +165,11 @@ impl Writer {
                     )
                     .await
                     .map_err(pg)?;
-                    for (member_id, hash) in tokens {
-                        let member_id = member_id.as_ref().map(|m| m.as_str());
-                        insert_token(&tx, hash, group_id, member_id).await?;
-                    }
+                    run_links(&tx, write).await?;
                     Ok(())
                 }
-                (
-                    Write::SetToken {
-                        group_id,
-                        member_id,
-                        token_hash,
-                    },
-                    _,
-                ) => {
-                    let member_id = member_id.as_ref().map(|m| m.as_str());
-                    set_token(&tx, group_id.as_str(), member_id, token_hash.as_ref()).await?;
-                    Ok(())
-                }
-                (
-                    Write::SetFeed {
-                        group_id,
-                        member_id,
-                        token_hash,
-                    },
-                    _,
-                ) => {
-                    let (group_id, member_id) = (group_id.as_str(), member_id.as_str());
-                    tx.execute(
-                        "DELETE FROM feeds WHERE group_id = $1 AND member_id = $2",
-                        &[&group_id, &member_id],
-                    )
-                    .await
-                    .map_err(pg)?;
-                    tx.execute(
-                        "INSERT INTO feeds (token_hash, group_id, member_id) VALUES ($1, $2, $3)",
-                        &[&&token_hash[..], &group_id, &member_id],
-                    )
-                    .await
-                    .map_err(pg)?;
+                (Write::SetToken { .. } | Write::SetFeed { .. }, _) => {
+                    run_links(&tx, write).await?;
                     Ok(())
                 }
             };
@@ -320,41 +282,12 @@ impl Writer {
     }
 }
 
-/// Replaces a member's (or, without a member, the convener's) tokens with
-/// one of this hash, or with none; their calendar feed goes with them.
-async fn set_token(
-    tx: &Transaction<'_>,
-    group_id: &str,
-    member_id: Option<&str>,
-    token_hash: Option<&[u8; 32]>,
-) -> Result<(), StoreError> {
-    for table in ["tokens", "feeds"] {
-        let sql = format!(
-            "DELETE FROM {table} WHERE group_id = $1 AND member_id IS NOT DISTINCT FROM $2"
-        );
-        tx.execute(&sql, &[&group_id, &member_id])
-            .await
-            .map_err(pg)?;
+/// What a write does to the members' links and feeds (`links.rs`).
+async fn run_links(tx: &Transaction<'_>, write: &Write) -> Result<(), StoreError> {
+    for statement in links::statements(write) {
+        let params: Vec<_> = statement.params.iter().map(|p| p.postgres()).collect();
+        tx.execute(statement.sql, &params).await.map_err(pg)?;
     }
-    if let Some(hash) = token_hash {
-        insert_token(tx, hash, group_id, member_id).await?;
-    }
-    Ok(())
-}
-
-/// A member's (or, without a member, the convener's) token, by its hash.
-async fn insert_token(
-    tx: &Transaction<'_>,
-    hash: &[u8; 32],
-    group_id: &str,
-    member_id: Option<&str>,
-) -> Result<(), StoreError> {
-    tx.execute(
-        "INSERT INTO tokens (token_hash, group_id, member_id) VALUES ($1, $2, $3)",
-        &[&&hash[..], &group_id, &member_id],
-    )
-    .await
-    .map_err(pg)?;
     Ok(())
 }
 
