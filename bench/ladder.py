@@ -32,7 +32,8 @@ for path in glob.glob(f"{out}/ladder-*.json"):
         "lost": result["lost"],
     }
 
-targets = ["relay", "node", "bun", "rondo"]
+# The build before a change, when an A/B run (`run.sh ab`) put it beside rondo.
+targets = [t for t in ["relay", "node", "bun", "base", "rondo"] if any(t == k[0] for k in runs)]
 rates = sorted({rate for _, rate in runs})
 
 
@@ -108,7 +109,7 @@ def ratio_text(found):
 
 print("| rondo / | p99 fan-out | CPU per command | capacity |")
 print("|---|---|---|---|")
-for other in ["bun", "node", "relay"]:
+for other in [t for t in ["bun", "node", "relay", "base"] if t in targets]:
     caps = []
     for rep, mine in capacity_by_rep.get("rondo", {}).items():
         theirs = capacity_by_rep.get(other, {}).get(rep)
@@ -117,6 +118,7 @@ for other in ["bun", "node", "relay"]:
     print(f"| {other} | {ratio_text(ratios(other, 'p99'))} | {ratio_text(ratios(other, 'us'))} | {ratio_text(caps)} |")
 print()
 for rate in rates:
-    bun, node = ratios("bun", "us", [rate]), ratios("node", "us", [rate])
-    if bun or node:
-        print(f"CPU per command at {rate} ({int(rate * 8000)}/s), rondo / bun: {ratio_text(bun)}; rondo / node: {ratio_text(node)}")
+    each = [(other, ratios(other, "us", [rate])) for other in ["bun", "node", "base"]]
+    said = [f"rondo / {other}: {ratio_text(found)}" for other, found in each if found]
+    if said:
+        print(f"CPU per command at {rate} ({int(rate * 8000)}/s), " + "; ".join(said))

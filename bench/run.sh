@@ -10,6 +10,9 @@
 #   bench/run.sh restart           # start-up after a SIGKILL with ~1 000 000 events logged
 #   bench/run.sh ladder [REPS [RATES...]]  # 1 000 groups x 8 at 0.5-4 actions/s per member: the bare
 #                                  # Rust relay, a Node ws relay, a Bun relay and rondo, side by side
+#   bench/run.sh ab BASE [REPS [RATES...]]  # the ladder's load for Bun, the rondo binary BASE
+#                                  # (the build before a change) and this build, side by side,
+#                                  # into bench/results/ab/
 #   bench/run.sh failover [KILLS]  # kill -9 of a group's owner to the first ack from the new one
 #   bench/run.sh cluster [RATE]    # 1 000 groups x 8 on three nodes on PostgreSQL, then one on SQLite
 #
@@ -36,7 +39,7 @@ STEP_S=${STEP_S:-10}
 serve() { # serve DIR PORT: starts rondo, prints its pid
   # The load generator opens thousands of sockets, and creates a thousand
   # groups, from a few addresses.
-  "${SERVER_CORE[@]}" "$BIN/rondo" serve --addr "127.0.0.1:$2" --db "$1/rondo.db" --data-key "$(printf 'ab%.0s' {1..32})" \
+  "${SERVER_CORE[@]}" "${RONDO:-$BIN/rondo}" serve --addr "127.0.0.1:$2" --db "$1/rondo.db" --data-key "$(printf 'ab%.0s' {1..32})" \
     --max-conns-per-ip 20000 --max-unauthenticated-per-ip 20000 --groups-per-hour-per-ip 1000000 \
     >"$1/out" 2>"$1/log" &
   echo $!
@@ -117,6 +120,8 @@ run() { # run TARGET GROUPS RATE DURATION NAME [extra loadgen args]
     # The binary itself (not a wrapper), so the pid is the server's.
     "${SERVER_CORE[@]}" bench/bun-relay/node_modules/.bin/bun bench/bun-relay/relay.mjs 127.0.0.1 "$port" >"$dir/out" 2>&1 & pid=$!
     set -- --relay "$@"
+  elif [ "$target" = base ]; then
+    pid=$(RONDO="$BASE" serve "$dir" $port)
   else
     pid=$(serve "$dir" $port)
   fi
@@ -160,6 +165,18 @@ case "${1:-}" in
       done
     done
     python3 bench/ladder.py "$OUT" ;;
+  ab)
+    (cd bench/bun-relay && npm ci --silent --no-audit --no-fund)
+    BASE=$(realpath "$2"); reps=${3:-2}; rates=("${@:4}")
+    [ ${#rates[@]} -gt 0 ] || rates=(1 1.5 2)
+    OUT=bench/results/ab; mkdir -p "$OUT"; rm -f "$OUT"/ladder-*.json
+    export STEP_S=8
+    for rate in "${rates[@]}"; do
+      for rep in $(seq "$reps"); do
+        for target in bun base rondo; do run "$target" 1000 "$rate" 16 "ladder-$target-$rate-$rep"; done
+      done
+    done
+    python3 bench/ladder.py "$OUT" ;;
   restart)
     dir=$(mktemp -d); pid=$(serve "$dir" 8401); wait_port 8401
     "$BIN/rondo-loadgen" --addr 127.0.0.1:8401 --groups 2400 --rate 0.5 --duration-s "${2:-60}" --step-s 30 \
@@ -193,7 +210,7 @@ case "${1:-}" in
     pids=()
     for port in 8451 8452 8453; do
       dir=$(mktemp -d)
-      "${SERVER_CORE[@]}" "$BIN/rondo" serve --addr "127.0.0.1:$port" --store "$url" --internal-addr "127.0.0.1:$port" \
+      "${SERVER_CORE[@]}" "${RONDO:-$BIN/rondo}" serve --addr "127.0.0.1:$port" --store "$url" --internal-addr "127.0.0.1:$port" \
         --data-key "$(printf 'ab%.0s' {1..32})" --db "$dir/rondo.db" \
         --max-conns-per-ip 20000 --max-unauthenticated-per-ip 20000 --groups-per-hour-per-ip 1000000 \
         >"$dir/out" 2>"$dir/log" &
