@@ -108,6 +108,10 @@ struct Socket {
     rest: Vec<u8>,
     /// The library met the close handshake's end: no frame may follow.
     closed: bool,
+    /// The library may hold bytes not yet written: a frame fed to it, or
+    /// its answer to a ping or a close. The group's writes flush it first
+    /// only then: a flush of the library costs as much as a short write.
+    held: bool,
 }
 
 impl Socket {
@@ -147,6 +151,7 @@ impl Shared {
             if matches!(next, None | Some(Ok(Message::Close(_)))) {
                 socket.closed = true;
             }
+            socket.held |= matches!(next, Some(Ok(Message::Ping(_) | Message::Close(_))));
             Poll::Ready(next)
         })
         .await
@@ -161,6 +166,7 @@ impl Shared {
         .await?;
         let mut socket = self.lock();
         socket.closed |= message.is_close();
+        socket.held = true;
         socket.ws.start_send_unpin(message)
     }
 
@@ -169,7 +175,9 @@ impl Shared {
         poll_fn(|cx| {
             let mut socket = self.lock();
             ready!(socket.poll_rest(cx))?;
-            socket.ws.poll_flush_unpin(cx)
+            ready!(socket.ws.poll_flush_unpin(cx))?;
+            socket.held = false;
+            Poll::Ready(Ok(()))
         })
         .await
     }
@@ -212,8 +220,11 @@ impl crate::group::Socket for Mutex<Socket> {
         // left to the connection's task, which is woken for them.
         let mut cx = Context::from_waker(Waker::noop());
         // What the library holds (a pong) goes first.
-        if !matches!(socket.ws.poll_flush_unpin(&mut cx), Poll::Ready(Ok(()))) {
-            return Written::Nothing;
+        if socket.held {
+            if !matches!(socket.ws.poll_flush_unpin(&mut cx), Poll::Ready(Ok(()))) {
+                return Written::Nothing;
+            }
+            socket.held = false;
         }
         socket.rest = frame_texts(frames.iter().filter_map(|frame| match frame {
             Outbound::Text(text) => Some(text),
@@ -271,6 +282,7 @@ pub fn split(ws: Ws) -> (Reader, Writer) {
         writing: false,
         rest: Vec::new(),
         closed: false,
+        held: false,
     })));
     let reader = Reader {
         ws: ws.clone(),
