@@ -52,6 +52,36 @@ fn key_months(keys: &Path) -> Vec<u32> {
         .collect()
 }
 
+/// `rondo backup` of a running server's database.
+fn back_up(db: &Path, to: &Path) {
+    let copied = Command::new(rondo_binary())
+        .args(["backup", "--db"])
+        .arg(db)
+        .arg("--to")
+        .arg(to)
+        .output()
+        .unwrap();
+    assert!(copied.status.success(), "{copied:?}");
+}
+
+/// Serves `backup` with the month keys there are now: refused, naming the
+/// group sealed with a destroyed key; what it said.
+fn refused_as_shredded(backup: &Path, keys: &Path, group: &Group) -> String {
+    let served = Command::new(rondo_binary())
+        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
+        .arg(backup)
+        .arg("--data-keys")
+        .arg(keys)
+        .env("RONDO_DATA_KEY", TEST_KEY)
+        .output()
+        .unwrap();
+    assert!(!served.status.success());
+    let said = String::from_utf8_lossy(&served.stderr).into_owned();
+    assert!(said.contains("data key destroyed"), "{said}");
+    assert!(said.contains(&group.group_id), "{said}");
+    said
+}
+
 /// Ben's log of January to 2 March still has the meeting, with his
 /// confirmation; the log as text.
 async fn attendance_kept(addr: SocketAddr, group: &Group, meeting_id: &str) -> String {
@@ -137,14 +167,7 @@ async fn past_its_retention_a_meeting_is_gone_from_every_copy_and_its_attendance
     assert!(body.contains(CANARIES[2]), "readable while kept");
     let resume_from = ana.last_seq();
     let backup = dir.path().join("january.db");
-    let copied = Command::new(rondo_binary())
-        .args(["backup", "--db"])
-        .arg(&server.db)
-        .arg("--to")
-        .arg(&backup)
-        .output()
-        .unwrap();
-    assert!(copied.status.success(), "{copied:?}");
+    back_up(&server.db, &backup);
     let keys = dir.path().join("rondo.db.datakeys");
     assert_eq!(key_months(&keys), [JANUARY]);
     drop((ana, ben, cy));
@@ -188,18 +211,7 @@ async fn past_its_retention_a_meeting_is_gone_from_every_copy_and_its_attendance
     // ...and January's rows, in the database, its WAL or the backup, can no
     // longer be opened: the backup, served with the keys there are now, is
     // refused for the group sealed with January's key.
-    let served = Command::new(rondo_binary())
-        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
-        .arg(&backup)
-        .arg("--data-keys")
-        .arg(&keys)
-        .env("RONDO_DATA_KEY", TEST_KEY)
-        .output()
-        .unwrap();
-    assert!(!served.status.success());
-    let said = String::from_utf8_lossy(&served.stderr);
-    assert!(said.contains("data key destroyed"), "{said}");
-    assert!(said.contains(&group.group_id), "{said}");
+    let said = refused_as_shredded(&backup, &keys, &group);
     assert_no_canary("the refusal", said.as_bytes());
 
     // The database itself still serves, from the snapshot the sweep wrote.
@@ -258,14 +270,7 @@ async fn an_erased_former_member_is_named_former_member_and_their_notes_are_gone
     let (_, removed) = http(addr, "GET", &record, Some(group.token("Ana")), None).await;
     assert!(!removed.contains("former member"), "{removed}");
     let backup = dir.path().join("before-erasure.db");
-    let copied = Command::new(rondo_binary())
-        .args(["backup", "--db"])
-        .arg(&server.db)
-        .arg("--to")
-        .arg(&backup)
-        .output()
-        .unwrap();
-    assert!(copied.status.success(), "{copied:?}");
+    back_up(&server.db, &backup);
     let keys = dir.path().join("rondo.db.datakeys");
     let before = key_months(&keys);
     assert_eq!(before.len(), 1, "this month's key: {before:?}");
@@ -315,18 +320,7 @@ async fn an_erased_former_member_is_named_former_member_and_their_notes_are_gone
     }
     // The rows written before the erasure, in the database, its WAL or the
     // backup, no longer open: the backup is refused with today's keys.
-    let served = Command::new(rondo_binary())
-        .args(["serve", "--addr", "127.0.0.1:0", "--db"])
-        .arg(&backup)
-        .arg("--data-keys")
-        .arg(&keys)
-        .env("RONDO_DATA_KEY", TEST_KEY)
-        .output()
-        .unwrap();
-    assert!(!served.status.success());
-    let said = String::from_utf8_lossy(&served.stderr);
-    assert!(said.contains("data key destroyed"), "{said}");
-    assert!(said.contains(&group.group_id), "{said}");
+    refused_as_shredded(&backup, &keys, &group);
 }
 
 /// The slots of a group's keys in a keys' database.
