@@ -417,12 +417,22 @@ async fn with_postgresql_a_meeting_past_its_retention_is_gone_from_a_dump_taken_
     assert!(founded > 44, "{founded}");
     assert_eq!(config_len(), 24 + 4 + 16);
     server.kill();
+    // As a crash between the erasure's commit and the keys' deletion would
+    // leave it: the node that claims the group next deletes it first.
+    postgres.query_in(
+        "rondo_keys",
+        &format!(
+            "INSERT INTO data_keys (group_id, slot, key) VALUES ('{}', {MARCH}, '\\x00')",
+            group.group_id
+        ),
+    );
     let server = Server::start_at_with(dir.path(), &addr, "2027-03-02 10:00:00", &args);
     let ana = Member::connect(server.addr, group.token("Ana"), None).await;
     assert_no_canary(
         "the welcome after the erasure",
         ana.welcome.to_string().as_bytes(),
     );
+    assert_eq!(key_slots(&postgres, &group), [MARCH + 65_536]);
     drop(ana);
     server.kill();
 

@@ -12,7 +12,7 @@
 //! it lingers in a WAL.
 
 use super::seal::associated;
-use super::slot::KeySlot;
+use super::slot::{KeySlot, Shred};
 use super::StoreError;
 use crate::crypto::DataKey;
 use rusqlite::{params, Connection, OptionalExtension};
@@ -85,6 +85,8 @@ pub(super) struct MonthKeys {
     master: DataKey,
     /// Each group's newest key, the one its rows are sealed with now.
     current: HashMap<String, (KeySlot, DataKey)>,
+    /// Destructions that failed, tried again after the next commit.
+    unfinished: Vec<(String, Shred, KeySlot)>,
 }
 
 impl MonthKeys {
@@ -93,6 +95,7 @@ impl MonthKeys {
             conn,
             master,
             current: HashMap::new(),
+            unfinished: Vec::new(),
         }
     }
 
@@ -103,54 +106,45 @@ impl MonthKeys {
         group_id: &str,
         month: u32,
     ) -> Result<(KeySlot, DataKey), StoreError> {
-        if let Some((slot, key)) = self.current.get(group_id) {
-            if slot.month() == month {
-                return Ok((*slot, key.clone()));
-            }
-        }
-        match self.newest_of(group_id, month)? {
-            Some(newest) => {
-                self.current.insert(group_id.to_owned(), newest.clone());
-                Ok(newest)
-            }
-            None => self.make(group_id, KeySlot::first(month)),
+        let newest = self.newest(group_id)?;
+        match KeySlot::to_seal(newest.as_ref().map(|(slot, _)| *slot), month) {
+            Ok(_) => Ok(newest.expect("a newest key to seal with")),
+            Err(first) => self.make(group_id, first),
         }
     }
 
-    /// A new key for the group's rows from now on, in place of the month's
-    /// (an erasure): the keys before it are destroyed with
-    /// [`MonthKeys::destroy_older`] once the flush sealed with it is durable.
+    /// A new key for the group's rows from now on, in place of all of them
+    /// (an erasure): the keys before it are destroyed by [`MonthKeys::shred`]
+    /// once the flush sealed with it is durable.
     pub fn replace(
         &mut self,
         group_id: &str,
         month: u32,
     ) -> Result<(KeySlot, DataKey), StoreError> {
-        let slot = match self.newest_of(group_id, month)? {
-            Some((newest, _)) => newest.next(),
-            None => KeySlot::first(month),
-        };
-        self.make(group_id, slot)
+        let newest = self.newest(group_id)?.map(|(slot, _)| slot);
+        self.make(group_id, KeySlot::replacing(newest, month))
     }
 
-    /// The group's newest key of `month`, if it has one.
-    fn newest_of(
-        &self,
-        group_id: &str,
-        month: u32,
-    ) -> Result<Option<(KeySlot, DataKey)>, StoreError> {
+    /// The group's newest key, if it has one.
+    fn newest(&mut self, group_id: &str) -> Result<Option<(KeySlot, DataKey)>, StoreError> {
+        if let Some(current) = self.current.get(group_id) {
+            return Ok(Some(current.clone()));
+        }
         let row: Option<(u32, Vec<u8>)> = self
             .conn
             .prepare_cached(
-                "SELECT month, key FROM keys WHERE group_id = ?1 AND month % 65536 = ?2
-                 ORDER BY month DESC LIMIT 1",
+                "SELECT month, key FROM keys WHERE group_id = ?1
+                 ORDER BY month % 65536 DESC, month DESC LIMIT 1",
             )?
-            .query_row(params![group_id, month], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(params![group_id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
-        row.map(|(stored, sealed)| {
-            let slot = KeySlot::from_stored(stored);
-            Ok((slot, open_key(&self.master, group_id, slot, &sealed)?))
-        })
-        .transpose()
+        let Some((stored, sealed)) = row else {
+            return Ok(None);
+        };
+        let slot = KeySlot::from_stored(stored);
+        let newest = (slot, open_key(&self.master, group_id, slot, &sealed)?);
+        self.current.insert(group_id.to_owned(), newest.clone());
+        Ok(Some(newest))
     }
 
     fn make(&mut self, group_id: &str, slot: KeySlot) -> Result<(KeySlot, DataKey), StoreError> {
@@ -164,33 +158,45 @@ impl MonthKeys {
         Ok((slot, key))
     }
 
-    /// Deletes a group's keys of the months before `month`.
-    pub fn destroy_before(&mut self, group_id: &str, month: u32) -> Result<(), StoreError> {
-        self.conn.execute(
-            "DELETE FROM keys WHERE group_id = ?1 AND month % 65536 < ?2",
-            params![group_id, month],
-        )?;
-        if self
-            .current
-            .get(group_id)
-            .is_some_and(|(slot, _)| slot.month() < month)
-        {
-            self.current.remove(group_id);
+    /// Destroys the keys durable flushes made unneeded (each with the slot
+    /// it was sealed with), and those whose destruction failed before: a
+    /// failure is logged and tried again after the next commit.
+    pub fn shred<'a>(&mut self, done: impl IntoIterator<Item = (&'a str, Shred, KeySlot)>) {
+        let fresh = done
+            .into_iter()
+            .map(|(g, shred, slot)| (g.to_owned(), shred, slot));
+        let mut pending = std::mem::take(&mut self.unfinished);
+        pending.extend(fresh);
+        for (group_id, shred, sealed) in pending {
+            if let Err(e) = self.destroy(&group_id, shred, sealed) {
+                tracing::warn!(%group_id, error = %e, "destroying data keys failed; trying again after the next commit");
+                self.unfinished.push((group_id, shred, sealed));
+            }
         }
-        Ok(())
     }
 
-    /// Deletes a group's keys older than `slot`: every row sealed before it.
-    pub fn destroy_older(&mut self, group_id: &str, slot: KeySlot) -> Result<(), StoreError> {
-        self.conn.execute(
-            "DELETE FROM keys WHERE group_id = ?1
-             AND (month % 65536 < ?2 OR (month % 65536 = ?2 AND month < ?3))",
-            params![group_id, slot.month(), slot.stored()],
-        )?;
+    /// Deletes the group's keys `shred` does not keep.
+    pub fn destroy(
+        &mut self,
+        group_id: &str,
+        shred: Shred,
+        sealed: KeySlot,
+    ) -> Result<(), StoreError> {
+        match shred {
+            Shred::ExpiredBefore(month) => self.conn.execute(
+                "DELETE FROM keys WHERE group_id = ?1 AND month % 65536 < ?2",
+                params![group_id, month],
+            )?,
+            Shred::Erased => self.conn.execute(
+                "DELETE FROM keys WHERE group_id = ?1
+                 AND (month % 65536 < ?2 OR (month % 65536 = ?2 AND month < ?3))",
+                params![group_id, sealed.month(), sealed.stored()],
+            )?,
+        };
         if self
             .current
             .get(group_id)
-            .is_some_and(|(kept, _)| kept.older_than(slot))
+            .is_some_and(|(slot, _)| !shred.keeps(*slot, sealed))
         {
             self.current.remove(group_id);
         }
@@ -220,7 +226,8 @@ mod tests {
             .unwrap();
         let holds = |bytes: &[u8]| bytes.windows(sealed_key.len()).any(|w| w == sealed_key);
         assert!(holds(&std::fs::read(&path).unwrap()));
-        keys.destroy_before("g", 685).unwrap();
+        keys.destroy("g", Shred::ExpiredBefore(685), KeySlot::first(685))
+            .unwrap();
         // Overwritten in the file, not only unlinked from its table.
         assert!(!holds(&std::fs::read(&path).unwrap()));
         assert!(read(684).is_none());
@@ -240,7 +247,7 @@ mod tests {
         let (other, _) = keys.for_month("h", 686).unwrap();
         let (replaced, key) = keys.replace("g", 686).unwrap();
         assert_eq!(replaced, march.next());
-        keys.destroy_older("g", replaced).unwrap();
+        keys.shred([("g", Shred::Erased, replaced)]);
         let reader = open_keys(&path).unwrap();
         let read = |group, slot| read_key(&reader, &master, group, slot).unwrap();
         assert!(read("g", february).is_none() && read("g", march).is_none());

@@ -6,10 +6,11 @@
 //! the erasure opens again.
 //!
 //! Stored as one integer, `month + turn × 65 536`: a key never replaced is
-//! stored as its month, as it was before keys could be replaced.
+//! stored as its month, as it was before keys could be replaced. (The
+//! stores' SQL spells the divisor out: `slot % 65536` is a key's month.)
 
 /// A group's data key: its month and its turn within the month.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct KeySlot(u32);
 
 const TURN: u32 = 1 << 16;
@@ -39,6 +40,25 @@ impl KeySlot {
         (self.month(), self.0) < (other.month(), other.0)
     }
 
+    /// The slot a group's rows of `month` are sealed with, given its newest
+    /// key: that one while its month is this one or later (a clock set back
+    /// never seals with a key older than an erasure's, which would then be
+    /// destroyed), else the month's first, new.
+    pub fn to_seal(newest: Option<KeySlot>, month: u32) -> Result<KeySlot, KeySlot> {
+        match newest {
+            Some(newest) if newest.month() >= month => Ok(newest),
+            _ => Err(KeySlot::first(month)),
+        }
+    }
+
+    /// The slot of a new key that replaces all of a group's keys.
+    pub fn replacing(newest: Option<KeySlot>, month: u32) -> KeySlot {
+        match KeySlot::to_seal(newest, month) {
+            Ok(newest) => newest.next(),
+            Err(first) => first,
+        }
+    }
+
     pub fn stored(self) -> u32 {
         self.0
     }
@@ -58,6 +78,17 @@ pub enum Shred {
     Erased,
 }
 
+impl Shred {
+    /// Whether a key of `slot` is kept by this shred, whose flush was
+    /// sealed with `sealed`.
+    pub(crate) fn keeps(self, slot: KeySlot, sealed: KeySlot) -> bool {
+        match self {
+            Shred::ExpiredBefore(month) => slot.month() >= month,
+            Shred::Erased => !slot.older_than(sealed),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -74,5 +105,22 @@ mod tests {
         assert!(replaced.older_than(april));
         assert!(!replaced.older_than(march));
         assert!(KeySlot::first(685).next().next().older_than(march));
+    }
+
+    #[test]
+    fn rows_are_sealed_with_the_newest_key_unless_their_month_is_later() {
+        let march = KeySlot::first(686);
+        let replaced = march.next();
+        assert_eq!(KeySlot::to_seal(None, 686), Err(march));
+        assert_eq!(KeySlot::to_seal(Some(replaced), 686), Ok(replaced));
+        // A clock set back to February still seals with the replacement.
+        assert_eq!(KeySlot::to_seal(Some(replaced), 685), Ok(replaced));
+        assert_eq!(
+            KeySlot::to_seal(Some(replaced), 687),
+            Err(KeySlot::first(687))
+        );
+        assert_eq!(KeySlot::replacing(Some(replaced), 685), replaced.next());
+        assert_eq!(KeySlot::replacing(Some(march), 687), KeySlot::first(687));
+        assert_eq!(TURN, 65_536, "the divisor the stores' SQL spells out");
     }
 }

@@ -106,7 +106,7 @@ fn finish_replacements(conn: &Connection, keys: &mut MonthKeys) -> Result<(), St
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
     for (group_id, stored) in replaced {
-        keys.destroy_older(&group_id, KeySlot::from_stored(stored))?;
+        keys.destroy(&group_id, Shred::Erased, KeySlot::from_stored(stored))?;
     }
     Ok(())
 }
@@ -269,18 +269,9 @@ fn commit<'a>(
     for (group_id, at) in changed {
         group_keys.insert(group_id.to_owned(), at);
     }
-    // The flush is durable either way; an expired key left behind is
-    // destroyed with the group's next snapshot, an erased one at the next
-    // start (`finish_replacements`).
-    for (group_id, shred, slot) in shredded {
-        let destroyed = match shred {
-            Shred::ExpiredBefore(month) => keys.months.destroy_before(group_id, month),
-            Shred::Erased => keys.months.destroy_older(group_id, slot),
-        };
-        if let Err(e) = destroyed {
-            tracing::warn!(%group_id, error = %e, "destroying data keys failed");
-        }
-    }
+    // The flushes are durable either way; a key left behind by a crash
+    // after an erasure goes at the next start (`finish_replacements`).
+    keys.months.shred(shredded);
     Ok(())
 }
 

@@ -13,7 +13,7 @@ use super::schema::pg;
 use super::tls::Target;
 use crate::crypto::DataKey;
 use crate::store::keys::{new_key, open_key};
-use crate::store::slot::KeySlot;
+use crate::store::slot::{KeySlot, Shred};
 use crate::store::StoreError;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -30,12 +30,14 @@ pub(super) struct PgKeys {
     /// Forgotten when the group is claimed: while another node owned it, an
     /// erasure there may have replaced it.
     current: Mutex<HashMap<String, (KeySlot, DataKey)>>,
+    /// Destructions that failed, tried again after the next commit.
+    unfinished: Mutex<Vec<(String, Shred, KeySlot)>>,
 }
 
 impl PgKeys {
     /// Connects to the keys' database and makes its table.
     pub async fn open(url: &str, master: DataKey) -> Result<PgKeys, StoreError> {
-        let target = Target::parse(url)?;
+        let target = Target::parse(url, "--keys-store")?;
         let client = target.connect().await?;
         client.batch_execute(SCHEMA).await.map_err(pg)?;
         let manager = deadpool_postgres::Manager::new(target.config, target.tls);
@@ -47,6 +49,7 @@ impl PgKeys {
             pool,
             master,
             current: Mutex::default(),
+            unfinished: Mutex::default(),
         })
     }
 
@@ -57,50 +60,52 @@ impl PgKeys {
         group_id: &str,
         month: u32,
     ) -> Result<(KeySlot, DataKey), StoreError> {
-        let known = self.current.lock().expect("keys").get(group_id).cloned();
-        if let Some((slot, key)) = known.filter(|(slot, _)| slot.month() == month) {
-            return Ok((slot, key));
+        let newest = self.newest(group_id).await?;
+        match KeySlot::to_seal(newest.as_ref().map(|(slot, _)| *slot), month) {
+            Ok(_) => Ok(newest.expect("a newest key to seal with")),
+            Err(first) => self.make(group_id, first).await,
         }
-        let slot = match self.newest_of(group_id, month).await? {
-            Some(newest) => newest,
-            None => KeySlot::first(month),
-        };
-        self.make(group_id, slot).await
     }
 
-    /// A new key for the group's rows from now on (an erasure); the keys
-    /// before it go with [`PgKeys::destroy_older`] once its flush is durable.
+    /// A new key for the group's rows from now on, in place of all of them
+    /// (an erasure); the keys before it go with [`PgKeys::shred`] once its
+    /// flush is durable.
     pub async fn replace(
         &self,
         group_id: &str,
         month: u32,
     ) -> Result<(KeySlot, DataKey), StoreError> {
-        let slot = match self.newest_of(group_id, month).await? {
-            Some(newest) => newest.next(),
-            None => KeySlot::first(month),
-        };
-        self.make(group_id, slot).await
+        let newest = self.newest(group_id).await?.map(|(slot, _)| slot);
+        self.make(group_id, KeySlot::replacing(newest, month)).await
     }
 
-    async fn newest_of(&self, group_id: &str, month: u32) -> Result<Option<KeySlot>, StoreError> {
-        let month = month as i32;
+    /// The group's newest key, if it has one.
+    async fn newest(&self, group_id: &str) -> Result<Option<(KeySlot, DataKey)>, StoreError> {
+        if let Some(current) = self.current.lock().expect("keys").get(group_id) {
+            return Ok(Some(current.clone()));
+        }
         let row = pooled(&self.pool, async |client| {
             client
                 .query_opt(
-                    "SELECT max(slot) FROM data_keys WHERE group_id = $1 AND slot % 65536 = $2",
-                    &[&group_id, &month],
+                    "SELECT slot, key FROM data_keys WHERE group_id = $1
+                     ORDER BY slot % 65536 DESC, slot DESC LIMIT 1",
+                    &[&group_id],
                 )
                 .await
                 .map_err(pg)
         })
         .await?;
-        Ok(row
-            .and_then(|row| row.get::<_, Option<i32>>(0))
-            .map(|slot| KeySlot::from_stored(slot as u32)))
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let slot = KeySlot::from_stored(row.get::<_, i32>(0) as u32);
+        let newest = (slot, open_key(&self.master, group_id, slot, row.get(1))?);
+        self.remember(group_id, &newest);
+        Ok(Some(newest))
     }
 
-    /// The slot's key: this node's new one, or the one a node that raced
-    /// it made first (a node a claim has fenced off may still be writing).
+    /// A new slot's key: this node's, or the one a node that raced it made
+    /// first (a node a claim has fenced off may still be writing).
     async fn make(&self, group_id: &str, slot: KeySlot) -> Result<(KeySlot, DataKey), StoreError> {
         let (_, sealed) = new_key(&self.master, group_id, slot);
         let stored = slot.stored() as i32;
@@ -122,12 +127,16 @@ impl PgKeys {
                 .map_err(pg)
         })
         .await?;
-        let key = open_key(&self.master, group_id, slot, row.get(0))?;
+        let made = (slot, open_key(&self.master, group_id, slot, row.get(0))?);
+        self.remember(group_id, &made);
+        Ok(made)
+    }
+
+    fn remember(&self, group_id: &str, newest: &(KeySlot, DataKey)) {
         self.current
             .lock()
             .expect("keys")
-            .insert(group_id.to_owned(), (slot, key.clone()));
-        Ok((slot, key))
+            .insert(group_id.to_owned(), newest.clone());
     }
 
     /// Every key a group still has, for reading its rows back.
@@ -153,52 +162,65 @@ impl PgKeys {
             .collect()
     }
 
-    /// Deletes a group's keys of the months before `month`.
-    pub async fn destroy_before(&self, group_id: &str, month: u32) -> Result<(), StoreError> {
-        let month = month as i32;
-        self.delete(
-            "DELETE FROM data_keys WHERE group_id = $1 AND slot % 65536 < $2",
-            &[&group_id, &month],
-        )
-        .await?;
-        let mut current = self.current.lock().expect("keys");
-        if current
-            .get(group_id)
-            .is_some_and(|(slot, _)| slot.month() < month as u32)
-        {
-            current.remove(group_id);
+    /// Destroys the keys durable flushes made unneeded (each with the slot
+    /// it was sealed with), and those whose destruction failed before: a
+    /// failure is logged and tried again after the next commit.
+    pub async fn shred<'a>(&self, done: impl IntoIterator<Item = (&'a str, Shred, KeySlot)>) {
+        let fresh = done
+            .into_iter()
+            .map(|(g, shred, slot)| (g.to_owned(), shred, slot));
+        let mut pending = std::mem::take(&mut *self.unfinished.lock().expect("keys"));
+        pending.extend(fresh);
+        for (group_id, shred, sealed) in pending {
+            if let Err(e) = self.destroy(&group_id, shred, sealed).await {
+                tracing::warn!(%group_id, error = %e, "destroying data keys failed; trying again after the next commit");
+                self.unfinished
+                    .lock()
+                    .expect("keys")
+                    .push((group_id, shred, sealed));
+            }
         }
-        Ok(())
     }
 
-    /// Deletes a group's keys older than `slot`: every row sealed before it.
-    pub async fn destroy_older(&self, group_id: &str, slot: KeySlot) -> Result<(), StoreError> {
-        let (month, stored) = (slot.month() as i32, slot.stored() as i32);
-        self.delete(
-            "DELETE FROM data_keys WHERE group_id = $1
-             AND (slot % 65536 < $2 OR (slot % 65536 = $2 AND slot < $3))",
-            &[&group_id, &month, &stored],
-        )
-        .await?;
-        let mut current = self.current.lock().expect("keys");
-        if current
-            .get(group_id)
-            .is_some_and(|(kept, _)| kept.older_than(slot))
-        {
-            current.remove(group_id);
-        }
-        Ok(())
-    }
-
-    async fn delete(
+    /// Deletes the group's keys `shred` does not keep.
+    pub async fn destroy(
         &self,
-        sql: &str,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
+        group_id: &str,
+        shred: Shred,
+        sealed: KeySlot,
     ) -> Result<(), StoreError> {
+        let (month, stored) = (sealed.month() as i32, sealed.stored() as i32);
         pooled(&self.pool, async |client| {
-            client.execute(sql, params).await.map_err(pg)
+            match shred {
+                Shred::ExpiredBefore(month) => {
+                    let month = month as i32;
+                    client
+                        .execute(
+                            "DELETE FROM data_keys WHERE group_id = $1 AND slot % 65536 < $2",
+                            &[&group_id, &month],
+                        )
+                        .await
+                }
+                Shred::Erased => {
+                    client
+                        .execute(
+                            "DELETE FROM data_keys WHERE group_id = $1
+                         AND (slot % 65536 < $2 OR (slot % 65536 = $2 AND slot < $3))",
+                            &[&group_id, &month, &stored],
+                        )
+                        .await
+                }
+            }
+            .map_err(pg)
         })
         .await?;
+        let mut current = self.current.lock().expect("keys");
+        if current
+            .get(group_id)
+            .is_some_and(|(slot, _)| !shred.keeps(*slot, sealed))
+        {
+            current.remove(group_id);
+        }
         Ok(())
     }
 

@@ -11,7 +11,7 @@ mod writer;
 
 use super::links::{feed_of, owner_of, TokenRow, LOOKUP_FEED, LOOKUP_TOKEN};
 use super::seal::{associated, flush_ads, open_rows, open_text};
-use super::slot::KeySlot;
+use super::slot::{KeySlot, Shred};
 use super::{
     StoreError, StoredEvent, StoredGroup, StoredInput, TokenOwner, Write, STARTUP_REPLAY_WINDOW,
 };
@@ -100,7 +100,7 @@ impl PgStore {
         on_commit: impl Fn(Duration) + Send + Sync + 'static,
         on_fenced: impl Fn() + Send + Sync + 'static,
     ) -> Result<Arc<PgStore>, StoreError> {
-        let target = Target::parse(url)?;
+        let target = Target::parse(url, "--store")?;
         let mut client = target.connect().await?;
         schema::migrate(&mut client).await?;
         schema::check_key(&client, &key).await?;
@@ -233,10 +233,23 @@ impl PgStore {
             )
             .await
             .map_err(pg)?;
-        if row.get::<_, i32>(1) > schema::LOG_FORMAT {
+        let format: i32 = row.get(1);
+        if format > schema::LOG_FORMAT {
             return Err(StoreError::Unreadable(
                 "group written by a newer version".into(),
             ));
+        }
+        // This node may seal the group's rows with data keys from now on: a
+        // node still on format 1 (a rolling upgrade) then refuses the group
+        // by name instead of failing on its rows.
+        if self.keys.is_some() && format < schema::LOG_FORMAT {
+            client
+                .execute(
+                    "UPDATE groups SET format = $2 WHERE group_id = $1",
+                    &[&id, &schema::LOG_FORMAT],
+                )
+                .await
+                .map_err(pg)?;
         }
         let config_json = open_text(
             &self.key,
@@ -320,7 +333,7 @@ impl PgStore {
         let slot = slot.map(|slot| KeySlot::from_stored(slot as u32));
         match (&self.keys, slot) {
             (Some(keys), Some(slot)) if slot.replaced_others() => {
-                keys.destroy_older(group_id, slot).await
+                keys.destroy(group_id, Shred::Erased, slot).await
             }
             _ => Ok(()),
         }

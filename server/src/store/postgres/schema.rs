@@ -67,8 +67,9 @@ ALTER TABLE snapshots ADD COLUMN key_slot integer;
 ",
 ];
 
-/// The log's format this build writes and reads.
-pub const LOG_FORMAT: i32 = 1;
+/// The log's format this build writes and reads. 2: rows may be sealed with
+/// data keys (`key_slot`), which a node of format 1 would take for damage.
+pub const LOG_FORMAT: i32 = 2;
 
 /// Brings the schema up to this build's version; refuses a newer one.
 pub async fn migrate(client: &mut Client) -> Result<(), StoreError> {

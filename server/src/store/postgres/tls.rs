@@ -65,12 +65,20 @@ impl Mode {
 }
 
 fn invalid(why: &str) -> StoreError {
-    StoreError::Postgres(format!("--store: {why}"))
+    StoreError::Postgres(why.to_owned())
 }
 
 impl Target {
-    /// Reads a `postgres://…` URL or a `key=value` string, TLS settings and all.
-    pub(super) fn parse(url: &str) -> Result<Target, StoreError> {
+    /// Reads a `postgres://…` URL or a `key=value` string, TLS settings and
+    /// all; an error names `flag`, the option the URL was given with.
+    pub(super) fn parse(url: &str, flag: &str) -> Result<Target, StoreError> {
+        Self::read(url).map_err(|error| match error {
+            StoreError::Postgres(why) => StoreError::Postgres(format!("{flag}: {why}")),
+            other => other,
+        })
+    }
+
+    fn read(url: &str) -> Result<Target, StoreError> {
         let (rest, mode, root_cert) = take_tls_settings(url)?;
         let mut config: tokio_postgres::Config = rest
             .parse()
@@ -335,11 +343,11 @@ mod tests {
 
     #[test]
     fn an_unknown_sslmode_or_a_verify_mode_without_a_ca_is_refused_by_name() {
-        let message = |url| match Target::parse(url) {
+        let message = |url| match Target::parse(url, "--store") {
             Err(StoreError::Postgres(m)) => m,
             _ => panic!("accepted {url}"),
         };
-        assert!(message("postgres://db/rondo?sslmode=allow").contains("sslmode"));
+        assert!(message("postgres://db/rondo?sslmode=allow").starts_with("--store: sslmode"));
         assert!(message("postgres://db/rondo?sslmode=verify-full").contains("sslrootcert"));
         assert!(
             message("postgres://db/rondo?sslmode=require&sslrootcert=/nonexistent")

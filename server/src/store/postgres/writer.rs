@@ -91,6 +91,11 @@ impl Writer {
         statements: &Statements,
         writes: &[&Write],
     ) -> Result<Vec<Result<(), Arc<StoreError>>>, StoreError> {
+        // Each flush's data key, found before the transaction: a keys'
+        // database that answers late or not at all fails those flushes
+        // alone, and holds no transaction open meanwhile.
+        let sealing: Vec<_> =
+            futures_util::future::join_all(writes.iter().map(|w| self.sealing(w))).await;
         let tx = client.transaction().await.map_err(pg)?;
         let mut results = Vec::with_capacity(writes.len());
         // Fences as this transaction moves them; the map learns them on commit.
@@ -100,36 +105,30 @@ impl Writer {
         // The groups' flushes go out together: the connection pipelines
         // them, one round trip for the lot instead of one each.
         let tx_ref = &tx;
-        let appends = writes.iter().map(|write| async move {
-            match write {
-                Write::Append { .. } => Some(self.append(tx_ref, statements, write).await),
-                _ => None,
-            }
-        });
+        let appends = writes
+            .iter()
+            .zip(&sealing)
+            .map(|(write, sealing)| async move {
+                match (write, sealing) {
+                    (Write::Append { .. }, Ok(sealing)) => Some(
+                        self.append(tx_ref, statements, write, sealing.as_ref())
+                            .await,
+                    ),
+                    _ => None,
+                }
+            });
         let appended = futures_util::future::join_all(appends).await;
-        for (write, appended) in writes.iter().zip(appended) {
+        for ((write, appended), sealing) in writes.iter().zip(appended).zip(&sealing) {
             let result = match (write, appended) {
                 (
                     Write::Append {
-                        group_id,
-                        shred,
-                        snapshot,
-                        ..
+                        group_id, shred, ..
                     },
                     Some(appended),
                 ) => match appended? {
                     Some((fence, slot)) => {
                         if let (Some(shred), Some(slot)) = (shred, slot) {
                             shredded.push((group_id.as_str(), *shred, slot));
-                        }
-                        if *shred == Some(Shred::Erased) && snapshot.is_some() {
-                            let erased = erased_config(&self.key, group_id.as_str());
-                            tx.execute(
-                                "UPDATE groups SET config = $1 WHERE group_id = $2",
-                                &[&erased, &group_id.as_str()],
-                            )
-                            .await
-                            .map_err(pg)?;
                         }
                         run_links(&tx, write).await?;
                         moved.push((group_id.as_str().to_owned(), fence));
@@ -140,7 +139,18 @@ impl Writer {
                         Err(Arc::new(StoreError::Fenced))
                     }
                 },
-                (Write::Append { .. }, None) => unreachable!("every append was sent"),
+                // Its key could not be had: it stops here, and the next
+                // claim reads what is durable.
+                (Write::Append { group_id, .. }, None) => {
+                    self.fences
+                        .lock()
+                        .expect("fences")
+                        .remove(group_id.as_str());
+                    match sealing {
+                        Err(failed) => Err(failed.clone()),
+                        Ok(_) => unreachable!("an append is left out for its key alone"),
+                    }
+                }
                 (
                     Write::CreateGroup {
                         group_id,
@@ -183,18 +193,9 @@ impl Writer {
             }
         }
         if let Some(keys) = &self.keys {
-            // The flushes are durable either way; an expired key left behind
-            // is destroyed with the group's next snapshot, an erased one at
-            // the group's next claim.
-            for (group_id, shred, slot) in shredded {
-                let destroyed = match shred {
-                    Shred::ExpiredBefore(month) => keys.destroy_before(group_id, month).await,
-                    Shred::Erased => keys.destroy_older(group_id, slot).await,
-                };
-                if let Err(e) = destroyed {
-                    tracing::warn!(%group_id, error = %e, "destroying data keys failed");
-                }
-            }
+            // The flushes are durable either way; a key left behind by a
+            // crash after an erasure goes at the group's next claim.
+            keys.shred(shredded).await;
         }
         Ok(results)
     }
@@ -208,6 +209,7 @@ impl Writer {
         tx: &Transaction<'_>,
         statements: &Statements,
         write: &Write,
+        sealing: Option<&(KeySlot, DataKey)>,
     ) -> Result<Option<(Fence, Option<KeySlot>)>, StoreError> {
         let Write::Append {
             group_id,
@@ -225,19 +227,11 @@ impl Writer {
         let Some(fence) = self.fences.lock().expect("fences").get(group_id).copied() else {
             return Ok(None);
         };
-        // Rows are sealed with the key of the month of their inputs; a
-        // flush of links alone writes no row.
-        let Some(month) = inputs.last().map(|input| month_of(input.at)) else {
+        // A flush of links alone writes no row.
+        if inputs.is_empty() {
             return Ok(Some((fence, None)));
-        };
-        let sealing = match &self.keys {
-            Some(keys) if *shred == Some(Shred::Erased) => {
-                Some(keys.replace(group_id, month).await?)
-            }
-            Some(keys) => Some(keys.for_month(group_id, month).await?),
-            None => None,
-        };
-        let (slot, key) = match &sealing {
+        }
+        let (slot, key) = match sealing {
             Some((slot, key)) => (Some(*slot), key),
             None => (None, &self.key),
         };
@@ -272,13 +266,60 @@ impl Writer {
             )
             .await
             .map_err(pg)?;
-        Ok(row.map(|row| {
-            let fence = Fence {
-                epoch: fence.epoch,
-                flushes: row.get(0),
-            };
-            (fence, slot)
-        }))
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        // The founding configuration names the erased: the snapshot just
+        // written holds the group without it.
+        if *shred == Some(Shred::Erased) && snapshot.is_some() {
+            let erased = erased_config(&self.key, group_id);
+            tx.execute(
+                "UPDATE groups SET config = $1 WHERE group_id = $2",
+                &[&erased, &group_id],
+            )
+            .await
+            .map_err(pg)?;
+        }
+        let fence = Fence {
+            epoch: fence.epoch,
+            flushes: row.get(0),
+        };
+        Ok(Some((fence, slot)))
+    }
+}
+
+impl Writer {
+    /// The data key a flush is to be sealed with: `None` for a write that
+    /// writes no row, or without a keys' database (the operator's key).
+    /// Rows are sealed with the key of the month of their inputs; an
+    /// erasure's with a new one.
+    async fn sealing(&self, write: &Write) -> Result<Option<(KeySlot, DataKey)>, Arc<StoreError>> {
+        let (
+            Some(keys),
+            Write::Append {
+                group_id,
+                inputs,
+                shred,
+                ..
+            },
+        ) = (&self.keys, write)
+        else {
+            return Ok(None);
+        };
+        let group_id = group_id.as_str();
+        let owned = self.fences.lock().expect("fences").contains_key(group_id);
+        let Some(month) = inputs
+            .last()
+            .map(|input| month_of(input.at))
+            .filter(|_| owned)
+        else {
+            return Ok(None);
+        };
+        let sealing = match shred {
+            Some(Shred::Erased) => keys.replace(group_id, month).await,
+            _ => keys.for_month(group_id, month).await,
+        };
+        sealing.map(Some).map_err(Arc::new)
     }
 }
 
