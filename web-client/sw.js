@@ -35,7 +35,9 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== 'GET' || url.origin !== location.origin || url.pathname.startsWith('/api/')
       || url.pathname === '/ws' || url.pathname === '/metrics' || url.pathname === '/healthz') return;
-  const path = event.request.mode === 'navigate' ? '/' : url.pathname;
+  // Kept under its own path: a navigation to another file of the origin
+  // (an icon opened on its own) never takes the page's place.
+  const path = url.pathname;
   event.respondWith(fetch(event.request).then((response) => {
     if (response.ok && SHELL.includes(path)) {
       const copy = response.clone();

@@ -267,7 +267,11 @@ async fn the_page_installs_notifies_a_hidden_tab_prints_cleanly_and_opens_offlin
     let mine = page.window().await.unwrap();
     let other = page.new_window(true).await.unwrap();
     page.switch_to_window(other.handle).await.unwrap();
-    page.goto("about:blank").await.unwrap();
+    // A page of the same origin that is not the app: from it the service
+    // worker's notifications can be listed while the app's tab stays hidden.
+    page.goto(&format!("http://{}/icon.svg", server.addr))
+        .await
+        .unwrap();
     let mut bo = Member::connect(server.addr, group.token("Bo"), None).await;
     bo.ok(json!({"type": "meeting.open", "facilitator": group.id("Bo")}))
         .await;
@@ -278,9 +282,9 @@ async fn the_page_installs_notifies_a_hidden_tab_prints_cleanly_and_opens_offlin
         bo.ok(json!({"type": "turn.done"})).await;
         started = bo.until("turn.started").await;
     }
-    page.switch_to_window(mine).await.unwrap();
-    // The page hears of the turn in its own time: wait for its
-    // notification (it replaces the meeting's start, which came first).
+    // The app's tab hears of the turn in its own time: wait for its
+    // notification (it replaces the meeting's start, which came first)
+    // before the tab is shown again, which would make it needless.
     let listed = "const done = arguments[0]; navigator.serviceWorker.ready.then(r => r.getNotifications()).then(n => done(n.map(x => x.title)), e => done([String(e)]));";
     let deadline = tokio::time::Instant::now() + WAIT;
     let shown = loop {
@@ -295,6 +299,7 @@ async fn the_page_installs_notifies_a_hidden_tab_prints_cleanly_and_opens_offlin
         json!(["Your turn in Rondo"]),
         "a notification for the hidden tab"
     );
+    page.switch_to_window(mine).await.unwrap();
 
     // Printed: the record, without the controls.
     bo.ok(json!({"type": "record.add", "kind": "decision", "text": "We meet in the library from March"}))
