@@ -83,6 +83,12 @@ pub struct Config {
     /// the database path + `.datakeys`).
     #[arg(long, env = "RONDO_DATA_KEYS")]
     pub data_keys: Option<PathBuf>,
+    /// Start even where a group's stored state was sealed with a data key
+    /// destroyed since (a copy older than the group's retention or an
+    /// erasure): such groups are not served, and the log names them.
+    /// Without it, the server refuses to start and names the first.
+    #[arg(long, env = "RONDO_SKIP_SHREDDED")]
+    pub skip_shredded: bool,
     /// With `--store`: a PostgreSQL URL of a database of its own for each
     /// group's month keys, backed up apart from the store, so that a dump
     /// or base backup of the store cannot outlive a group's retention or an

@@ -26,7 +26,7 @@ use config::Config;
 use crypto::DataKey;
 use metrics::Metrics;
 use std::sync::Arc;
-use store::{SqliteStore, Store};
+use store::{SqliteStore, Store, StoreError};
 use tokio::sync::watch;
 
 /// Names of the demo group's members.
@@ -49,8 +49,12 @@ pub async fn run(config: Config, demo: bool) -> Result<(), String> {
     let (stop, shutdown) = watch::channel(false);
     let signalled = shutdown_signal()?;
     let started = std::time::Instant::now();
-    let app = App::start(store, metrics, config.clone(), shutdown)
-        .map_err(|e| format!("refusing to start: {e}"))?;
+    let app = App::start(store, metrics, config.clone(), shutdown).map_err(|e| match e {
+        StoreError::Shredded(_) => {
+            format!("refusing to start: {e} (--skip-shredded serves the other groups)")
+        }
+        e => format!("refusing to start: {e}"),
+    })?;
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", config.addr))?;
@@ -112,7 +116,8 @@ async fn open_store(
     let on_commit = move |elapsed| flush_metrics.store_flush.observe(elapsed);
     let Some(url) = &config.store else {
         let store = SqliteStore::open(&config.db, &config.data_keys_file(), key, on_commit)
-            .map_err(|e| format!("refusing to start: {e} ({})", config.db.display()))?;
+            .map_err(|e| format!("refusing to start: {e} ({})", config.db.display()))?
+            .skipping_shredded(config.skip_shredded);
         return Ok(Arc::new(store));
     };
     let settings = store::postgres::NodeSettings {

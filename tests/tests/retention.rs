@@ -239,6 +239,8 @@ async fn an_erased_former_member_is_named_former_member_and_their_notes_are_gone
     let server = Server::start(dir.path());
     let addr = server.addr;
     let group = create_group(addr, &["Ana", "Ben", "Cy"]).await;
+    // Another group, untouched by the erasure, in the same database.
+    let other = create_group(addr, &["Dee", "Eli"]).await;
     let convener = Some(group.convener_token.as_str());
     let mut ana = Member::connect(addr, group.token("Ana"), None).await;
     let mut ben = Member::connect(addr, group.token("Ben"), None).await;
@@ -321,6 +323,17 @@ async fn an_erased_former_member_is_named_former_member_and_their_notes_are_gone
     // The rows written before the erasure, in the database, its WAL or the
     // backup, no longer open: the backup is refused with today's keys.
     refused_as_shredded(&backup, &keys, &group);
+    // With --skip-shredded the copy serves every other group, and the log
+    // names the one left out.
+    let restored = tempfile::tempdir().unwrap();
+    std::fs::copy(&backup, restored.path().join("rondo.db")).unwrap();
+    let keys = keys.to_str().unwrap();
+    let server = Server::start_with(restored.path(), &["--data-keys", keys, "--skip-shredded"]);
+    let dee = Member::connect(server.addr, other.token("Dee"), None).await;
+    assert_eq!(dee.welcome["type"], "welcome", "{}", dee.welcome);
+    let log = server.log_text();
+    assert!(log.contains("group not served"), "{log}");
+    assert!(log.contains(&group.group_id), "{log}");
 }
 
 /// The slots of a group's keys in a keys' database.

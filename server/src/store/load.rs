@@ -72,41 +72,52 @@ impl SqliteStore {
         )?;
         for (g, group_id, sealed_config) in part {
             let (g, group_id) = (*g, group_id.clone());
-            let config_json = open_text(
-                &self.key,
-                sealed_config,
-                &associated("groups", &group_id, "config"),
-                "group",
-            )?;
-            let mut keys = GroupKeys {
-                conn: &keys,
-                master: &self.key,
-                group_id: &group_id,
-            };
-            let snapshot: Option<(i64, i64, Vec<u8>, Option<u32>)> = snapshot_query
-                .query_row(params![g], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            let mut load = || -> Result<StoredGroup, StoreError> {
+                let config_json = open_text(
+                    &self.key,
+                    sealed_config,
+                    &associated("groups", &group_id, "config"),
+                    "group",
+                )?;
+                let mut keys = GroupKeys {
+                    conn: &keys,
+                    master: &self.key,
+                    group_id: &group_id,
+                };
+                let snapshot: Option<(i64, i64, Vec<u8>, Option<u32>)> = snapshot_query
+                    .query_row(params![g], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                    })
+                    .optional()?;
+                let (snapshot, after) = match snapshot {
+                    Some((seq, row, sealed, month)) => {
+                        let key = keys.get(month)?.ok_or_else(|| keys.shredded())?;
+                        let ad = associated("snapshots", &group_id, &seq.to_string());
+                        let json = open_text(&key, &sealed, &ad, "snapshot")?;
+                        (Some((seq as u64, json)), row)
+                    }
+                    None => (None, 0),
+                };
+                let head: Option<i64> =
+                    head_query.query_row(params![g], |r| r.get(0)).optional()?;
+                let (inputs, recent_events) = walk_back(&mut row_query, &mut keys, head, after)?;
+                Ok(StoredGroup {
+                    group_id: GroupId::new(group_id.clone())
+                        .map_err(|_| StoreError::Unreadable("group id".into()))?,
+                    config_json,
+                    snapshot,
+                    inputs,
+                    recent_events,
                 })
-                .optional()?;
-            let (snapshot, after) = match snapshot {
-                Some((seq, row, sealed, month)) => {
-                    let key = keys.get(month)?.ok_or_else(|| keys.shredded())?;
-                    let ad = associated("snapshots", &group_id, &seq.to_string());
-                    let json = open_text(&key, &sealed, &ad, "snapshot")?;
-                    (Some((seq as u64, json)), row)
-                }
-                None => (None, 0),
             };
-            let head: Option<i64> = head_query.query_row(params![g], |r| r.get(0)).optional()?;
-            let (inputs, recent_events) = walk_back(&mut row_query, &mut keys, head, after)?;
-            groups.push(StoredGroup {
-                group_id: GroupId::new(group_id)
-                    .map_err(|_| StoreError::Unreadable("group id".into()))?,
-                config_json,
-                snapshot,
-                inputs,
-                recent_events,
-            });
+            match load() {
+                Ok(group) => groups.push(group),
+                Err(StoreError::Shredded(group_id)) if self.skip_shredded => tracing::error!(
+                    %group_id,
+                    "group not served: its stored state was sealed with a data key destroyed since (--skip-shredded)"
+                ),
+                Err(e) => return Err(e),
+            }
         }
         Ok(groups)
     }

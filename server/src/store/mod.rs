@@ -177,6 +177,9 @@ pub struct SqliteStore {
     writer: mpsc::SyncSender<Pending>,
     reader: Mutex<Connection>,
     key: DataKey,
+    /// Whether start-up leaves out a group sealed with a destroyed key
+    /// instead of refusing the whole database.
+    skip_shredded: bool,
 }
 
 /// Page cache of the writer. Larger caches save page reads under load but
@@ -209,7 +212,15 @@ impl SqliteStore {
             writer,
             reader: Mutex::new(reader),
             key,
+            skip_shredded: false,
         })
+    }
+
+    /// Start-up then leaves out each group sealed with a destroyed data key
+    /// (`--skip-shredded`), naming it in the log.
+    pub fn skipping_shredded(mut self, skip: bool) -> SqliteStore {
+        self.skip_shredded = skip;
+        self
     }
 }
 
