@@ -593,6 +593,67 @@ async fn a_stalled_postgres_is_answered_503_and_served_again_after() {
     assert_eq!(bo.welcome["me"]["member_id"], group.id("Bo"));
 }
 
+/// The month keys' database stalls: a group whose flush needs a new key
+/// (an erasure) stops and is answered 5xx, while another group, sealing with
+/// the key it holds, carries on; once the keys answer, the erasure is made.
+// Two threads: the proxy's tasks run while a node starts (which blocks).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_keys_store_fails_only_the_flushes_that_need_a_new_key() {
+    let Some(pg) = Postgres::start() else {
+        eprintln!("cluster test skipped: PostgreSQL is not installed");
+        return;
+    };
+    pg.query("CREATE DATABASE rondo_keys");
+    let pg_addr: SocketAddr = format!("127.0.0.1:{}", pg.port).parse().unwrap();
+    let keys_path = rondo_tests::Proxy::start(pg_addr).await;
+    let keys_url = format!("postgres://rondo@{}/rondo_keys", keys_path.addr);
+    let dir = tempfile::tempdir().unwrap();
+    let server =
+        rondo_tests::cluster::node_with(dir.path(), &pg.url(), &["--keys-store", &keys_url]);
+    let erasing = create_group(server.addr, &NAMES).await;
+    let other = create_group(server.addr, &NAMES).await;
+    let mut ana = connect(server.addr, &erasing, "Ana", None).await;
+    let mut bo = connect(server.addr, &other, "Bo", None).await;
+    let propose = |title: &str| json!({"type": "case.propose", "title": title, "question": "Q", "minutes": 10});
+    ana.ok(propose("before")).await;
+    bo.ok(propose("before")).await;
+    // Di accepts the agreement (a former member to erase), then is removed.
+    drop(connect(server.addr, &erasing, "Di", None).await);
+    let convener = Some(erasing.convener_token.as_str());
+    let di = format!(
+        "/api/groups/{}/members/{}",
+        erasing.group_id,
+        erasing.id("Di")
+    );
+    let (status, body) = http(server.addr, "DELETE", &di, convener, None).await;
+    assert_eq!(status, 204, "{body}");
+
+    keys_path.set(rondo_tests::ProxyMode::HalfOpen);
+    let erase = format!("{di}/erase");
+    let asked = http(server.addr, "POST", &erase, convener, None);
+    let (status, body) = tokio::time::timeout(Duration::from_secs(60), asked)
+        .await
+        .expect("an erasure whose key cannot be made is answered");
+    assert!(status >= 500, "{status}: {body}");
+    // The other group seals with the key it holds, and is acknowledged.
+    bo.ok(propose("while the keys stall")).await;
+
+    keys_path.set(rondo_tests::ProxyMode::Pass);
+    let (status, body) = http(server.addr, "POST", &erase, convener, None).await;
+    assert_eq!(status, 204, "once the keys answer: {body}");
+    let slots = pg.query_in(
+        "rondo_keys",
+        &format!(
+            "SELECT slot >= 65536 FROM data_keys WHERE group_id = '{}'",
+            erasing.group_id
+        ),
+    );
+    assert_eq!(slots, ["t"], "the erasure's key alone: {slots:?}");
+    let bo = connect(server.addr, &other, "Bo", None).await;
+    let titles = bo.welcome.to_string();
+    assert!(titles.contains("while the keys stall"), "{titles}");
+}
+
 #[tokio::test]
 async fn a_due_deadline_fires_after_its_owner_dies_with_nobody_connected() {
     let Some(mut cluster) = Cluster::start() else {
