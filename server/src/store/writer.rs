@@ -42,11 +42,10 @@ const QUEUE_LEN_MAX: usize = 4096;
 pub(super) fn spawn(
     conn: Connection,
     key: DataKey,
-    month_keys: MonthKeys,
+    mut month_keys: MonthKeys,
     on_commit: impl Fn(Duration) + Send + 'static,
 ) -> Result<mpsc::SyncSender<Pending>, StoreError> {
     let group_keys = load_group_keys(&conn)?;
-    let mut month_keys = month_keys;
     finish_replacements(&conn, &mut month_keys)?;
     let (writer, queue) = mpsc::sync_channel::<Pending>(QUEUE_LEN_MAX);
     let keys = Keys {
@@ -100,13 +99,16 @@ fn load_group_keys(conn: &Connection) -> Result<HashMap<String, GroupKey>, Store
 fn finish_replacements(conn: &Connection, keys: &mut MonthKeys) -> Result<(), StoreError> {
     let mut query = conn.prepare(
         "SELECT groups.group_id, snapshots.month FROM snapshots JOIN groups ON groups.id = snapshots.g
-         WHERE snapshots.month >= 65536",
+         WHERE snapshots.month IS NOT NULL",
     )?;
-    let replaced: Vec<(String, u32)> = query
+    let sealed: Vec<(String, u32)> = query
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<Result<_, _>>()?;
-    for (group_id, stored) in replaced {
-        keys.destroy(&group_id, Shred::Erased, KeySlot::from_stored(stored))?;
+    for (group_id, stored) in sealed {
+        let slot = KeySlot::from_stored(stored);
+        if slot.replaced_others() {
+            keys.destroy(&group_id, Shred::Erased, slot)?;
+        }
     }
     Ok(())
 }
