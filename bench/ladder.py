@@ -33,7 +33,7 @@ for path in glob.glob(f"{out}/ladder-*.json"):
     }
 
 # The build before a change, when an A/B run (`run.sh ab`) put it beside rondo.
-targets = [t for t in ["relay", "node", "bun", "base", "rondo"] if any(t == k[0] for k in runs)]
+targets = [t for t in ["relay", "node", "bun", "base", "tmpfs", "rondo"] if any(t == k[0] for k in runs)]
 rates = sorted({rate for _, rate in runs})
 
 
@@ -109,7 +109,7 @@ def ratio_text(found):
 
 print("| rondo / | p99 fan-out | CPU per command | capacity |")
 print("|---|---|---|---|")
-for other in [t for t in ["bun", "node", "relay", "base"] if t in targets]:
+for other in [t for t in ["bun", "node", "relay", "base", "tmpfs"] if t in targets]:
     caps = []
     for rep, mine in capacity_by_rep.get("rondo", {}).items():
         theirs = capacity_by_rep.get(other, {}).get(rep)

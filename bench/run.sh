@@ -13,6 +13,8 @@
 #   bench/run.sh ab BASE [REPS [RATES...]]  # the ladder's load for Bun, the rondo binary BASE
 #                                  # (the build before a change) and this build, side by side,
 #                                  # into bench/results/ab/
+#   bench/run.sh disk [REPS [RATES...]]  # the ladder's load for rondo with its database on the
+#                                  # disk and in memory (tmpfs), side by side, into bench/results/disk/
 #   bench/run.sh failover [KILLS]  # kill -9 of a group's owner to the first ack from the new one
 #   bench/run.sh cluster [RATE]    # 1 000 groups x 8 on three nodes on PostgreSQL, then one on SQLite
 #
@@ -162,6 +164,20 @@ case "${1:-}" in
     for rate in "${rates[@]}"; do
       for rep in $(seq "$reps"); do
         for target in relay node bun rondo; do run "$target" 1000 "$rate" 16 "ladder-$target-$rate-$rep"; done
+      done
+    done
+    python3 bench/ladder.py "$OUT" ;;
+  disk)
+    # What the disk's fsyncs add: tmpfs's fsync returns at once, so the
+    # same build with its database there pays for everything but them.
+    reps=${2:-2}; rates=("${@:3}")
+    [ ${#rates[@]} -gt 0 ] || rates=(1 1.5 2)
+    OUT=bench/results/disk; mkdir -p "$OUT"; rm -f "$OUT"/ladder-*.json
+    export STEP_S=8
+    for rate in "${rates[@]}"; do
+      for rep in $(seq "$reps"); do
+        run rondo 1000 "$rate" 16 "ladder-rondo-$rate-$rep"
+        TMPDIR=/dev/shm run rondo 1000 "$rate" 16 "ladder-tmpfs-$rate-$rep"
       done
     done
     python3 bench/ladder.py "$OUT" ;;
