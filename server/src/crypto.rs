@@ -91,10 +91,10 @@ impl DataKey {
     /// from the thread's generator (ChaCha, seeded by the system's): a
     /// system call for each of the store's seals cost more than the seal.
     pub fn seal(&self, plaintext: &[u8], associated: &[u8]) -> Vec<u8> {
+        let mut nonce = [0u8; NONCE_LEN];
+        rand::thread_rng().fill_bytes(&mut nonce);
         let mut out = Vec::with_capacity(NONCE_LEN + plaintext.len() + TAG_LEN);
-        out.resize(NONCE_LEN, 0);
-        rand::thread_rng().fill_bytes(&mut out);
-        let nonce: [u8; NONCE_LEN] = out[..].try_into().expect("the nonce");
+        out.extend_from_slice(&nonce);
         out.extend_from_slice(plaintext);
         let (cipher, nonce) = self.for_nonce(&nonce);
         let tag = cipher

@@ -48,8 +48,8 @@ pub(super) const ALL: [&str; 6] = [
 
 /// What `write` does to the links: a new group's, those a flush gives or
 /// takes (committed with the input that made the change), a replaced link
-/// or feed. With PostgreSQL a flush's run only while its group is still the
-/// node's (its fence held).
+/// or feed. With PostgreSQL a flush's statements run only while its group
+/// is still the node's (its fence held).
 pub(super) fn statements(write: &Write) -> Vec<Statement<'_>> {
     match write {
         Write::CreateGroup {
